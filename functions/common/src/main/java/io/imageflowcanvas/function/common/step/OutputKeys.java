@@ -1,0 +1,58 @@
+package io.imageflowcanvas.function.common.step;
+
+import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.function.common.contract.OutputTarget;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Output keys derived from what determines the output: the exact input version, the step type and the checked
+ * parameters. The same request always names the same key, so a duplicate finds the earlier output instead of
+ * writing a second one.
+ */
+public final class OutputKeys {
+
+    /** Bump when a step's pixels change for the same parameters, so old outputs are not reused. */
+    static final String RECIPE_VERSION = "1";
+    private static final int MAX_STEM = 120;
+
+    private OutputKeys() {
+    }
+
+    /** The key without extension: {@code <prefix>/<input stem>.<step type>-<16 hex digits>}. */
+    public static String base(OutputTarget target, ObjectRef input, String stepType, Object params) {
+        String identity = String.join("\n", RECIPE_VERSION, input.bucket(), input.key(), nullToEmpty(input.eTag()),
+                nullToEmpty(input.versionId()), stepType, String.valueOf(params));
+        String name = stem(input.key()) + "." + stepType + "-" + sha256(identity).substring(0, 16);
+        String prefix = target.prefix() == null ? "" : target.prefix().replaceAll("/+$", "");
+        return prefix.isEmpty() ? name : prefix + "/" + name;
+    }
+
+    static String stem(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        int dot = name.lastIndexOf('.');
+        if (dot > 0) {
+            name = name.substring(0, dot);
+        }
+        if (name.isEmpty()) {
+            name = "object";
+        }
+        int codePoints = name.codePointCount(0, name.length());
+        return codePoints > MAX_STEM ? name.substring(0, name.offsetByCodePoints(0, MAX_STEM)) : name;
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.imageflowcanvas.function.common.step;
+
+import io.imageflowcanvas.function.common.InputNotFoundException;
+import io.imageflowcanvas.function.common.InvalidInputException;
+import io.imageflowcanvas.function.common.StepException;
+import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.function.common.contract.StepRequest;
+import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.function.common.image.ImageCodec;
+import io.imageflowcanvas.function.common.image.ImageFormat;
+import io.imageflowcanvas.function.common.image.ImageInfo;
+import io.imageflowcanvas.function.common.image.ImageLimits;
+import io.imageflowcanvas.function.common.image.ImageProbe;
+import io.imageflowcanvas.function.common.storage.ObjectStore;
+import io.imageflowcanvas.function.common.storage.StoredObject;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs one image step end to end: check the request, find an identical earlier output (then nothing is read or
+ * decoded), read the input, probe its header against the limits, decode, apply the step, encode, write. Every
+ * outcome is counted and logged with the run and step ids.
+ */
+public class StepExecutor {
+
+    /** User-metadata keys written on every output object. */
+    static final String META_WIDTH = "imageflow-width";
+    static final String META_HEIGHT = "imageflow-height";
+    static final String META_FORMAT = "imageflow-format";
+    static final String META_SOURCE = "imageflow-source";
+
+    private static final Logger log = LoggerFactory.getLogger(StepExecutor.class);
+
+    private final ObjectStore store;
+    private final ImageLimits limits;
+    private final StepMetrics metrics;
+
+    public StepExecutor(ObjectStore store, ImageLimits limits, StepMetrics metrics) {
+        this.store = store;
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    public <P> StepResult execute(ImageStep<P> step, StepRequest request) {
+        long started = System.nanoTime();
+        MDC.put("runId", request == null ? "" : String.valueOf(request.runId()));
+        MDC.put("stepId", request == null ? "" : String.valueOf(request.stepId()));
+        MDC.put("stepType", step.type());
+        String status = "failed";
+        try {
+            StepResult result = run(step, request);
+            status = result.reused() ? "reused" : "succeeded";
+            log.info("{} {}: {} -> {}", step.type(), status, request.input().key(), result.output().key());
+            return result;
+        } catch (StepException e) {
+            e.inStep(step.type(), request == null ? null : request.runId(), request == null ? null : request.stepId());
+            status = e.retryable() ? "unavailable" : e.problemKind().replace('-', '_');
+            log.warn("{} failed ({} {}): {}", step.type(), e.status(), e.problemKind(), e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            status = "error";
+            log.error("{} failed unexpectedly", step.type(), e);
+            throw e;
+        } finally {
+            metrics.executed(step.type(), status, Duration.ofNanos(System.nanoTime() - started));
+            MDC.remove("runId");
+            MDC.remove("stepId");
+            MDC.remove("stepType");
+        }
+    }
+
+    private <P> StepResult run(ImageStep<P> step, StepRequest request) {
+        RequestChecks.check(request);
+        P params = step.parameters(new StepParameters(request.parameters()));
+        Timings timings = new Timings();
+
+        ObjectRef requested = request.input();
+        StoredObject input = store.stat(requested.bucket(), requested.key(), requested.versionId())
+                .orElseThrow(() -> new InputNotFoundException("input object " + requested.bucket() + "/"
+                        + requested.key() + " does not exist"));
+        if (requested.eTag() != null && !requested.eTag().equals(input.ref().eTag())) {
+            throw new InputNotFoundException("input object " + requested.bucket() + "/" + requested.key()
+                    + " no longer has eTag " + requested.eTag() + " (now " + input.ref().eTag()
+                    + "): it was replaced after the request was made");
+        }
+        if (input.ref().size() != null && input.ref().size() > limits.maxBytes()) {
+            throw InvalidInputException.image("the input object is " + input.ref().size()
+                    + " bytes, above the limit of " + limits.maxBytes() + " bytes (imageflow.image.max-bytes)");
+        }
+        String outputBucket = request.output().bucket();
+        String baseKey = OutputKeys.base(request.output(), input.ref(), step.type(), params);
+        timings.lap("lookup");
+
+        Optional<StoredObject> existing = store.findFirst(outputBucket, baseKey + ".");
+        if (existing.isPresent()) {
+            return result(step, request, input.ref(), existing.get().ref(), true,
+                    metadataOf(existing.get().userMetadata()), timings.total());
+        }
+
+        byte[] data = store.read(input.ref());
+        timings.lap("read");
+        ImageInfo info = ImageProbe.probe(data, limits);
+        ImageFormat format;
+        byte[] encoded;
+        int width;
+        int height;
+        try (PointerScope scope = new PointerScope()) {
+            Mat image = ImageCodec.decode(data, info, step.jpegReduction(params, info));
+            metrics.decoded(step.type());
+            timings.lap("decode");
+            Mat output = step.apply(image, params);
+            timings.lap("process");
+            OutputEncoding encoding = step.encoding(params, info);
+            format = encoding.resolve(info);
+            encoded = ImageCodec.encode(output, format, encoding.quality());
+            width = output.cols();
+            height = output.rows();
+            timings.lap("encode");
+        }
+        Map<String, String> userMetadata = Map.of(META_WIDTH, Integer.toString(width), META_HEIGHT,
+                Integer.toString(height), META_FORMAT, format.id(), META_SOURCE,
+                input.ref().bucket() + "/" + input.ref().key());
+        ObjectRef written = store.write(outputBucket, baseKey + format.extension(), encoded, format.contentType(),
+                userMetadata);
+        timings.lap("write");
+        Map<String, Object> metadata = metadataOf(userMetadata);
+        metadata.put("inputWidth", info.displayWidth());
+        metadata.put("inputHeight", info.displayHeight());
+        metadata.put("inputFormat", info.format().id());
+        return result(step, request, input.ref(), written, false, metadata, timings.total());
+    }
+
+    private static StepResult result(ImageStep<?> step, StepRequest request, ObjectRef input, ObjectRef output,
+            boolean reused, Map<String, Object> metadata, Map<String, Long> timings) {
+        return new StepResult(request.runId(), request.stepId(), step.type(), input, output, List.of(output), reused,
+                metadata, timings);
+    }
+
+    private static Map<String, Object> metadataOf(Map<String, String> userMetadata) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        parseInt(userMetadata.get(META_WIDTH)).ifPresent(w -> metadata.put("width", w));
+        parseInt(userMetadata.get(META_HEIGHT)).ifPresent(h -> metadata.put("height", h));
+        if (userMetadata.get(META_FORMAT) != null) {
+            metadata.put("format", userMetadata.get(META_FORMAT));
+        }
+        return metadata;
+    }
+
+    private static Optional<Integer> parseInt(String value) {
+        try {
+            return value == null ? Optional.empty() : Optional.of(Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Milliseconds per phase, in order, plus the total. */
+    private static final class Timings {
+        private final long start = System.nanoTime();
+        private long last = start;
+        private final Map<String, Long> laps = new LinkedHashMap<>();
+
+        void lap(String phase) {
+            long now = System.nanoTime();
+            laps.put(phase, (now - last) / 1_000_000);
+            last = now;
+        }
+
+        Map<String, Long> total() {
+            laps.put("total", (System.nanoTime() - start) / 1_000_000);
+            return laps;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.imageflowcanvas.function.common.storage;
+
+import io.imageflowcanvas.function.common.InputNotFoundException;
+import io.imageflowcanvas.function.common.StorageUnavailableException;
+import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.MinioException;
+import io.minio.messages.Item;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Object access for the functions, over the MinIO SDK (any S3-compatible endpoint). Failures are translated into the
+ * step error model: a missing object is the input's fault (404), anything else on the store's side is the world's
+ * (503, retried).
+ */
+public class ObjectStore {
+
+    private static final Set<String> NOT_FOUND_CODES = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchVersion",
+            "NotFound", "PreconditionFailed");
+
+    private final MinioClient client;
+
+    public ObjectStore(MinioClient client) {
+        this.client = client;
+    }
+
+    /** Metadata of {@code bucket/key}, empty when there is no such object. */
+    public Optional<StoredObject> stat(String bucket, String key, String versionId) {
+        try {
+            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key)
+                    .versionId(versionId).build());
+            Map<String, String> metadata = new HashMap<>();
+            for (var entry : stat.userMetadata().entrySet()) {
+                metadata.put(entry.getKey().toLowerCase(Locale.ROOT), entry.getValue());
+            }
+            ObjectRef ref = new ObjectRef(bucket, key, unquote(stat.etag()), stat.versionId(), stat.size(),
+                    stat.contentType());
+            return Optional.of(new StoredObject(ref, metadata));
+        } catch (ErrorResponseException e) {
+            if (NOT_FOUND_CODES.contains(e.errorResponse().code()) || e.response().code() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable("stat", bucket, key, e);
+        } catch (MinioException e) {
+            throw unavailable("stat", bucket, key, e);
+        }
+    }
+
+    /** The first object whose key starts with {@code keyPrefix}, empty when none does. */
+    public Optional<StoredObject> findFirst(String bucket, String keyPrefix) {
+        try {
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket)
+                    .prefix(keyPrefix).maxKeys(1).build())) {
+                return stat(bucket, result.get().objectName(), null);
+            }
+            return Optional.empty();
+        } catch (ErrorResponseException e) {
+            if ("NoSuchBucket".equals(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw unavailable("list", bucket, keyPrefix, e);
+        } catch (MinioException e) {
+            throw unavailable("list", bucket, keyPrefix, e);
+        }
+    }
+
+    /** Reads the whole object; {@code eTag}, when given, must still match (else the input changed: 404). */
+    public byte[] read(ObjectRef ref) {
+        GetObjectArgs.Builder args = GetObjectArgs.builder().bucket(ref.bucket()).object(ref.key())
+                .versionId(ref.versionId());
+        if (ref.eTag() != null) {
+            args.matchETag(ref.eTag());
+        }
+        try (GetObjectResponse response = client.getObject(args.build())) {
+            return response.readAllBytes();
+        } catch (ErrorResponseException e) {
+            if (NOT_FOUND_CODES.contains(e.errorResponse().code()) || e.response().code() == 404
+                    || e.response().code() == 412) {
+                throw new InputNotFoundException("input object " + describe(ref) + " does not exist"
+                        + (ref.eTag() != null ? " with eTag " + ref.eTag() : "") + " (" + e.errorResponse().code()
+                        + ")");
+            }
+            throw unavailable("read", ref.bucket(), ref.key(), e);
+        } catch (MinioException | IOException e) {
+            throw unavailable("read", ref.bucket(), ref.key(), e);
+        }
+    }
+
+    /** Writes {@code data} with {@code userMetadata}; returns the reference of what was written. */
+    public ObjectRef write(String bucket, String key, byte[] data, String contentType,
+            Map<String, String> userMetadata) {
+        try {
+            var response = client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .data(data, data.length).contentType(contentType).userMetadata(userMetadata).build());
+            return new ObjectRef(bucket, key, unquote(response.etag()), response.versionId(), (long) data.length,
+                    contentType);
+        } catch (MinioException e) {
+            throw unavailable("write", bucket, key, e);
+        }
+    }
+
+    private static StorageUnavailableException unavailable(String operation, String bucket, String key,
+            Exception cause) {
+        String reason = cause instanceof ErrorResponseException e ? e.errorResponse().code() + ": "
+                + e.errorResponse().message() : rootMessage(cause);
+        return new StorageUnavailableException("object store failed to " + operation + " " + bucket + "/" + key
+                + ": " + reason, cause);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() != null ? " " + root.getMessage() : "");
+    }
+
+    static String describe(ObjectRef ref) {
+        return ref.bucket() + "/" + ref.key() + (ref.versionId() != null ? "?versionId=" + ref.versionId() : "");
+    }
+
+    private static String unquote(String eTag) {
+        if (eTag != null && eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"")) {
+            return eTag.substring(1, eTag.length() - 1);
+        }
+        return eTag;
+    }
+}

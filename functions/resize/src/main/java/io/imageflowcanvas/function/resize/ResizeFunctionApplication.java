@@ -1,0 +1,24 @@
+package io.imageflowcanvas.function.resize;
+
+import io.imageflowcanvas.function.common.contract.StepRequest;
+import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.function.common.web.StepFunctions;
+import java.util.function.Function;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.messaging.Message;
+
+/** The resize function: {@code POST /} with a {@code io.imageflowcanvas.step.resize.requested} CloudEvent. */
+@SpringBootApplication
+public class ResizeFunctionApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(ResizeFunctionApplication.class, args);
+    }
+
+    @Bean
+    Function<Message<StepRequest>, Message<StepResult>> resize(StepFunctions functions) {
+        return functions.of(new ResizeStep());
+    }
+}

@@ -13,6 +13,8 @@ import io.imageflowcanvas.function.common.image.ImageLimits;
 import io.imageflowcanvas.function.common.image.ImageProbe;
 import io.imageflowcanvas.function.common.storage.ObjectStore;
 import io.imageflowcanvas.function.common.storage.StoredObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +37,7 @@ public class StepExecutor {
     static final String META_WIDTH = "imageflow-width";
     static final String META_HEIGHT = "imageflow-height";
     static final String META_FORMAT = "imageflow-format";
+    /** The input object, percent-encoded: S3 metadata travels in HTTP headers, which must stay ASCII. */
     static final String META_SOURCE = "imageflow-source";
 
     private static final Logger log = LoggerFactory.getLogger(StepExecutor.class);
@@ -127,7 +130,7 @@ public class StepExecutor {
         }
         Map<String, String> userMetadata = Map.of(META_WIDTH, Integer.toString(width), META_HEIGHT,
                 Integer.toString(height), META_FORMAT, format.id(), META_SOURCE,
-                input.ref().bucket() + "/" + input.ref().key());
+                URLEncoder.encode(input.ref().bucket() + "/" + input.ref().key(), StandardCharsets.UTF_8));
         ObjectRef written = store.write(outputBucket, baseKey + format.extension(), encoded, format.contentType(),
                 userMetadata);
         timings.lap("write");

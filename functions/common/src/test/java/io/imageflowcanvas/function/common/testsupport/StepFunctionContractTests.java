@@ -1,0 +1,232 @@
+package io.imageflowcanvas.function.common.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imageflowcanvas.function.common.contract.StepEventTypes;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * What every step function must do over HTTP against a real S3 server, whatever its image work: CloudEvents in both
+ * modes, routing, the error model on a corpus of bad input, idempotency, metrics and health. A function's test class
+ * extends this, adds {@code @SpringBootTest(webEnvironment = RANDOM_PORT)} and its own pixel checks.
+ */
+public abstract class StepFunctionContractTests {
+
+    protected static final String RAW = "raw";
+    protected static final String PROCESSED = "processed";
+    protected static final S3TestServer s3 = S3TestServer.start(RAW, PROCESSED);
+
+    @LocalServerPort
+    protected int port;
+    protected CloudEventClient client;
+
+    @DynamicPropertySource
+    static void storage(DynamicPropertyRegistry registry) {
+        registry.add("minio.endpoint", s3::endpoint);
+        registry.add("minio.access-key", () -> S3TestServer.ACCESS_KEY);
+        registry.add("minio.secret-key", () -> S3TestServer.SECRET_KEY);
+    }
+
+    @AfterAll
+    static void stopStorage() throws Exception {
+        s3.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        client = new CloudEventClient(port);
+    }
+
+    /** The function's step type: its route and the middle of its event types. */
+    protected abstract String stepType();
+
+    /** Parameters that make a valid request of this function. */
+    protected abstract Map<String, Object> validParameters();
+
+    protected String requestedType() {
+        return StepEventTypes.requested(stepType());
+    }
+
+    protected Map<String, Object> request(String key, Map<String, Object> parameters) {
+        Map<String, Object> request = new HashMap<>();
+        request.put("runId", "run-1");
+        request.put("stepId", stepType() + "-1");
+        request.put("input", Map.of("bucket", RAW, "key", key));
+        request.put("parameters", parameters);
+        request.put("output", Map.of("bucket", PROCESSED, "prefix", "runs/run-1/" + stepType()));
+        return request;
+    }
+
+    protected CloudEventClient.Response send(String key, Map<String, Object> parameters) {
+        return client.binary("/", requestedType(), request(key, parameters));
+    }
+
+    @Test
+    void answersBinaryModeEventWithResultEventAndWritesOutput() throws Exception {
+        s3.put(RAW, "contract/binary.jpg", ImageFixtures.photoJpeg());
+        CloudEventClient.Response response = send("contract/binary.jpg", validParameters());
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        assertThat(response.header("ce-type")).isEqualTo(StepEventTypes.completed(stepType()));
+        assertThat(response.header("ce-source")).isEqualTo(StepEventTypes.source(stepType()));
+        String outputKey = response.body().at("/output/key").asString();
+        assertThat(outputKey).startsWith("runs/run-1/" + stepType() + "/binary." + stepType() + "-");
+        assertThat(s3.keys(PROCESSED)).contains(outputKey);
+        assertThat(response.body().at("/output/eTag").asString()).isEqualTo(s3.eTag(PROCESSED, outputKey));
+        assertThat(response.body().at("/runId").asString()).isEqualTo("run-1");
+    }
+
+    @Test
+    void acceptsStructuredModeEvent() throws Exception {
+        s3.put(RAW, "contract/structured.png", Photos.bytes("coffee.png"));
+        CloudEventClient.Response response = client.structured("/", requestedType(),
+                request("contract/structured.png", validParameters()));
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        assertThat(s3.keys(PROCESSED)).contains(response.body().at("/output/key").asString());
+    }
+
+    @Test
+    void routesByPathAsWellAsByEventType() throws Exception {
+        s3.put(RAW, "contract/path.jpg", ImageFixtures.photoJpeg());
+        CloudEventClient.Response response = client.binary("/" + stepType(), requestedType(),
+                request("contract/path.jpg", validParameters()));
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesEventOfAnotherStepType() throws Exception {
+        s3.put(RAW, "contract/other.jpg", ImageFixtures.photoJpeg());
+        CloudEventClient.Response response = client.binary("/", StepEventTypes.requested("unknownstep"),
+                request("contract/other.jpg", validParameters()));
+        assertThat(response.status()).isBetween(400, 499);
+        assertThat(response.text()).contains("unknownstep");
+    }
+
+    @Test
+    void processesKeysWithSpacesPlusPercentAndUnicode() throws Exception {
+        String key = "contract/odd keys/a+b%20c ü 猫.jpg";
+        s3.put(RAW, key, ImageFixtures.photoJpeg());
+        CloudEventClient.Response response = send(key, validParameters());
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        String outputKey = response.body().at("/output/key").asString();
+        assertThat(outputKey).contains("a+b%20c ü 猫." + stepType() + "-");
+        assertThat(s3.keys(PROCESSED)).contains(outputKey);
+        assertThat(response.body().at("/input/key").asString()).isEqualTo(key);
+    }
+
+    @Test
+    void sameRequestTwiceWritesOneOutputAndDecodesOnce() throws Exception {
+        s3.put(RAW, "contract/twice.jpg", ImageFixtures.photoJpeg());
+        double decodesBefore = decodes();
+        CloudEventClient.Response first = send("contract/twice.jpg", validParameters());
+        CloudEventClient.Response second = send("contract/twice.jpg", validParameters());
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(second.status()).isEqualTo(200);
+        String key = first.body().at("/output/key").asString();
+        assertThat(second.body().at("/output/key").asString()).isEqualTo(key);
+        assertThat(first.body().at("/reused").asBoolean()).isFalse();
+        assertThat(second.body().at("/reused").asBoolean()).isTrue();
+        assertThat(decodes() - decodesBefore).isEqualTo(1.0);
+        assertThat(s3.keys(PROCESSED).stream().filter(k -> k.contains("/twice.")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void newVersionOfInputGetsNewOutput() throws Exception {
+        s3.put(RAW, "contract/version.jpg", ImageFixtures.photoJpeg());
+        String first = send("contract/version.jpg", validParameters()).body().at("/output/key").asString();
+        s3.put(RAW, "contract/version.jpg", Photos.bytes("rocket.jpg"));
+        String second = send("contract/version.jpg", validParameters()).body().at("/output/key").asString();
+        assertThat(second).isNotEqualTo(first);
+    }
+
+    static Stream<Arguments> badInputs() {
+        return Stream.of(
+                Arguments.of("zero-byte.jpg", new byte[0], "empty (0 bytes)"),
+                Arguments.of("truncated.jpg", ImageFixtures.truncatedJpeg(0.5), "truncated"),
+                Arguments.of("text.jpg", "this is not an image\n".getBytes(), "not an image in a supported format"),
+                Arguments.of("random.bin", ImageFixtures.randomBytes(10_000, 42), "not an image"),
+                Arguments.of("bomb.png", ImageFixtures.pngPixelBomb(30000), "900000000 pixels, above the limit"),
+                Arguments.of("huge-header.jpg", ImageFixtures.jpegClaiming(65500, 65500),
+                        "65500x65500 = 4290250000 pixels"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void rejectsBadInputWith422AndWritesNothing(String name, byte[] data, String expectedMessage) throws Exception {
+        String key = "bad/" + stepType() + "/" + name;
+        s3.put(RAW, key, data);
+        String eTagBefore = s3.eTag(RAW, key);
+        List<String> outputsBefore = s3.keys(PROCESSED);
+        ProcessMemory.resetPeak();
+        long residentBefore = ProcessMemory.residentBytes();
+
+        CloudEventClient.Response response = send(key, validParameters());
+
+        assertThat(response.status()).as(response.text()).isEqualTo(422);
+        assertThat(response.header("content-type")).startsWith("application/problem+json");
+        assertThat(response.header("ce-type")).isEqualTo(StepEventTypes.failed(stepType()));
+        assertThat(response.body().at("/detail").asString()).contains(expectedMessage);
+        assertThat(response.body().at("/retryable").asBoolean()).isFalse();
+        assertThat(s3.keys(PROCESSED)).isEqualTo(outputsBefore);
+        assertThat(s3.eTag(RAW, key)).isEqualTo(eTagBefore);
+        assertThat(s3.get(RAW, key)).isEqualTo(data);
+        // The limit is checked from the header: nothing near the claimed size (900 MB and more) is allocated.
+        assertThat(ProcessMemory.peakResidentBytes() - residentBefore).isLessThan(128L * 1024 * 1024);
+    }
+
+    @Test
+    void answersMissingObjectWith404() {
+        CloudEventClient.Response response = send("does/not/exist.jpg", validParameters());
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.body().at("/detail").asString()).contains("raw/does/not/exist.jpg does not exist");
+        assertThat(response.header("ce-type")).isEqualTo(StepEventTypes.failed(stepType()));
+    }
+
+    @Test
+    void rejectsUnknownParameterNamingTheAllowedOnes() throws Exception {
+        s3.put(RAW, "contract/unknown-param.jpg", ImageFixtures.photoJpeg());
+        Map<String, Object> parameters = new HashMap<>(validParameters());
+        parameters.put("colour", "blue");
+        CloudEventClient.Response response = send("contract/unknown-param.jpg", parameters);
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.body().at("/field").asString()).isEqualTo("colour");
+        assertThat(response.body().at("/detail").asString()).contains("unknown parameter 'colour'", "allowed:");
+    }
+
+    @Test
+    void rejectsRequestWithoutInput() {
+        Map<String, Object> request = request("x.jpg", validParameters());
+        request.remove("input");
+        CloudEventClient.Response response = client.binary("/", requestedType(), request);
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.body().at("/field").asString()).isEqualTo("input");
+    }
+
+    @Test
+    void exposesHealthAndPrometheusMetrics() throws Exception {
+        s3.put(RAW, "contract/metrics.jpg", ImageFixtures.photoJpeg());
+        send("contract/metrics.jpg", validParameters());
+        assertThat(client.get("/actuator/health").text()).contains("\"UP\"");
+        String metrics = client.get("/actuator/prometheus").text();
+        assertThat(metrics).contains("imageflow_step_executions_total{status=\"succeeded\",step_type=\""
+                + stepType() + "\"}");
+        assertThat(metrics).contains("imageflow_step_duration_seconds_bucket");
+    }
+
+    private double decodes() {
+        String metrics = client.get("/actuator/prometheus").text();
+        return metrics.lines().filter(l -> l.startsWith("imageflow_image_decodes_total{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+}

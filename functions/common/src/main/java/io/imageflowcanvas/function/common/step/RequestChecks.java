@@ -2,12 +2,14 @@ package io.imageflowcanvas.function.common.step;
 
 import io.imageflowcanvas.function.common.InvalidInputException;
 import io.imageflowcanvas.function.common.contract.StepRequest;
+import java.util.regex.Pattern;
 
 /** Structural checks of a step request, before anything is read. */
 final class RequestChecks {
 
     /** S3 limits a key to 1024 bytes of UTF-8. */
     static final int MAX_KEY_BYTES = 1024;
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private RequestChecks() {
     }
@@ -20,7 +22,7 @@ final class RequestChecks {
         if (request.input() == null) {
             throw InvalidInputException.request("input", "field 'input' is required: {\"bucket\": ..., \"key\": ...}");
         }
-        requireText(request.input().bucket(), "input.bucket");
+        requireBucketName(request.input().bucket(), "input.bucket");
         requireText(request.input().key(), "input.key");
         if (request.input().key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             throw InvalidInputException.request("input.key", "field 'input.key' is longer than " + MAX_KEY_BYTES
@@ -30,7 +32,16 @@ final class RequestChecks {
             throw InvalidInputException.request("output", "field 'output' is required: {\"bucket\": ...,"
                     + " \"prefix\": ...}");
         }
-        requireText(request.output().bucket(), "output.bucket");
+        requireBucketName(request.output().bucket(), "output.bucket");
+    }
+
+    private static void requireBucketName(String bucket, String field) {
+        requireText(bucket, field);
+        if (!BUCKET_NAME.matcher(bucket).matches() || bucket.contains("..")) {
+            throw InvalidInputException.request(field, "field '" + field + "' is '" + bucket + "', not a valid"
+                    + " bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a"
+                    + " letter or digit");
+        }
     }
 
     private static void requireText(String value, String field) {

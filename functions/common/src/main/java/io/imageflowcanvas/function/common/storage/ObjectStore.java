@@ -1,6 +1,8 @@
 package io.imageflowcanvas.function.common.storage;
 
 import io.imageflowcanvas.function.common.InputNotFoundException;
+import io.imageflowcanvas.function.common.InvalidInputException;
+import io.imageflowcanvas.function.common.StepException;
 import io.imageflowcanvas.function.common.StorageUnavailableException;
 import io.imageflowcanvas.function.common.contract.ObjectRef;
 import io.minio.GetObjectArgs;
@@ -56,6 +58,8 @@ public class ObjectStore {
             throw unavailable("stat", bucket, key, e);
         } catch (MinioException e) {
             throw unavailable("stat", bucket, key, e);
+        } catch (RuntimeException e) {
+            throw translate("stat", bucket, key, e);
         }
     }
 
@@ -74,6 +78,8 @@ public class ObjectStore {
             throw unavailable("list", bucket, keyPrefix, e);
         } catch (MinioException e) {
             throw unavailable("list", bucket, keyPrefix, e);
+        } catch (RuntimeException e) {
+            throw translate("list", bucket, keyPrefix, e);
         }
     }
 
@@ -96,6 +102,8 @@ public class ObjectStore {
             throw unavailable("read", ref.bucket(), ref.key(), e);
         } catch (MinioException | IOException e) {
             throw unavailable("read", ref.bucket(), ref.key(), e);
+        } catch (RuntimeException e) {
+            throw translate("read", ref.bucket(), ref.key(), e);
         }
     }
 
@@ -109,7 +117,29 @@ public class ObjectStore {
                     contentType);
         } catch (MinioException e) {
             throw unavailable("write", bucket, key, e);
+        } catch (RuntimeException e) {
+            throw translate("write", bucket, key, e);
         }
+    }
+
+    /**
+     * The SDK reports transport failures as unchecked exceptions wrapping an IOException, and refuses names it
+     * considers invalid with IllegalArgumentException before sending anything.
+     */
+    private static RuntimeException translate(String operation, String bucket, String key, RuntimeException e) {
+        if (e instanceof StepException) {
+            return e;
+        }
+        if (e instanceof IllegalArgumentException) {
+            return InvalidInputException.request("input", "the object store refuses " + bucket + "/" + key + ": "
+                    + e.getMessage());
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException) {
+                return unavailable(operation, bucket, key, e);
+            }
+        }
+        return e;
     }
 
     private static StorageUnavailableException unavailable(String operation, String bucket, String key,

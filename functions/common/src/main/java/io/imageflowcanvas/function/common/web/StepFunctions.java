@@ -1,16 +1,20 @@
 package io.imageflowcanvas.function.common.web;
 
 import io.imageflowcanvas.function.common.InvalidInputException;
+import io.imageflowcanvas.function.common.MalformedRequestException;
 import io.imageflowcanvas.function.common.contract.StepEventTypes;
 import io.imageflowcanvas.function.common.contract.StepRequest;
 import io.imageflowcanvas.function.common.contract.StepResult;
 import io.imageflowcanvas.function.common.step.ImageStep;
 import io.imageflowcanvas.function.common.step.StepExecutor;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.cloud.function.cloudevent.CloudEventMessageBuilder;
 import org.springframework.cloud.function.cloudevent.CloudEventMessageUtils;
 import org.springframework.messaging.Message;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns an {@link ImageStep} into the Spring Cloud Function bean a function app exposes: CloudEvent in (binary or
@@ -18,6 +22,7 @@ import org.springframework.messaging.Message;
  */
 public class StepFunctions {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final StepExecutor executor;
 
     public StepFunctions(StepExecutor executor) {
@@ -27,14 +32,34 @@ public class StepFunctions {
     public Function<Message<StepRequest>, Message<StepResult>> of(ImageStep<?> step) {
         return message -> {
             requireEventType(step, message);
-            StepResult result = executor.execute(step, message.getPayload());
+            StepResult result = executor.execute(step, requestOf(step, message));
             return CloudEventMessageBuilder.withData(result)
                     .setId(UUID.randomUUID().toString())
                     .setType(StepEventTypes.completed(step.type()))
                     .setSource(StepEventTypes.source(step.type()))
-                    .setSubject(result.output().key())
+                    .setSubject(CloudEventHeaders.percentEncode(result.output().key()))
                     .build();
         };
+    }
+
+    /**
+     * The framework hands over the raw payload when it cannot convert it; parsing it again here turns that into a
+     * 400 that says where the JSON is broken, instead of a ClassCastException.
+     */
+    private static StepRequest requestOf(ImageStep<?> step, Message<?> message) {
+        Object payload = message.getPayload();
+        if (payload instanceof StepRequest request) {
+            return request;
+        }
+        String text = payload instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
+                : String.valueOf(payload);
+        try {
+            return JSON.readValue(text, StepRequest.class);
+        } catch (JacksonException e) {
+            throw (InvalidInputException) new MalformedRequestException("the event data is not valid JSON for a"
+                    + " step request: " + e.getOriginalMessage() + " (schema: schemas/step-request.schema.json)", e)
+                    .inStep(step.type(), null, null);
+        }
     }
 
     /** A request without {@code ce-type} is accepted (plain JSON POST); one with another step's type is not. */

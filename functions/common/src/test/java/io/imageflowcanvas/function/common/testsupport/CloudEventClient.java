@@ -30,6 +30,10 @@ public final class CloudEventClient {
         }
     }
 
+    public static String json(Object value) {
+        return JSON.writeValueAsString(value);
+    }
+
     /** Binary mode: attributes as {@code ce-*} headers, the request JSON as body. */
     public Response binary(String path, String type, Object data) {
         String body = data instanceof String s ? s : JSON.writeValueAsString(data);

@@ -95,9 +95,15 @@ public final class S3TestServer implements AutoCloseable {
         return keys;
     }
 
+    /** Stops the server and deletes its objects; safe to call twice. */
     @Override
     public void close() throws Exception {
-        proxy.stop();
+        if (!"STOPPED".equals(proxy.getState())) {
+            proxy.stop();
+        }
+        if (!Files.exists(directory)) {
+            return;
+        }
         try (var paths = Files.walk(directory)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

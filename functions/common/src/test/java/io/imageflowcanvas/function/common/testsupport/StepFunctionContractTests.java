@@ -69,8 +69,18 @@ public abstract class StepFunctionContractTests {
         return request;
     }
 
+    /** Sends a binary-mode request; request and answer are both checked against the published schemas. */
     protected CloudEventClient.Response send(String key, Map<String, Object> parameters) {
-        return client.binary("/", requestedType(), request(key, parameters));
+        Map<String, Object> request = request(key, parameters);
+        ContractSchemas.assertValid(ContractSchemas.REQUEST, CloudEventClient.json(request));
+        return conforming(client.binary("/", requestedType(), request));
+    }
+
+    /** Checks an answer against the result schema (2xx) or the problem schema (anything else). */
+    protected static CloudEventClient.Response conforming(CloudEventClient.Response response) {
+        ContractSchemas.assertValid(response.status() == 200 ? ContractSchemas.RESULT : ContractSchemas.PROBLEM,
+                response.text());
+        return response;
     }
 
     @Test
@@ -90,8 +100,8 @@ public abstract class StepFunctionContractTests {
     @Test
     void acceptsStructuredModeEvent() throws Exception {
         s3.put(RAW, "contract/structured.png", Photos.bytes("coffee.png"));
-        CloudEventClient.Response response = client.structured("/", requestedType(),
-                request("contract/structured.png", validParameters()));
+        CloudEventClient.Response response = conforming(client.structured("/", requestedType(),
+                request("contract/structured.png", validParameters())));
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         assertThat(s3.keys(PROCESSED)).contains(response.body().at("/output/key").asString());
     }
@@ -99,18 +109,30 @@ public abstract class StepFunctionContractTests {
     @Test
     void routesByPathAsWellAsByEventType() throws Exception {
         s3.put(RAW, "contract/path.jpg", ImageFixtures.photoJpeg());
-        CloudEventClient.Response response = client.binary("/" + stepType(), requestedType(),
-                request("contract/path.jpg", validParameters()));
-        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        CloudEventClient.Response byPath = conforming(client.binary("/" + stepType(), requestedType(),
+                request("contract/path.jpg", validParameters())));
+        assertThat(byPath.status()).as(byPath.text()).isEqualTo(200);
+        CloudEventClient.Response byType = conforming(client.binary("/functionRouter", requestedType(),
+                request("contract/path.jpg", validParameters())));
+        assertThat(byType.status()).as(byType.text()).isEqualTo(200);
+        assertThat(byType.header("ce-type")).isEqualTo(StepEventTypes.completed(stepType()));
     }
 
     @Test
     void refusesEventOfAnotherStepType() throws Exception {
         s3.put(RAW, "contract/other.jpg", ImageFixtures.photoJpeg());
-        CloudEventClient.Response response = client.binary("/", StepEventTypes.requested("unknownstep"),
-                request("contract/other.jpg", validParameters()));
-        assertThat(response.status()).isBetween(400, 499);
-        assertThat(response.text()).contains("unknownstep");
+        CloudEventClient.Response response = conforming(client.binary("/", StepEventTypes.requested("unknownstep"),
+                request("contract/other.jpg", validParameters())));
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.body().at("/detail").asString()).contains("unknownstep", requestedType());
+    }
+
+    @Test
+    void rejectsMalformedJsonWith400() {
+        CloudEventClient.Response response = conforming(client.binary("/", requestedType(), "{\"input\": [1, 2"));
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.header("ce-type")).isEqualTo(StepEventTypes.failed(stepType()));
+        assertThat(response.body().at("/detail").asString()).contains("not valid JSON");
     }
 
     @Test
@@ -123,6 +145,8 @@ public abstract class StepFunctionContractTests {
         assertThat(outputKey).contains("a+b%20c ü 猫." + stepType() + "-");
         assertThat(s3.keys(PROCESSED)).contains(outputKey);
         assertThat(response.body().at("/input/key").asString()).isEqualTo(key);
+        // CloudEvents HTTP binding: non-ASCII and '%' in header values are percent-encoded.
+        assertThat(response.header("ce-subject")).contains("a+b%2520c%20%C3%BC%20%E7%8C%AB.");
     }
 
     @Test
@@ -208,9 +232,19 @@ public abstract class StepFunctionContractTests {
     void rejectsRequestWithoutInput() {
         Map<String, Object> request = request("x.jpg", validParameters());
         request.remove("input");
-        CloudEventClient.Response response = client.binary("/", requestedType(), request);
+        CloudEventClient.Response response = conforming(client.binary("/", requestedType(), request));
         assertThat(response.status()).isEqualTo(422);
         assertThat(response.body().at("/field").asString()).isEqualTo("input");
+    }
+
+    @Test
+    void rejectsInvalidBucketName() {
+        Map<String, Object> request = request("x.jpg", validParameters());
+        request.put("output", Map.of("bucket", "Not_A_Bucket"));
+        CloudEventClient.Response response = conforming(client.binary("/", requestedType(), request));
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.body().at("/field").asString()).isEqualTo("output.bucket");
+        assertThat(response.body().at("/detail").asString()).contains("'Not_A_Bucket', not a valid bucket name");
     }
 
     @Test

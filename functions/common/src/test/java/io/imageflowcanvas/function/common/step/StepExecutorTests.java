@@ -1,0 +1,115 @@
+package io.imageflowcanvas.function.common.step;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imageflowcanvas.function.common.InputNotFoundException;
+import io.imageflowcanvas.function.common.StepException;
+import io.imageflowcanvas.function.common.StorageUnavailableException;
+import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.function.common.contract.OutputTarget;
+import io.imageflowcanvas.function.common.contract.StepRequest;
+import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.function.common.image.ImageInfo;
+import io.imageflowcanvas.function.common.image.ImageLimits;
+import io.imageflowcanvas.function.common.storage.ObjectStore;
+import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
+import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The executor against a real S3 server, with a step that passes pixels through. */
+class StepExecutorTests {
+
+    /** Copies the image; its only parameter changes the output key. */
+    record CopyParameters(int variant, OutputEncoding encoding) {
+    }
+
+    static final class CopyStep implements ImageStep<CopyParameters> {
+        @Override
+        public String type() {
+            return "copy";
+        }
+
+        @Override
+        public CopyParameters parameters(StepParameters raw) {
+            CopyParameters params = new CopyParameters(raw.integer("variant", 0, 9, 0), OutputEncoding.from(raw));
+            raw.rejectUnknown("copy");
+            return params;
+        }
+
+        @Override
+        public OutputEncoding encoding(CopyParameters params, ImageInfo input) {
+            return params.encoding();
+        }
+
+        @Override
+        public Mat apply(Mat image, CopyParameters params) {
+            return image;
+        }
+    }
+
+    private final S3TestServer s3 = S3TestServer.start("inbox", "outbox");
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final StepMetrics metrics = new StepMetrics(registry);
+    private final StepExecutor executor = new StepExecutor(new ObjectStore(s3.client()), ImageLimits.defaults(),
+            metrics);
+    private final CopyStep step = new CopyStep();
+
+    @AfterEach
+    void stop() throws Exception {
+        s3.close();
+    }
+
+    private static StepRequest request(String key, String eTag, Map<String, Object> parameters) {
+        return new StepRequest("run-7", "copy-1", new ObjectRef("inbox", key, eTag, null, null, null), parameters,
+                new OutputTarget("outbox", "runs/run-7/"));
+    }
+
+    @Test
+    void sameInputVersionAndParametersGiveSameKeyAndNoSecondDecode() throws Exception {
+        s3.put("inbox", "a.jpg", ImageFixtures.photoJpeg());
+        StepResult first = executor.execute(step, request("a.jpg", null, Map.of()));
+        StepResult second = executor.execute(step, request("a.jpg", null, Map.of("variant", 0)));
+        StepResult other = executor.execute(step, request("a.jpg", null, Map.of("variant", 1)));
+        assertThat(first.output().key()).startsWith("runs/run-7/a.copy-").endsWith(".jpg");
+        assertThat(second.output().key()).isEqualTo(first.output().key());
+        assertThat(second.reused()).isTrue();
+        assertThat(other.output().key()).isNotEqualTo(first.output().key());
+        assertThat(metrics.decodes("copy")).isEqualTo(2.0);
+        assertThat(s3.keys("outbox")).hasSize(2);
+        assertThat(registry.find("imageflow.step.executions").tag("status", "reused").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void refusesInputWhoseETagChanged() throws Exception {
+        String eTag = s3.put("inbox", "b.jpg", ImageFixtures.photoJpeg());
+        s3.put("inbox", "b.jpg", ImageFixtures.solidJpeg(20, 20, new org.bytedeco.opencv.opencv_core.Scalar(0.0)));
+        assertThatThrownBy(() -> executor.execute(step, request("b.jpg", eTag, Map.of())))
+                .isInstanceOf(InputNotFoundException.class)
+                .hasMessageContaining("no longer has eTag " + eTag);
+        assertThat(s3.keys("outbox")).isEmpty();
+    }
+
+    @Test
+    void reportsUnreachableStoreAsRetryable503() throws Exception {
+        s3.put("inbox", "c.jpg", ImageFixtures.photoJpeg());
+        s3.close();
+        assertThatThrownBy(() -> executor.execute(step, request("c.jpg", null, Map.of())))
+                .isInstanceOf(StorageUnavailableException.class)
+                .satisfies(e -> {
+                    StepException failure = (StepException) e;
+                    assertThat(failure.status()).isEqualTo(503);
+                    assertThat(failure.retryable()).isTrue();
+                    assertThat(failure.stepType()).isEqualTo("copy");
+                    assertThat(failure.runId()).isEqualTo("run-7");
+                })
+                .hasMessageContaining("object store failed to stat inbox/c.jpg");
+        assertThat(registry.find("imageflow.step.executions").tag("status", "unavailable").counter().count())
+                .isEqualTo(1.0);
+    }
+}

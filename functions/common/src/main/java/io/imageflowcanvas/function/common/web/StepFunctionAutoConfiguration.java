@@ -5,6 +5,9 @@ import io.imageflowcanvas.function.common.step.StepMetrics;
 import io.imageflowcanvas.function.common.storage.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.minio.MinioClient;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -41,6 +44,15 @@ public class StepFunctionAutoConfiguration {
     @Bean
     StepExecutor stepExecutor(ObjectStore store, ImageProperties image, StepMetrics metrics) {
         return new StepExecutor(store, image.limits(), metrics);
+    }
+
+    /**
+     * Loads OpenCV's native libraries before the app reports ready, so the first request after a scale-from-zero
+     * does not pay for it (about a second).
+     */
+    @Bean
+    ApplicationRunner openCvPreload() {
+        return args -> Loader.load(opencv_imgcodecs.class);
     }
 
     @Bean

@@ -35,7 +35,7 @@ public final class Photos {
                 + "; run .ci/setup once to extract the test photos from Debian's python3-skimage package");
     }
 
-    static Path repositoryRoot() {
+    public static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
             dir = dir.getParent();

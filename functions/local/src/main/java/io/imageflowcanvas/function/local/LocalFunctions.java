@@ -1,0 +1,159 @@
+package io.imageflowcanvas.function.local;
+
+import io.imageflowcanvas.function.filter.FilterFunctionApplication;
+import io.imageflowcanvas.function.resize.ResizeFunctionApplication;
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The functions on one machine: an in-process S3 server (S3Proxy, objects on disk under the data directory, buckets
+ * {@code raw} and {@code processed}) and the resize and filter functions, each its own Spring application on its
+ * own port, called with CloudEvents exactly as in a cluster.
+ */
+public final class LocalFunctions implements AutoCloseable {
+
+    public static final List<String> BUCKETS = List.of("raw", "processed");
+
+    private final S3Proxy s3;
+    private final String s3Endpoint;
+    private final ConfigurableApplicationContext resize;
+    private final ConfigurableApplicationContext filter;
+
+    private LocalFunctions(S3Proxy s3, String s3Endpoint, ConfigurableApplicationContext resize,
+            ConfigurableApplicationContext filter) {
+        this.s3 = s3;
+        this.s3Endpoint = s3Endpoint;
+        this.resize = resize;
+        this.filter = filter;
+    }
+
+    public static LocalFunctions start(LocalSettings settings) throws Exception {
+        Files.createDirectories(settings.dataDirectory());
+        S3Proxy s3 = S3Proxy.builder()
+                .blobStore(new FilesystemNio2BlobStore(settings.dataDirectory().toAbsolutePath().toString()))
+                .endpoint(URI.create("http://" + settings.host() + ":" + settings.s3Port()))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.accessKey(), settings.secretKey())
+                .build();
+        s3.start();
+        String endpoint = "http://" + settings.host() + ":" + s3.getPort();
+        createBuckets(endpoint, settings);
+        ConfigurableApplicationContext resize = function(ResizeFunctionApplication.class, "resize",
+                settings.resizePort(), endpoint, settings);
+        ConfigurableApplicationContext filter = function(FilterFunctionApplication.class, "filter",
+                settings.filterPort(), endpoint, settings);
+        return new LocalFunctions(s3, endpoint, resize, filter);
+    }
+
+    private static void createBuckets(String endpoint, LocalSettings settings) throws Exception {
+        MinioClient client = MinioClient.builder().endpoint(endpoint).region("us-east-1")
+                .credentials(settings.accessKey(), settings.secretKey()).build();
+        for (String bucket : BUCKETS) {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+        }
+    }
+
+    /**
+     * Command-line arguments, because they outrank every application.properties: both function jars carry one, and
+     * only the first on the class path would be read.
+     */
+    private static ConfigurableApplicationContext function(Class<?> application, String name, int port,
+            String endpoint, LocalSettings settings) {
+        return new SpringApplicationBuilder(application).run(
+                "--spring.application.name=" + name,
+                "--spring.cloud.function.definition=" + name,
+                "--server.port=" + port,
+                "--server.address=" + settings.host(),
+                "--minio.endpoint=" + endpoint,
+                "--minio.access-key=" + settings.accessKey(),
+                "--minio.secret-key=" + settings.secretKey());
+    }
+
+    public String s3Endpoint() {
+        return s3Endpoint;
+    }
+
+    public int resizePort() {
+        return port(resize);
+    }
+
+    public int filterPort() {
+        return port(filter);
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        resize.close();
+        filter.close();
+        s3.stop();
+    }
+
+    public static void main(String[] args) throws Exception {
+        LocalSettings settings;
+        try {
+            settings = LocalSettings.from(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("imageflow: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalFunctions local = start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                local.close();
+            } catch (Exception e) {
+                System.err.println("imageflow: error while stopping: " + e);
+            }
+            stopped.countDown();
+        }));
+        System.out.println(instructions(local, settings));
+        stopped.await();
+    }
+
+    /** The default login is printed as is (it is public); a custom one by the variables that hold it. */
+    private static String login(LocalSettings settings) {
+        boolean defaults = LocalSettings.DEFAULT_CREDENTIAL.equals(settings.accessKey())
+                && LocalSettings.DEFAULT_CREDENTIAL.equals(settings.secretKey());
+        return defaults ? "minioadmin:minioadmin" : "\"$" + LocalSettings.ACCESS_KEY + ":$" + LocalSettings.SECRET_KEY
+                + "\"";
+    }
+
+    static String instructions(LocalFunctions local, LocalSettings settings) {
+        return """
+
+                ImageFlowCanvas functions are running (Ctrl-C stops them):
+                  S3 server   %s   login %s / ****   buckets raw, processed   data in %s
+                  resize      http://%s:%d/
+                  filter      http://%s:%d/
+
+                Upload a photo and resize it (the README shows the same, and filter):
+                  curl -sS --aws-sigv4 aws:amz:us-east-1:s3 --user %s -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \
+                    -T photo.jpg %s/raw/photo.jpg
+                  curl -sS http://%s:%d/ -H 'content-type: application/json' \\
+                    -H 'ce-specversion: 1.0' -H 'ce-id: 1' -H 'ce-source: /cli' \\
+                    -H 'ce-type: io.imageflowcanvas.step.resize.requested' \\
+                    -d '{"input":{"bucket":"raw","key":"photo.jpg"},"parameters":{"width":800,"height":600},\
+                "output":{"bucket":"processed","prefix":"cli"}}'
+                No pipeline runs on its own yet: a dropped image waits until a step is called for it.
+                """.formatted(local.s3Endpoint(), settings.accessKey(), settings.dataDirectory().toAbsolutePath(),
+                settings.host(), local.resizePort(), settings.host(), local.filterPort(), login(settings),
+                local.s3Endpoint(), settings.host(), local.resizePort());
+    }
+}

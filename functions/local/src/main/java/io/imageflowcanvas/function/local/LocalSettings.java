@@ -1,0 +1,72 @@
+package io.imageflowcanvas.function.local;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Settings of the local functions, read from the environment. Each key is listed once here with its default.
+ *
+ * @param host {@value #HOST} (default {@value #DEFAULT_HOST}): the address every server binds to
+ * @param s3Port {@value #S3_PORT} (default 9000): the in-process S3 server
+ * @param resizePort {@value #RESIZE_PORT} (default 8081)
+ * @param filterPort {@value #FILTER_PORT} (default 8082)
+ * @param dataDirectory {@value #DATA} (default {@code imageflow-data}): where the S3 server keeps objects
+ * @param accessKey {@value #ACCESS_KEY} (default {@value #DEFAULT_CREDENTIAL}, MinIO's well-known local login)
+ * @param secretKey {@value #SECRET_KEY} (default {@value #DEFAULT_CREDENTIAL})
+ */
+public record LocalSettings(String host, int s3Port, int resizePort, int filterPort, Path dataDirectory,
+        String accessKey, String secretKey) {
+
+    public static final String HOST = "IMAGEFLOW_HOST";
+    public static final String S3_PORT = "IMAGEFLOW_S3_PORT";
+    public static final String RESIZE_PORT = "IMAGEFLOW_RESIZE_PORT";
+    public static final String FILTER_PORT = "IMAGEFLOW_FILTER_PORT";
+    public static final String DATA = "IMAGEFLOW_DATA";
+    public static final String ACCESS_KEY = "MINIO_ACCESS_KEY";
+    public static final String SECRET_KEY = "MINIO_SECRET_KEY";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final String DEFAULT_CREDENTIAL = "minioadmin";
+
+    public static LocalSettings from(Map<String, String> env) {
+        return new LocalSettings(env.getOrDefault(HOST, DEFAULT_HOST), port(env, S3_PORT, 9000),
+                port(env, RESIZE_PORT, 8081), port(env, FILTER_PORT, 8082),
+                Path.of(env.getOrDefault(DATA, "imageflow-data")),
+                env.getOrDefault(ACCESS_KEY, DEFAULT_CREDENTIAL), env.getOrDefault(SECRET_KEY, DEFAULT_CREDENTIAL));
+    }
+
+    /** The default login is public knowledge: it may only guard servers nobody else can reach. */
+    public LocalSettings {
+        boolean defaultLogin = DEFAULT_CREDENTIAL.equals(accessKey) || DEFAULT_CREDENTIAL.equals(secretKey);
+        if (defaultLogin && !isLoopback(host)) {
+            throw new IllegalArgumentException(HOST + "=" + host + " is not a loopback address, and the S3 server"
+                    + " would accept the default login minioadmin/minioadmin there; set " + ACCESS_KEY + " and "
+                    + SECRET_KEY + " to your own values, or bind to 127.0.0.1");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(HOST + "=" + host + " does not resolve to an address", e);
+        }
+    }
+
+    private static int port(Map<String, String> env, String key, int fallback) {
+        String value = env.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + "=" + value + " is not a port number (0..65535)");
+    }
+}

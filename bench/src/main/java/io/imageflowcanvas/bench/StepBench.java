@@ -5,6 +5,7 @@ import io.imageflowcanvas.function.common.image.ImageInfo;
 import io.imageflowcanvas.function.common.image.ImageLimits;
 import io.imageflowcanvas.function.common.image.ImageProbe;
 import io.imageflowcanvas.function.common.step.ImageStep;
+import io.imageflowcanvas.function.common.step.OutputEncoding;
 import io.imageflowcanvas.function.common.step.StepParameters;
 import io.imageflowcanvas.function.filter.FilterStep;
 import io.imageflowcanvas.function.resize.ResizeStep;
@@ -91,8 +92,8 @@ public final class StepBench {
             try (PointerScope scope = new PointerScope()) {
                 Mat image = ImageCodec.decode(data, info, step.jpegReduction(params, info));
                 Mat output = step.apply(image, params);
-                return ImageCodec.encode(output, step.encoding(params, info).resolve(info),
-                        step.encoding(params, info).quality());
+                OutputEncoding encoding = step.encoding(params, info);
+                return ImageCodec.encode(output, encoding.resolve(info), encoding.quality());
             }
         }
     }

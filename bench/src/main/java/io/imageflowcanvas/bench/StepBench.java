@@ -5,7 +5,6 @@ import io.imageflowcanvas.function.common.image.ImageInfo;
 import io.imageflowcanvas.function.common.image.ImageLimits;
 import io.imageflowcanvas.function.common.image.ImageProbe;
 import io.imageflowcanvas.function.common.step.ImageStep;
-import io.imageflowcanvas.function.common.step.OutputEncoding;
 import io.imageflowcanvas.function.common.step.StepParameters;
 import io.imageflowcanvas.function.filter.FilterStep;
 import io.imageflowcanvas.function.resize.ResizeStep;
@@ -91,9 +90,7 @@ public final class StepBench {
             ImageInfo info = ImageProbe.probe(data, ImageLimits.defaults());
             try (PointerScope scope = new PointerScope()) {
                 Mat image = ImageCodec.decode(data, info, step.jpegReduction(params, info));
-                Mat output = step.apply(image, params);
-                OutputEncoding encoding = step.encoding(params, info);
-                return ImageCodec.encode(output, encoding.resolve(info), encoding.quality());
+                return step.produce(image, info, params).getFirst().data();
             }
         }
     }

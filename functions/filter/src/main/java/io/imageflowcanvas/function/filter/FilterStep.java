@@ -5,7 +5,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.addWeighted;
 
 import io.imageflowcanvas.function.common.image.ImageInfo;
-import io.imageflowcanvas.function.common.step.ImageStep;
+import io.imageflowcanvas.function.common.step.ImageTransform;
 import io.imageflowcanvas.function.common.step.OutputEncoding;
 import io.imageflowcanvas.function.common.step.StepParameters;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -13,7 +13,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /** Image filters: gaussian blur, median, unsharp-mask sharpening, grayscale and Canny edges. */
-public class FilterStep implements ImageStep<FilterParameters> {
+public class FilterStep implements ImageTransform<FilterParameters> {
 
     @Override
     public String type() {

@@ -2,7 +2,7 @@ package io.imageflowcanvas.function.resize;
 
 import io.imageflowcanvas.function.common.image.ImageCodec;
 import io.imageflowcanvas.function.common.image.ImageInfo;
-import io.imageflowcanvas.function.common.step.ImageStep;
+import io.imageflowcanvas.function.common.step.ImageTransform;
 import io.imageflowcanvas.function.common.step.OutputEncoding;
 import io.imageflowcanvas.function.common.step.StepParameters;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -13,7 +13,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  * Resizes an image. A JPEG much larger than the target is decoded at 1/2, 1/4 or 1/8 size by libjpeg itself
  * (shrink-on-load, as libvips does), never below the target, then finished with area interpolation.
  */
-public class ResizeStep implements ImageStep<ResizeParameters> {
+public class ResizeStep implements ImageTransform<ResizeParameters> {
 
     @Override
     public String type() {

@@ -1,24 +1,23 @@
 package io.imageflowcanvas.function.common.step;
 
 import io.imageflowcanvas.function.common.image.ImageInfo;
+import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * One kind of image step: how it reads its parameters and what it does to pixels. Everything around it (storage,
- * limits, idempotency, errors, metrics) is done once by {@link StepExecutor}.
+ * One kind of image step: how it reads its parameters and what it makes of the decoded input. Everything around it
+ * (storage, limits, idempotency, errors, metrics) is done once by {@link StepExecutor}. Steps that turn an image
+ * into one image implement {@link ImageTransform} instead.
  *
  * @param <P> the step's checked parameters; a record, whose {@code toString()} is part of the output key
  */
 public interface ImageStep<P> {
 
-    /** The step type, also the function's name and route: {@code resize}, {@code filter}. */
+    /** The step type, also the function's name and route: {@code resize}, {@code filter}, {@code detect}. */
     String type();
 
     /** Checks and completes the raw parameters (defaults applied); throws InvalidInputException when wrong. */
     P parameters(StepParameters raw);
-
-    /** The output encoding these parameters ask for, given what the input is. */
-    OutputEncoding encoding(P params, ImageInfo input);
 
     /** JPEG decode reduction (1, 2, 4, 8) this step can work from; 1 means decode at full size. */
     default int jpegReduction(P params, ImageInfo input) {
@@ -26,8 +25,8 @@ public interface ImageStep<P> {
     }
 
     /**
-     * Processes {@code image} (owned by the caller) and returns the image to encode: a new Mat or {@code image}
-     * itself. Temporary Mats may be left to the caller's pointer scope.
+     * Makes the step's outputs from {@code image} (owned by the caller; temporary Mats may be left to the caller's
+     * pointer scope). Exactly one output is primary.
      */
-    Mat apply(Mat image, P params);
+    List<StepOutput> produce(Mat image, ImageInfo input, P params);
 }

@@ -7,7 +7,6 @@ import io.imageflowcanvas.function.common.contract.ObjectRef;
 import io.imageflowcanvas.function.common.contract.StepRequest;
 import io.imageflowcanvas.function.common.contract.StepResult;
 import io.imageflowcanvas.function.common.image.ImageCodec;
-import io.imageflowcanvas.function.common.image.ImageFormat;
 import io.imageflowcanvas.function.common.image.ImageInfo;
 import io.imageflowcanvas.function.common.image.ImageLimits;
 import io.imageflowcanvas.function.common.image.ImageProbe;
@@ -16,6 +15,7 @@ import io.imageflowcanvas.function.common.storage.StoredObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +33,6 @@ import org.slf4j.MDC;
  */
 public class StepExecutor {
 
-    /** User-metadata keys written on every output object. */
-    static final String META_WIDTH = "imageflow-width";
-    static final String META_HEIGHT = "imageflow-height";
-    static final String META_FORMAT = "imageflow-format";
     /** The input object, percent-encoded: S3 metadata travels in HTTP headers, which must stay ASCII. */
     static final String META_SOURCE = "imageflow-source";
 
@@ -104,65 +100,56 @@ public class StepExecutor {
 
         Optional<StoredObject> existing = store.findFirst(outputBucket, baseKey + ".");
         if (existing.isPresent()) {
-            return result(step, request, input.ref(), existing.get().ref(), true,
-                    metadataOf(existing.get().userMetadata()), timings.total());
+            List<ObjectRef> outputs = new ArrayList<>();
+            outputs.add(existing.get().ref());
+            for (ObjectRef named : store.list(outputBucket, baseKey + "-")) {
+                // A listing has no content type: stat each (a step writes one or two named outputs).
+                store.stat(outputBucket, named.key(), null).map(StoredObject::ref).ifPresent(outputs::add);
+            }
+            return result(step, request, input.ref(), outputs, true,
+                    OutputMetadata.read(existing.get().userMetadata()), timings.total());
         }
 
         byte[] data = store.read(input.ref());
         timings.lap("read");
         ImageInfo info = ImageProbe.probe(data, limits);
-        ImageFormat format;
-        byte[] encoded;
-        int width;
-        int height;
+        List<StepOutput> produced;
         try (PointerScope scope = new PointerScope()) {
             Mat image = ImageCodec.decode(data, info, step.jpegReduction(params, info));
             metrics.decoded(step.type());
             timings.lap("decode");
-            Mat output = step.apply(image, params);
+            produced = step.produce(image, info, params);
             timings.lap("process");
-            OutputEncoding encoding = step.encoding(params, info);
-            format = encoding.resolve(info);
-            encoded = ImageCodec.encode(output, format, encoding.quality());
-            width = output.cols();
-            height = output.rows();
-            timings.lap("encode");
         }
-        Map<String, String> userMetadata = Map.of(META_WIDTH, Integer.toString(width), META_HEIGHT,
-                Integer.toString(height), META_FORMAT, format.id(), META_SOURCE,
-                URLEncoder.encode(input.ref().bucket() + "/" + input.ref().key(), StandardCharsets.UTF_8));
-        ObjectRef written = store.write(outputBucket, baseKey + format.extension(), encoded, format.contentType(),
-                userMetadata);
-        timings.lap("write");
-        Map<String, Object> metadata = metadataOf(userMetadata);
+        StepOutput primary = produced.stream().filter(StepOutput::primary).findFirst()
+                .orElseThrow(() -> new IllegalStateException(step.type() + " produced no primary output"));
+        Map<String, Object> metadata = new LinkedHashMap<>(primary.metadata());
         metadata.put("inputWidth", info.displayWidth());
         metadata.put("inputHeight", info.displayHeight());
         metadata.put("inputFormat", info.format().id());
+        // Named outputs first: the primary's existence is what marks the whole set as complete.
+        List<ObjectRef> written = new ArrayList<>();
+        for (StepOutput output : produced) {
+            if (!output.primary()) {
+                written.add(store.write(outputBucket, baseKey + "-" + output.name() + output.extension(),
+                        output.data(), output.contentType(), Map.of(META_SOURCE, source(input.ref()))));
+            }
+        }
+        written.addFirst(store.write(outputBucket, baseKey + primary.extension(), primary.data(),
+                primary.contentType(), Map.of(META_SOURCE, source(input.ref()), OutputMetadata.KEY,
+                        OutputMetadata.encode(metadata))));
+        timings.lap("write");
         return result(step, request, input.ref(), written, false, metadata, timings.total());
     }
 
-    private static StepResult result(ImageStep<?> step, StepRequest request, ObjectRef input, ObjectRef output,
-            boolean reused, Map<String, Object> metadata, Map<String, Long> timings) {
-        return new StepResult(request.runId(), request.stepId(), step.type(), input, output, List.of(output), reused,
-                metadata, timings);
+    private static String source(ObjectRef input) {
+        return URLEncoder.encode(input.bucket() + "/" + input.key(), StandardCharsets.UTF_8);
     }
 
-    private static Map<String, Object> metadataOf(Map<String, String> userMetadata) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        parseInt(userMetadata.get(META_WIDTH)).ifPresent(w -> metadata.put("width", w));
-        parseInt(userMetadata.get(META_HEIGHT)).ifPresent(h -> metadata.put("height", h));
-        if (userMetadata.get(META_FORMAT) != null) {
-            metadata.put("format", userMetadata.get(META_FORMAT));
-        }
-        return metadata;
-    }
-
-    private static Optional<Integer> parseInt(String value) {
-        try {
-            return value == null ? Optional.empty() : Optional.of(Integer.parseInt(value));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+    private static StepResult result(ImageStep<?> step, StepRequest request, ObjectRef input,
+            List<ObjectRef> outputs, boolean reused, Map<String, Object> metadata, Map<String, Long> timings) {
+        return new StepResult(request.runId(), request.stepId(), step.type(), input, outputs.getFirst(), outputs,
+                reused, metadata, timings);
     }
 
     /** Milliseconds per phase, in order, plus the total. */

@@ -100,6 +100,16 @@ public final class StepParameters {
         return value;
     }
 
+    /** A required text value. */
+    public String text(String name) {
+        known.add(name);
+        Object value = raw.get(name);
+        if (value == null || value.toString().isBlank()) {
+            throw InvalidInputException.parameter(name, "parameter '" + name + "' must not be empty");
+        }
+        return value.toString();
+    }
+
     /** Refuses any parameter that was not read; {@code context} says for what (e.g. "filter type median"). */
     public void rejectUnknown(String context) {
         Set<String> unknown = new TreeSet<>(raw.keySet());

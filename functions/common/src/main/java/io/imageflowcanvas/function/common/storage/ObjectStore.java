@@ -17,7 +17,9 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.messages.Item;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +78,23 @@ public class ObjectStore {
                 return Optional.empty();
             }
             throw unavailable("list", bucket, keyPrefix, e);
+        } catch (MinioException e) {
+            throw unavailable("list", bucket, keyPrefix, e);
+        } catch (RuntimeException e) {
+            throw translate("list", bucket, keyPrefix, e);
+        }
+    }
+
+    /** Every object whose key starts with {@code keyPrefix}, in key order. */
+    public List<ObjectRef> list(String bucket, String keyPrefix) {
+        List<ObjectRef> refs = new ArrayList<>();
+        try {
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket)
+                    .prefix(keyPrefix).recursive(true).build())) {
+                Item item = result.get();
+                refs.add(new ObjectRef(bucket, item.objectName(), unquote(item.etag()), null, item.size(), null));
+            }
+            return refs;
         } catch (MinioException e) {
             throw unavailable("list", bucket, keyPrefix, e);
         } catch (RuntimeException e) {

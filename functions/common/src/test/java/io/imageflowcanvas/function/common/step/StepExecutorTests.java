@@ -28,7 +28,7 @@ class StepExecutorTests {
     record CopyParameters(int variant, OutputEncoding encoding) {
     }
 
-    static final class CopyStep implements ImageStep<CopyParameters> {
+    static final class CopyStep implements ImageTransform<CopyParameters> {
         @Override
         public String type() {
             return "copy";

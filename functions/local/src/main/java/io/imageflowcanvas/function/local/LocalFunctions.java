@@ -1,5 +1,6 @@
 package io.imageflowcanvas.function.local;
 
+import io.imageflowcanvas.function.detect.DetectFunctionApplication;
 import io.imageflowcanvas.function.filter.FilterFunctionApplication;
 import io.imageflowcanvas.function.resize.ResizeFunctionApplication;
 import io.minio.BucketExistsArgs;
@@ -18,7 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The functions on one machine: an in-process S3 server (S3Proxy, objects on disk under the data directory, buckets
- * {@code raw} and {@code processed}) and the resize and filter functions, each its own Spring application on its
+ * {@code raw} and {@code processed}) and the resize, filter and detect functions, each its own Spring application on its
  * own port, called with CloudEvents exactly as in a cluster.
  */
 public final class LocalFunctions implements AutoCloseable {
@@ -29,13 +30,15 @@ public final class LocalFunctions implements AutoCloseable {
     private final String s3Endpoint;
     private final ConfigurableApplicationContext resize;
     private final ConfigurableApplicationContext filter;
+    private final ConfigurableApplicationContext detect;
 
     private LocalFunctions(S3Proxy s3, String s3Endpoint, ConfigurableApplicationContext resize,
-            ConfigurableApplicationContext filter) {
+            ConfigurableApplicationContext filter, ConfigurableApplicationContext detect) {
         this.s3 = s3;
         this.s3Endpoint = s3Endpoint;
         this.resize = resize;
         this.filter = filter;
+        this.detect = detect;
     }
 
     public static LocalFunctions start(LocalSettings settings) throws Exception {
@@ -52,7 +55,10 @@ public final class LocalFunctions implements AutoCloseable {
                 settings.resizePort(), endpoint, settings);
         ConfigurableApplicationContext filter = function(FilterFunctionApplication.class, "filter",
                 settings.filterPort(), endpoint, settings);
-        return new LocalFunctions(s3, endpoint, resize, filter);
+        ConfigurableApplicationContext detect = function(DetectFunctionApplication.class, "detect",
+                settings.detectPort(), endpoint, settings,
+                "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath());
+        return new LocalFunctions(s3, endpoint, resize, filter, detect);
     }
 
     private static void createBuckets(String endpoint, LocalSettings settings) throws Exception {
@@ -70,15 +76,17 @@ public final class LocalFunctions implements AutoCloseable {
      * only the first on the class path would be read.
      */
     private static ConfigurableApplicationContext function(Class<?> application, String name, int port,
-            String endpoint, LocalSettings settings) {
-        return new SpringApplicationBuilder(application).run(
+            String endpoint, LocalSettings settings, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of(
                 "--spring.application.name=" + name,
                 "--spring.cloud.function.definition=" + name,
                 "--server.port=" + port,
                 "--server.address=" + settings.host(),
                 "--minio.endpoint=" + endpoint,
                 "--minio.access-key=" + settings.accessKey(),
-                "--minio.secret-key=" + settings.secretKey());
+                "--minio.secret-key=" + settings.secretKey()));
+        args.addAll(List.of(extra));
+        return new SpringApplicationBuilder(application).run(args.toArray(String[]::new));
     }
 
     public String s3Endpoint() {
@@ -93,6 +101,10 @@ public final class LocalFunctions implements AutoCloseable {
         return port(filter);
     }
 
+    public int detectPort() {
+        return port(detect);
+    }
+
     private static int port(ConfigurableApplicationContext context) {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
@@ -101,6 +113,7 @@ public final class LocalFunctions implements AutoCloseable {
     public void close() throws Exception {
         resize.close();
         filter.close();
+        detect.close();
         s3.stop();
     }
 
@@ -142,6 +155,7 @@ public final class LocalFunctions implements AutoCloseable {
                   S3 server   %s   login %s / ****   buckets raw, processed   data in %s
                   resize      http://%s:%d/
                   filter      http://%s:%d/
+                  detect      http://%s:%d/   models in %s
 
                 Upload a photo and resize it (the README shows the same, and filter):
                   curl -sS --aws-sigv4 aws:amz:us-east-1:s3 --user %s -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \
@@ -153,7 +167,8 @@ public final class LocalFunctions implements AutoCloseable {
                 "output":{"bucket":"processed","prefix":"cli"}}'
                 No pipeline runs on its own yet: a dropped image waits until a step is called for it.
                 """.formatted(local.s3Endpoint(), settings.accessKey(), settings.dataDirectory().toAbsolutePath(),
-                settings.host(), local.resizePort(), settings.host(), local.filterPort(), login(settings),
+                settings.host(), local.resizePort(), settings.host(), local.filterPort(), settings.host(),
+                local.detectPort(), settings.modelDirectory().toAbsolutePath(), login(settings),
                 local.s3Endpoint(), settings.host(), local.resizePort());
     }
 }

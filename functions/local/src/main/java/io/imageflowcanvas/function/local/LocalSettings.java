@@ -12,17 +12,22 @@ import java.util.Map;
  * @param s3Port {@value #S3_PORT} (default 9000): the in-process S3 server
  * @param resizePort {@value #RESIZE_PORT} (default 8081)
  * @param filterPort {@value #FILTER_PORT} (default 8082)
+ * @param detectPort {@value #DETECT_PORT} (default 8083)
+ * @param modelDirectory {@value #MODELS} (default {@code .cache/models}, where the build converts the CenterNet
+ *     model): the detect function's models
  * @param dataDirectory {@value #DATA} (default {@code imageflow-data}): where the S3 server keeps objects
  * @param accessKey {@value #ACCESS_KEY} (default {@value #DEFAULT_CREDENTIAL}, MinIO's well-known local login)
  * @param secretKey {@value #SECRET_KEY} (default {@value #DEFAULT_CREDENTIAL})
  */
-public record LocalSettings(String host, int s3Port, int resizePort, int filterPort, Path dataDirectory,
-        String accessKey, String secretKey) {
+public record LocalSettings(String host, int s3Port, int resizePort, int filterPort, int detectPort,
+        Path dataDirectory, Path modelDirectory, String accessKey, String secretKey) {
 
     public static final String HOST = "IMAGEFLOW_HOST";
     public static final String S3_PORT = "IMAGEFLOW_S3_PORT";
     public static final String RESIZE_PORT = "IMAGEFLOW_RESIZE_PORT";
     public static final String FILTER_PORT = "IMAGEFLOW_FILTER_PORT";
+    public static final String DETECT_PORT = "IMAGEFLOW_DETECT_PORT";
+    public static final String MODELS = "IMAGEFLOW_DETECT_MODEL_DIR";
     public static final String DATA = "IMAGEFLOW_DATA";
     public static final String ACCESS_KEY = "MINIO_ACCESS_KEY";
     public static final String SECRET_KEY = "MINIO_SECRET_KEY";
@@ -31,8 +36,8 @@ public record LocalSettings(String host, int s3Port, int resizePort, int filterP
 
     public static LocalSettings from(Map<String, String> env) {
         return new LocalSettings(env.getOrDefault(HOST, DEFAULT_HOST), port(env, S3_PORT, 9000),
-                port(env, RESIZE_PORT, 8081), port(env, FILTER_PORT, 8082),
-                Path.of(env.getOrDefault(DATA, "imageflow-data")),
+                port(env, RESIZE_PORT, 8081), port(env, FILTER_PORT, 8082), port(env, DETECT_PORT, 8083),
+                Path.of(env.getOrDefault(DATA, "imageflow-data")), Path.of(env.getOrDefault(MODELS, ".cache/models")),
                 env.getOrDefault(ACCESS_KEY, DEFAULT_CREDENTIAL), env.getOrDefault(SECRET_KEY, DEFAULT_CREDENTIAL));
     }
 

@@ -36,7 +36,8 @@ class ReadmeTests {
     @BeforeAll
     static void start() throws Exception {
         local = LocalFunctions.start(LocalSettings.from(Map.of(LocalSettings.S3_PORT, "0",
-                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0",
+                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
+                LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
                 LocalSettings.DATA, data.resolve("s3").toString())));
     }
 
@@ -56,14 +57,16 @@ class ReadmeTests {
         bash.environment().put("S3", local.s3Endpoint());
         bash.environment().put("RESIZE", "http://127.0.0.1:" + local.resizePort());
         bash.environment().put("FILTER", "http://127.0.0.1:" + local.filterPort());
+        bash.environment().put("DETECT", "http://127.0.0.1:" + local.detectPort());
         Process process = bash.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).contains("\"key\":\"readme/photo.resize-", "\"key\":\"readme/photo.filter-",
-                "\"width\":800");
+                "\"width\":800", "\"key\":\"readme/photo.detect-", "-annotated.jpg\"", "\"count\":");
         assertThat(processedKeys()).anyMatch(k -> k.startsWith("readme/photo.resize-"))
-                .anyMatch(k -> k.startsWith("readme/photo.filter-"));
+                .anyMatch(k -> k.startsWith("readme/photo.filter-"))
+                .anyMatch(k -> k.startsWith("readme/photo.detect-") && k.endsWith(".json"));
     }
 
     @Test
@@ -75,7 +78,7 @@ class ReadmeTests {
             }
         }
         assertThat(readme).contains("`MINIO_ENDPOINT`", "`IMAGEFLOW_IMAGE_MAX_PIXELS`", "`IMAGEFLOW_IMAGE_MAX_BYTES`",
-                "`PORT`");
+                "`PORT`", "`IMAGEFLOW_DETECT_ENGINE`", "`IMAGEFLOW_DETECT_DEFAULT_MODEL`", "`IMAGEFLOW_DETECT_PREDICTORS`");
     }
 
     @Test

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the resize and blur steps against libvips and ImageMagick: same input files, same run,
 # both cores, every tool handling many files per process. Prints images/s, peak RSS and the ratios to vips.
+# Then the detect step beside DJL's inference call and a raw ONNX Runtime session (bench/README.md).
 # Environment: ROUNDS (passes over the files, default 10), JAVA_OPTS (default "-Xmx96m -XX:+UseSerialGC": the
 # harness holds one input and one output per thread, nothing more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+.ci/setup >/dev/null
 rounds=${ROUNDS:-10}
 java_opts=${JAVA_OPTS:--Xmx96m -XX:+UseSerialGC}
 # Two malloc arenas, for every tool alike: glibc's default (8 per core) only inflates resident memory here.
@@ -110,3 +112,8 @@ printf '%s\n' "${results[@]}" | awk '
     for (i = 1; i <= NR; i++) if (tool[i] == "imageflow")
       printf "%s: imageflow/vips throughput %.2fx, peak RSS %.2fx\n", op[i], rate[i] / vrate[op[i]], rss[i] / vrss[op[i]]
   }'
+
+# Detect: the whole step and DJL's inference call against a raw ONNX Runtime session, same model, same image.
+echo
+"$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.DetectBench \
+  .cache/models centernet .cache/photos/dog.jpg "${DETECT_ITERATIONS:-50}" 2>/dev/null | grep -v '^[0-9{]'

@@ -12,11 +12,30 @@ import java.util.Locale;
  */
 public record EngineSelection(String engine, String reason) {
 
+    static {
+        // Before any DJL engine starts: DJL would otherwise download native libraries, look for updates and report
+        // usage. Nothing leaves this process; what an engine needs must already be on the machine.
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
+        // ONNX Runtime otherwise borrows the highest-ranked engine for NDArray work it lacks, starting TensorRT
+        // even on a CPU node; our tensors are made with OpenCV, so it needs none.
+        System.setProperty("ai.djl.onnx.disable_alternative", "true");
+    }
+
     public static final String ONNX_RUNTIME = "OnnxRuntime";
     public static final String TENSOR_RT = "TensorRT";
 
-    /** {@code wanted} is {@code auto}, {@code onnxruntime} or {@code tensorrt}. */
+    /**
+     * {@code wanted} is {@code auto}, {@code onnxruntime} or {@code tensorrt}. The choice also becomes DJL's default
+     * engine, so nothing in DJL reaches for an engine that failed to start.
+     */
     public static EngineSelection select(String wanted) {
+        EngineSelection selection = choose(wanted);
+        System.setProperty("ai.djl.default_engine", selection.engine());
+        return selection;
+    }
+
+    private static EngineSelection choose(String wanted) {
         String choice = wanted == null ? "auto" : wanted.trim().toLowerCase(Locale.ROOT);
         switch (choice) {
             case "onnxruntime" -> {

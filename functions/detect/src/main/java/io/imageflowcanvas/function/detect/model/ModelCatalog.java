@@ -19,12 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelCatalog implements AutoCloseable {
 
-    static {
-        // DJL looks for updates and reports usage unless told not to; nothing leaves this process.
-        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-        System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
-    }
-
     private static final Logger log = LoggerFactory.getLogger(ModelCatalog.class);
 
     private final Path directory;

@@ -57,7 +57,8 @@ class DetectFunctionTests extends StepFunctionContractTests {
         JsonNode report = JsonMapper.builder().build().readTree(s3.get(PROCESSED,
                 response.body().at("/output/key").asString()));
         String annotatedKey = response.body().at("/outputs/1/key").asString();
-        assertThat(annotatedKey).endsWith("-annotated.jpg");
+        // The annotated copy keeps the input format unless the request asks for another.
+        assertThat(annotatedKey).endsWith("-annotated" + (photo.endsWith(".png") ? ".png" : ".jpg"));
         return new Found(response.body(), report, s3.get(PROCESSED, annotatedKey));
     }
 
@@ -99,6 +100,12 @@ class DetectFunctionTests extends StepFunctionContractTests {
     void findsHorsesAndPerson() throws Exception {
         assertThat(detect("horses.jpg", Map.of()).classes()).filteredOn("horse"::equals).hasSizeGreaterThanOrEqualTo(2);
         assertThat(detect("person.jpg", Map.of()).classes()).contains("person");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"kite.jpg, kite", "kite.jpg, person", "giraffe.jpg, giraffe", "astronaut.png, person"})
+    void findsTheObjectsOfOtherPhotos(String photo, String expected) throws Exception {
+        assertThat(detect(photo, Map.of("confidence", 0.3)).classes()).contains(expected);
     }
 
     @Test

@@ -35,8 +35,14 @@ public final class PrepareCenterNet {
             archive = listing.filter(p -> p.toString().endsWith(".tgz")).findFirst()
                     .orElseThrow(() -> new IOException("npm pack left no archive in " + work));
         }
-        run(work, "tar", "xzf", archive.toString(), FILES.get(0), FILES.get(1));
-        ConvertTfjsModel.main(new String[] {work.resolve("package/models").toString(), models.toString()});
+        try {
+            run(work, "tar", "xzf", archive.toString(), FILES.get(0), FILES.get(1));
+            ConvertTfjsModel.main(new String[] {work.resolve("package/models").toString(), models.toString()});
+        } finally {
+            try (var paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     private static java.nio.file.attribute.FileTime converterTime() throws Exception {

@@ -86,21 +86,16 @@ public class DetectStep implements ImageStep<DetectParameters> {
                     "box", Map.of("x1", round(d.x1() * scaleX, 1), "y1", round(d.y1() * scaleY, 1),
                             "x2", round(d.x2() * scaleX, 1), "y2", round(d.y2() * scaleY, 1))));
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model", params.model());
-        report.put("engine", model.engine());
-        report.put("imageWidth", input.displayWidth());
-        report.put("imageHeight", input.displayHeight());
-        report.put("count", detections.size());
-        report.put("detections", detections);
-        report.put("inferenceMs", inferenceMs);
-
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("count", detections.size());
         metadata.put("model", params.model());
         metadata.put("engine", model.engine());
         metadata.put("width", input.displayWidth());
         metadata.put("height", input.displayHeight());
+        // The report is the metadata plus the detections themselves (too large for object metadata).
+        Map<String, Object> report = new LinkedHashMap<>(metadata);
+        report.put("detections", detections);
+        report.put("inferenceMs", inferenceMs);
         return List.of(
                 new StepOutput(null, ".json", "application/json", JSON.writeValueAsBytes(report), metadata),
                 StepOutput.image("annotated", annotated, format, bgr.cols(), bgr.rows()));

@@ -1,0 +1,82 @@
+package io.imageflowcanvas.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The components a pipeline may use, with their parameters (type, range, allowed values, defaults, when they
+ * apply) and default resources. Read from {@code components.json}; the functions check the same rules again when
+ * they run, so a definition that passes here does not fail there for a parameter.
+ */
+public final class ComponentRegistry {
+
+    /**
+     * One parameter.
+     *
+     * @param type integer, number, boolean or string
+     * @param when the parameter applies only when each named parameter has one of the listed values
+     * @param odd integers only: must be odd
+     */
+    public record ParameterSpec(String type, Double minimum, Double maximum, List<String> enumValues,
+            Object defaultValue, boolean required, Map<String, List<String>> when, boolean odd) {
+    }
+
+    /** A component: what a step's {@code componentName} names. */
+    public record Component(String name, String version, String description, Map<String, ParameterSpec> parameters,
+            List<String> requireAny, PipelineDefinition.Resources resources) {
+    }
+
+    private record Spec(String type, Double minimum, Double maximum,
+            @com.fasterxml.jackson.annotation.JsonProperty("enum") List<String> enumValues,
+            @com.fasterxml.jackson.annotation.JsonProperty("default") Object defaultValue, Boolean required,
+            Map<String, List<String>> when, Boolean odd) {
+    }
+
+    private record Entry(String name, String version, String description, Map<String, Spec> parameters,
+            List<String> requireAny, PipelineDefinition.Resources resources) {
+    }
+
+    private record File(List<Entry> components) {
+    }
+
+    private final Map<String, Component> components;
+
+    private ComponentRegistry(Map<String, Component> components) {
+        this.components = components;
+    }
+
+    /** The registry of resize, filter and detect shipped with this version. */
+    public static ComponentRegistry builtIn() {
+        try (InputStream in = ComponentRegistry.class.getResourceAsStream("components.json")) {
+            File file = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
+                    .readValue(in, File.class);
+            Map<String, Component> components = new LinkedHashMap<>();
+            for (Entry e : file.components()) {
+                Map<String, ParameterSpec> parameters = new LinkedHashMap<>();
+                e.parameters().forEach((name, s) -> parameters.put(name, new ParameterSpec(s.type(), s.minimum(),
+                        s.maximum(), s.enumValues(), s.defaultValue(), Boolean.TRUE.equals(s.required()),
+                        s.when() == null ? Map.of() : s.when(), Boolean.TRUE.equals(s.odd()))));
+                components.put(e.name(), new Component(e.name(), e.version(), e.description(), parameters,
+                        e.requireAny() == null ? List.of() : e.requireAny(), e.resources()));
+            }
+            return new ComponentRegistry(components);
+        } catch (IOException e) {
+            throw new UncheckedIOException("components.json is missing from the class path", e);
+        }
+    }
+
+    public Optional<Component> component(String name) {
+        return Optional.ofNullable(components.get(name));
+    }
+
+    public Map<String, Component> components() {
+        return components;
+    }
+}

@@ -1,0 +1,41 @@
+package io.imageflowcanvas.pipeline;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pipeline as users write it (JSON, schema {@code pipeline-definition.schema.json}): steps that call components,
+ * their dependencies, parameters, resources and retry policies, what triggers a run and where results go.
+ * Unvalidated: {@link PipelineValidator} turns it into a {@link ValidatedPipeline} or says everything that is wrong.
+ */
+public record PipelineDefinition(String pipelineId, String name, String version, Map<String, Object> metadata,
+        Trigger trigger, List<Step> steps, GlobalParameters globalParameters) {
+
+    /** What starts a run: new objects in a bucket (optionally under a prefix, ending with a suffix), or a topic. */
+    public record Trigger(String bucket, String prefix, String suffix, String kafkaTopic) {
+    }
+
+    /** One step: a call of component {@code componentName} with {@code parameters}, after its dependencies. */
+    public record Step(String stepId, String componentName, String componentVersion, List<String> dependencies,
+            Map<String, Object> parameters, Resources resources, RetryPolicy retryPolicy, Integer timeoutSeconds) {
+    }
+
+    /** Kubernetes-style requests: {@code cpu} ("500m", "2"), {@code memory} ("512Mi"), whole {@code gpu}s. */
+    public record Resources(String cpu, String memory, Integer gpu) {
+    }
+
+    /**
+     * Retries of a transient failure (5xx, timeout, unreachable): at most {@code maxRetries}, waiting
+     * {@code initialBackoffMillis * backoffFactor^(attempt-1)}. A 4xx is never retried.
+     */
+    public record RetryPolicy(Integer maxRetries, Double backoffFactor, Integer initialBackoffMillis) {
+    }
+
+    /**
+     * Run-wide settings: how many steps run at once, whether the first failed step stops the run, the default step
+     * timeout and where outputs go.
+     */
+    public record GlobalParameters(Integer parallelism, Boolean failFast, Integer timeoutSeconds,
+            String outputBucket) {
+    }
+}

@@ -1,0 +1,134 @@
+package io.imageflowcanvas.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import io.imageflowcanvas.pipeline.PipelineValidationException.Problem;
+import java.io.InputStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PipelineValidatorTests {
+
+    private final PipelineValidator validator = new PipelineValidator(ComponentRegistry.builtIn());
+
+    private static String pipeline(String steps) {
+        return """
+                {"pipelineId": "p", "name": "test", "version": "1", "trigger": {"bucket": "raw"},
+                 "steps": [%s]}
+                """.formatted(steps);
+    }
+
+    private List<Problem> problems(String json) {
+        try {
+            validator.validate(PipelineDefinitions.parse(json));
+        } catch (PipelineValidationException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected the definition to be refused: " + json);
+    }
+
+    @Test
+    void acceptsDefaultPipelineAndOrdersStepsAfterDependencies() {
+        ValidatedPipeline pipeline = validator.validate(PipelineDefinitions.defaultPipeline());
+        assertThat(pipeline.steps()).extracting(ValidatedPipeline.Step::stepId)
+                .containsExactly("resize", "detect", "filter");
+        assertThat(pipeline.step("detect").input()).isEqualTo("resize");
+        assertThat(pipeline.step("detect").resources().gpu()).isEqualTo(1);
+        assertThat(pipeline.step("resize").resources().cpu()).isEqualTo("500m");
+        assertThat(pipeline.step("resize").maxRetries()).isEqualTo(3);
+        assertThat(pipeline.parallelism()).isEqualTo(10);
+        assertThat(pipeline.failFast()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "{\"stepId\": \"a\", \"componentName\": \"sharpen\"} | a | componentName | unknown component 'sharpen'; available: resize, filter, detect",
+            "{\"stepId\": \"a\", \"componentName\": \"resize\", \"parameters\": {\"width\": 100, \"colour\": 1}} | a | parameters.colour | unknown parameter 'colour' for component resize; allowed: width, height",
+            "{\"stepId\": \"a\", \"componentName\": \"resize\", \"parameters\": {\"width\": \"wide\"}} | a | parameters.width | must be a number, got 'wide'",
+            "{\"stepId\": \"a\", \"componentName\": \"resize\", \"parameters\": {\"width\": 12.5}} | a | parameters.width | must be a whole number, got 12.5",
+            "{\"stepId\": \"a\", \"componentName\": \"resize\", \"parameters\": {\"width\": -5}} | a | parameters.width | must be between 1 and 16384, got -5",
+            "{\"stepId\": \"a\", \"componentName\": \"resize\", \"parameters\": {\"quality\": 80}} | a | parameters | component resize needs at least one of width, height",
+            "{\"stepId\": \"a\", \"componentName\": \"filter\", \"parameters\": {\"type\": \"emboss\"}} | a | parameters.type | must be one of gaussian, median, sharpen, grayscale, edges, got 'emboss'",
+            "{\"stepId\": \"a\", \"componentName\": \"filter\", \"parameters\": {}} | a | parameters.type | parameter 'type' is required; allowed values: gaussian",
+            "{\"stepId\": \"a\", \"componentName\": \"filter\", \"parameters\": {\"type\": \"gaussian\", \"kernelSize\": 5}} | a | parameters.kernelSize | parameter 'kernelSize' applies only when type is median, not gaussian",
+            "{\"stepId\": \"a\", \"componentName\": \"filter\", \"parameters\": {\"type\": \"median\", \"kernelSize\": 4}} | a | parameters.kernelSize | must be odd, got 4",
+            "{\"stepId\": \"a\", \"componentName\": \"detect\", \"parameters\": {\"confidence\": 1.5}} | a | parameters.confidence | must be between 0 and 1, got 1.5",
+            "{\"stepId\": \"a\", \"componentName\": \"detect\", \"componentVersion\": \"9.9\"} | a | componentVersion | component detect has version 1.0.0, not '9.9'",
+            "{\"stepId\": \"a\", \"componentName\": \"detect\", \"dependencies\": [\"b\"]} | a | dependencies | depends on 'b', which is not a step of this pipeline; steps: a",
+            "{\"stepId\": \"a\", \"componentName\": \"detect\", \"dependencies\": [\"a\"]} | a | dependencies | a step cannot depend on itself",
+            "{\"stepId\": \"a\", \"componentName\": \"detect\", \"resources\": {\"memory\": \"lots\"}} | a | resources.memory | 'lots' is not a memory quantity",
+            "{\"stepId\": \"a\", \"componentName\": \"detect\", \"retryPolicy\": {\"maxRetries\": 50}} | a | retryPolicy.maxRetries | must be between 0 and 10, got 50",
+            "{\"stepId\": \"Bad_Id\", \"componentName\": \"detect\"} | Bad_Id | steps[0].stepId | 'Bad_Id' must be lowercase letters, digits and hyphens"})
+    void namesStepFieldAndProblem(String step, String stepId, String field, String message) {
+        List<Problem> problems = problems(pipeline(step));
+        assertThat(problems).hasSize(1);
+        assertThat(problems.getFirst().stepId()).isEqualTo(stepId);
+        assertThat(problems.getFirst().field()).isEqualTo(field);
+        assertThat(problems.getFirst().message()).contains(message);
+    }
+
+    @Test
+    void findsDuplicateStepIds() {
+        assertThat(problems(pipeline("""
+                {"stepId": "a", "componentName": "detect"}, {"stepId": "a", "componentName": "detect"}""")))
+                .containsExactly(new Problem("a", "stepId", "duplicate step id 'a': step ids must be unique"));
+    }
+
+    @Test
+    void findsCycleAndNamesItsSteps() {
+        List<Problem> problems = problems(pipeline("""
+                {"stepId": "start", "componentName": "detect"},
+                {"stepId": "a", "componentName": "detect", "dependencies": ["start", "c"]},
+                {"stepId": "b", "componentName": "detect", "dependencies": ["a"]},
+                {"stepId": "c", "componentName": "detect", "dependencies": ["b"]}"""));
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("dependencies");
+            assertThat(p.message()).isEqualTo("steps form a cycle: a -> c -> b -> a (each depends on the next)");
+        });
+    }
+
+    @Test
+    void reportsEveryProblemAtOnce() {
+        List<Problem> problems = problems("""
+                {"pipelineId": "Bad Id", "name": "", "version": "1", "trigger": {"bucket": "raw", "kafkaTopic": "t"},
+                 "steps": [{"stepId": "a", "componentName": "resize", "parameters": {"width": 0}}],
+                 "globalParameters": {"parallelism": 0}}
+                """);
+        assertThat(problems).extracting(Problem::field).containsExactly("pipelineId", "name", "trigger",
+                "globalParameters.parallelism", "parameters.width");
+        assertThat(new PipelineValidationException(problems).getMessage())
+                .contains("pipeline, trigger: give exactly one of trigger.bucket")
+                .contains("step 'a', parameters.width: must be between 1 and 16384, got 0");
+    }
+
+    @Test
+    void refusesUnknownFieldsAndBrokenJson() {
+        assertThat(problems("""
+                {"pipelineId": "p", "name": "n", "version": "1", "trigger": {"bucket": "raw"}, "stpes": []}
+                """).getFirst().message()).startsWith("unknown field 'stpes'");
+        assertThat(problems("{\"pipelineId\": \"p\",").getFirst().message())
+                .startsWith("not a valid pipeline definition").contains("line 1");
+    }
+
+    @Test
+    void publishedSchemaAcceptsDefaultPipelineAndRefusesBrokenOne() throws Exception {
+        JsonSchema schema;
+        try (InputStream in = PipelineDefinitions.class.getResourceAsStream("pipeline-definition.schema.json")) {
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        }
+        ObjectMapper json = new ObjectMapper();
+        try (InputStream in = PipelineDefinitions.class.getResourceAsStream("default-pipeline.json")) {
+            assertThat(schema.validate(json.readTree(in))).isEmpty();
+        }
+        assertThat(schema.validate(json.readTree("""
+                {"pipelineId": "p", "name": "n", "version": "1", "trigger": {"bucket": "raw"}, "steps": []}
+                """))).isNotEmpty();
+    }
+}

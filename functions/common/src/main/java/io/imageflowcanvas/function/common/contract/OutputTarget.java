@@ -1,5 +1,12 @@
 package io.imageflowcanvas.function.common.contract;
 
-/** Where a step writes: a bucket and a key prefix (empty for the bucket's root). */
-public record OutputTarget(String bucket, String prefix) {
+/**
+ * Where a step writes: a bucket, a key prefix (empty for the bucket's root) and optionally a name for the output
+ * (a pipeline passes its step id); without a name the input's name and the step type are used.
+ */
+public record OutputTarget(String bucket, String prefix, String name) {
+
+    public OutputTarget(String bucket, String prefix) {
+        this(bucket, prefix, null);
+    }
 }

@@ -21,11 +21,16 @@ public final class OutputKeys {
     private OutputKeys() {
     }
 
-    /** The key without extension: {@code <prefix>/<input stem>.<step type>-<16 hex digits>}. */
+    /**
+     * The key without extension: {@code <prefix>/<name>-<16 hex digits>} when the target names the output, else
+     * {@code <prefix>/<input stem>.<step type>-<16 hex digits>}.
+     */
     public static String base(OutputTarget target, ObjectRef input, String stepType, Object params) {
         String identity = String.join("\n", RECIPE_VERSION, input.bucket(), input.key(), nullToEmpty(input.eTag()),
                 nullToEmpty(input.versionId()), stepType, String.valueOf(params));
-        String name = stem(input.key()) + "." + stepType + "-" + sha256(identity).substring(0, 16);
+        String given = target.name() == null || target.name().isBlank() ? null : target.name();
+        String name = (given != null ? given : stem(input.key()) + "." + stepType) + "-"
+                + sha256(identity).substring(0, 16);
         String prefix = target.prefix() == null ? "" : target.prefix().replaceAll("/+$", "");
         return prefix.isEmpty() ? name : prefix + "/" + name;
     }

@@ -9,6 +9,7 @@ final class RequestChecks {
 
     /** S3 limits a key to 1024 bytes of UTF-8. */
     static final int MAX_KEY_BYTES = 1024;
+    private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,63}");
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private RequestChecks() {
@@ -33,6 +34,11 @@ final class RequestChecks {
                     + " \"prefix\": ...}");
         }
         requireBucketName(request.output().bucket(), "output.bucket");
+        String name = request.output().name();
+        if (name != null && !name.isEmpty() && !OUTPUT_NAME.matcher(name).matches()) {
+            throw InvalidInputException.request("output.name", "field 'output.name' is '" + name + "'; use 1 to 63"
+                    + " letters, digits, '.', '_' or '-'");
+        }
     }
 
     private static void requireBucketName(String bucket, String field) {

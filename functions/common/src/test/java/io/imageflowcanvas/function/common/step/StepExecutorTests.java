@@ -86,6 +86,14 @@ class StepExecutorTests {
     }
 
     @Test
+    void namesOutputAfterTheTargetName() throws Exception {
+        s3.put("inbox", "cam/a.jpg", ImageFixtures.photoJpeg());
+        StepResult result = executor.execute(step, new StepRequest("run-8", "copy-1",
+                ObjectRef.of("inbox", "cam/a.jpg"), Map.of(), new OutputTarget("outbox", "cam/a.jpg", "copy-1")));
+        assertThat(result.output().key()).matches("cam/a\\.jpg/copy-1-[0-9a-f]{16}\\.jpg");
+    }
+
+    @Test
     void refusesInputWhoseETagChanged() throws Exception {
         String eTag = s3.put("inbox", "b.jpg", ImageFixtures.photoJpeg());
         s3.put("inbox", "b.jpg", ImageFixtures.solidJpeg(20, 20, new org.bytedeco.opencv.opencv_core.Scalar(0.0)));

@@ -26,14 +26,17 @@ public final class LocalFunctions implements AutoCloseable {
 
     public static final List<String> BUCKETS = List.of("raw", "processed");
 
-    private final S3Proxy s3;
+    private final LocalSettings settings;
+    private S3Proxy s3;
     private final String s3Endpoint;
     private final ConfigurableApplicationContext resize;
     private final ConfigurableApplicationContext filter;
     private final ConfigurableApplicationContext detect;
 
-    private LocalFunctions(S3Proxy s3, String s3Endpoint, ConfigurableApplicationContext resize,
-            ConfigurableApplicationContext filter, ConfigurableApplicationContext detect) {
+    private LocalFunctions(LocalSettings settings, S3Proxy s3, String s3Endpoint,
+            ConfigurableApplicationContext resize, ConfigurableApplicationContext filter,
+            ConfigurableApplicationContext detect) {
+        this.settings = settings;
         this.s3 = s3;
         this.s3Endpoint = s3Endpoint;
         this.resize = resize;
@@ -43,11 +46,7 @@ public final class LocalFunctions implements AutoCloseable {
 
     public static LocalFunctions start(LocalSettings settings) throws Exception {
         Files.createDirectories(settings.dataDirectory());
-        S3Proxy s3 = S3Proxy.builder()
-                .blobStore(new FilesystemNio2BlobStore(settings.dataDirectory().toAbsolutePath().toString()))
-                .endpoint(URI.create("http://" + settings.host() + ":" + settings.s3Port()))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.accessKey(), settings.secretKey())
-                .build();
+        S3Proxy s3 = s3(settings, settings.s3Port());
         s3.start();
         String endpoint = "http://" + settings.host() + ":" + s3.getPort();
         createBuckets(endpoint, settings);
@@ -58,7 +57,26 @@ public final class LocalFunctions implements AutoCloseable {
         ConfigurableApplicationContext detect = function(DetectFunctionApplication.class, "detect",
                 settings.detectPort(), endpoint, settings,
                 "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath());
-        return new LocalFunctions(s3, endpoint, resize, filter, detect);
+        return new LocalFunctions(settings, s3, endpoint, resize, filter, detect);
+    }
+
+    private static S3Proxy s3(LocalSettings settings, int port) {
+        return S3Proxy.builder()
+                .blobStore(new FilesystemNio2BlobStore(settings.dataDirectory().toAbsolutePath().toString()))
+                .endpoint(URI.create("http://" + settings.host() + ":" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.accessKey(), settings.secretKey())
+                .build();
+    }
+
+    /** Stops the S3 server, keeping its objects: for fault-injection tests ("the store is down"). */
+    public synchronized void stopStorage() throws Exception {
+        s3.stop();
+    }
+
+    /** Starts the S3 server again on the same port with the same objects. */
+    public synchronized void startStorage() throws Exception {
+        s3 = s3(settings, URI.create(s3Endpoint).getPort());
+        s3.start();
     }
 
     private static void createBuckets(String endpoint, LocalSettings settings) throws Exception {
@@ -114,7 +132,9 @@ public final class LocalFunctions implements AutoCloseable {
         resize.close();
         filter.close();
         detect.close();
-        s3.stop();
+        if (!"STOPPED".equals(s3.getState())) {
+            s3.stop();
+        }
     }
 
     public static void main(String[] args) throws Exception {

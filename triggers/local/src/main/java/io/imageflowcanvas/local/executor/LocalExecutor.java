@@ -1,0 +1,158 @@
+package io.imageflowcanvas.local.executor;
+
+import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.function.common.contract.OutputTarget;
+import io.imageflowcanvas.function.common.contract.StepRequest;
+import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.local.executor.RunOutcome.StepOutcome;
+import io.imageflowcanvas.local.executor.RunOutcome.StepStatus;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a validated pipeline on one machine with the semantics it has on Argo: steps in DAG order, independent
+ * steps side by side up to the pipeline's parallelism, each step reading the primary output of its first
+ * dependency, transient failures retried with exponential backoff (a 4xx never), a timeout per attempt, dependants
+ * of a failed step skipped, every not-yet-started step skipped after a failure when the pipeline is fail-fast, and
+ * one exit notification per run ({@link RunListener#runFinished}).
+ */
+public final class LocalExecutor implements AutoCloseable {
+
+    private final StepInvoker invoker;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService backoff = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("imageflow-backoff").factory());
+
+    public LocalExecutor(StepInvoker invoker) {
+        this.invoker = invoker;
+    }
+
+    /** Starts a run of {@code pipeline} on {@code input}; the future completes when every step has ended. */
+    public CompletableFuture<RunOutcome> start(ValidatedPipeline pipeline, String runId, ObjectRef input,
+            RunListener listener) {
+        Run run = new Run(pipeline, runId, input, listener);
+        listener.runStarted(runId);
+        run.schedule();
+        return run.finished;
+    }
+
+    public RunOutcome run(ValidatedPipeline pipeline, String runId, ObjectRef input, RunListener listener) {
+        return start(pipeline, runId, input, listener).join();
+    }
+
+    @Override
+    public void close() {
+        backoff.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    /** One run's state; every change happens under the run's lock. */
+    private final class Run {
+        private final ValidatedPipeline pipeline;
+        private final String runId;
+        private final ObjectRef input;
+        private final RunListener listener;
+        private final long startedNanos = System.nanoTime();
+        private final Map<String, StepOutcome> outcomes = new LinkedHashMap<>();
+        private final Set<String> started = new HashSet<>();
+        private final CompletableFuture<RunOutcome> finished = new CompletableFuture<>();
+        private int running;
+        private boolean failed;
+
+        Run(ValidatedPipeline pipeline, String runId, ObjectRef input, RunListener listener) {
+            this.pipeline = pipeline;
+            this.runId = runId;
+            this.input = input;
+            this.listener = listener;
+        }
+
+        /** Starts what can start, skips what never will, and finishes the run once every step has ended. */
+        synchronized void schedule() {
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (ValidatedPipeline.Step step : pipeline.steps()) {
+                    if (started.contains(step.stepId()) || outcomes.containsKey(step.stepId())) {
+                        continue;
+                    }
+                    String blocker = step.dependencies().stream().filter(d -> outcomes.containsKey(d)
+                            && outcomes.get(d).status() != StepStatus.SUCCEEDED).findFirst().orElse(null);
+                    if (blocker != null || (failed && pipeline.failFast())) {
+                        String reason = blocker != null ? "dependency " + blocker + " did not succeed"
+                                : "an earlier step failed and the pipeline is fail-fast";
+                        outcomes.put(step.stepId(), new StepOutcome(step.stepId(), StepStatus.SKIPPED, 0, null,
+                                reason));
+                        listener.stepSkipped(runId, step.stepId(), reason);
+                        changed = true;
+                    } else if (running < pipeline.parallelism() && step.dependencies().stream()
+                            .allMatch(d -> outcomes.containsKey(d))) {
+                        started.add(step.stepId());
+                        running++;
+                        StepRequest request = request(step);
+                        workers.execute(() -> attempt(step, request, 1));
+                    }
+                }
+            }
+            if (outcomes.size() == pipeline.steps().size() && !finished.isDone()) {
+                RunOutcome outcome = new RunOutcome(runId, failed ? RunOutcome.Status.FAILED
+                        : RunOutcome.Status.SUCCEEDED, Map.copyOf(outcomes),
+                        Duration.ofNanos(System.nanoTime() - startedNanos));
+                listener.runFinished(outcome);
+                finished.complete(outcome);
+            }
+        }
+
+        private StepRequest request(ValidatedPipeline.Step step) {
+            ObjectRef source = step.input() == null ? input : outcomes.get(step.input()).result().output();
+            return new StepRequest(runId, step.stepId(), source, step.parameters(),
+                    new OutputTarget(pipeline.outputBucket(), input.key(), step.stepId()));
+        }
+
+        private void attempt(ValidatedPipeline.Step step, StepRequest request, int attempt) {
+            listener.stepStarted(runId, step.stepId(), attempt);
+            try {
+                StepResult result = invoker.invoke(step.component(), request, step.timeout());
+                listener.stepSucceeded(runId, step.stepId(), result);
+                end(new StepOutcome(step.stepId(), StepStatus.SUCCEEDED, attempt, result, null));
+            } catch (StepCallException e) {
+                if (e.transientFailure() && attempt <= step.maxRetries()) {
+                    listener.stepFailed(runId, step.stepId(), e.getMessage(), true);
+                    long delay = Math.round(step.initialBackoff().toMillis()
+                            * Math.pow(step.backoffFactor(), attempt - 1));
+                    backoff.schedule(() -> workers.execute(() -> attempt(step, request, attempt + 1)), delay,
+                            TimeUnit.MILLISECONDS);
+                } else {
+                    fail(step, attempt, e.getMessage() + (e.transientFailure() ? " (gave up after " + attempt
+                            + " attempts)" : " (not retried: the input is wrong)"));
+                }
+            } catch (RuntimeException e) {
+                fail(step, attempt, "unexpected failure calling " + step.component() + ": " + e);
+            }
+        }
+
+        private void fail(ValidatedPipeline.Step step, int attempt, String message) {
+            listener.stepFailed(runId, step.stepId(), message, false);
+            synchronized (this) {
+                failed = true;
+            }
+            end(new StepOutcome(step.stepId(), StepStatus.FAILED, attempt, null, message));
+        }
+
+        private void end(StepOutcome outcome) {
+            synchronized (this) {
+                running--;
+                outcomes.put(outcome.stepId(), outcome);
+            }
+            schedule();
+        }
+    }
+}

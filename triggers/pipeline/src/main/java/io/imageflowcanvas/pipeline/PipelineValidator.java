@@ -65,6 +65,10 @@ public final class PipelineValidator {
                     + "' is not a bucket name (3 to 63 lowercase letters, digits, dots and hyphens)"));
         }
 
+        if (definition.trigger() != null && outputBucket.equals(definition.trigger().bucket())) {
+            problems.add(new Problem(null, "globalParameters.outputBucket", "the output bucket '" + outputBucket
+                    + "' is also the trigger bucket: every output would start another run"));
+        }
         List<PipelineDefinition.Step> steps = definition.steps() == null ? List.of() : definition.steps();
         if (steps.isEmpty()) {
             problems.add(new Problem(null, "steps", "a pipeline needs at least one step"));

@@ -45,7 +45,7 @@ public final class LocalFunctions implements AutoCloseable {
     }
 
     public static LocalFunctions start(LocalSettings settings) throws Exception {
-        Files.createDirectories(settings.dataDirectory());
+        Files.createDirectories(storageDirectory(settings));
         S3Proxy s3 = s3(settings, settings.s3Port());
         s3.start();
         String endpoint = "http://" + settings.host() + ":" + s3.getPort();
@@ -62,10 +62,15 @@ public final class LocalFunctions implements AutoCloseable {
 
     private static S3Proxy s3(LocalSettings settings, int port) {
         return S3Proxy.builder()
-                .blobStore(new FilesystemNio2BlobStore(settings.dataDirectory().toAbsolutePath().toString()))
+                .blobStore(new FilesystemNio2BlobStore(storageDirectory(settings).toAbsolutePath().toString()))
                 .endpoint(URI.create("http://" + settings.host() + ":" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.accessKey(), settings.secretKey())
                 .build();
+    }
+
+    /** Where the S3 server keeps its objects: {@code s3/} in the data folder, one folder per bucket. */
+    public static java.nio.file.Path storageDirectory(LocalSettings settings) {
+        return settings.dataDirectory().resolve("s3");
     }
 
     /** Stops the S3 server, keeping its objects: for fault-injection tests ("the store is down"). */
@@ -186,7 +191,7 @@ public final class LocalFunctions implements AutoCloseable {
                     -d '{"input":{"bucket":"raw","key":"photo.jpg"},"parameters":{"width":800,"height":600},\
                 "output":{"bucket":"processed","prefix":"cli"}}'
                 No pipeline runs on its own yet: a dropped image waits until a step is called for it.
-                """.formatted(local.s3Endpoint(), settings.accessKey(), settings.dataDirectory().toAbsolutePath(),
+                """.formatted(local.s3Endpoint(), settings.accessKey(), storageDirectory(settings).toAbsolutePath(),
                 settings.host(), local.resizePort(), settings.host(), local.filterPort(), settings.host(),
                 local.detectPort(), settings.modelDirectory().toAbsolutePath(), login(settings),
                 local.s3Endpoint(), settings.host(), local.resizePort());

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param detectPort {@value #DETECT_PORT} (default 8083)
  * @param modelDirectory {@value #MODELS} (default {@code .cache/models}, where the build converts the CenterNet
  *     model): the detect function's models
- * @param dataDirectory {@value #DATA} (default {@code imageflow-data}): where the S3 server keeps objects
+ * @param dataDirectory {@value #DATA} (default {@code imageflow-data}): the S3 server keeps objects in its
+ *     {@code s3/} folder, the runner its run history in {@code history/}
  * @param accessKey {@value #ACCESS_KEY} (default {@value #DEFAULT_CREDENTIAL}, MinIO's well-known local login)
  * @param secretKey {@value #SECRET_KEY} (default {@value #DEFAULT_CREDENTIAL})
  */

@@ -1,0 +1,170 @@
+package io.imageflowcanvas.local;
+
+import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.function.local.LocalFunctions;
+import io.imageflowcanvas.local.executor.HttpStepInvoker;
+import io.imageflowcanvas.local.executor.LocalExecutor;
+import io.imageflowcanvas.local.executor.RunListener;
+import io.imageflowcanvas.local.executor.RunOutcome;
+import io.imageflowcanvas.local.history.RunHistory;
+import io.imageflowcanvas.local.history.RunRecord;
+import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.PipelineDefinition;
+import io.imageflowcanvas.pipeline.PipelineDefinitions;
+import io.imageflowcanvas.pipeline.PipelineValidationException;
+import io.imageflowcanvas.pipeline.PipelineValidator;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import io.minio.MinioClient;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Everything on one machine: the S3 server and the functions ({@link LocalFunctions}), a pipeline (the built-in
+ * default unless {@code IMAGEFLOW_PIPELINE} names one), the bucket watcher with reconciliation, the executor and the
+ * run history. A dropped image becomes one run; duplicates find their run; runs in flight when the runner stopped
+ * are resumed at start (their finished steps are answered from the existing outputs, nothing is recomputed).
+ */
+public final class LocalRunner implements AutoCloseable {
+
+    private final LocalFunctions functions;
+    private final ValidatedPipeline pipeline;
+    private final RunHistory history;
+    private final LocalExecutor executor;
+    private final RunListeners listeners = new RunListeners();
+    private final Semaphore runSlots;
+    private final BucketWatcher watcher;
+
+    private LocalRunner(RunnerSettings settings, LocalFunctions functions, ValidatedPipeline pipeline) {
+        this.functions = functions;
+        this.pipeline = pipeline;
+        this.history = RunHistory.open(settings.functions().dataDirectory().resolve("history"));
+        this.executor = new LocalExecutor(new HttpStepInvoker(Map.of(
+                "resize", URI.create("http://127.0.0.1:" + functions.resizePort() + "/"),
+                "filter", URI.create("http://127.0.0.1:" + functions.filterPort() + "/"),
+                "detect", URI.create("http://127.0.0.1:" + functions.detectPort() + "/"))));
+        this.runSlots = new Semaphore(settings.maxRuns());
+        listeners.add(history);
+        MinioClient client = MinioClient.builder().endpoint(functions.s3Endpoint()).region("us-east-1")
+                .credentials(settings.functions().accessKey(), settings.functions().secretKey()).build();
+        this.watcher = new BucketWatcher(client, pipeline.trigger(),
+                object -> history.hasRun(RunIds.of(pipeline, object)), this::submit, settings.pollEvery(),
+                settings.reconcileEvery());
+    }
+
+    /** Starts everything; an invalid pipeline file stops the start with its problems. */
+    public static LocalRunner start(RunnerSettings settings) throws Exception {
+        PipelineDefinition definition = settings.pipelineFile() == null ? PipelineDefinitions.defaultPipeline()
+                : PipelineDefinitions.read(settings.pipelineFile());
+        ValidatedPipeline pipeline = new PipelineValidator(ComponentRegistry.builtIn()).validate(definition);
+        if (pipeline.trigger().bucket() == null) {
+            throw new PipelineValidationException(java.util.List.of(new PipelineValidationException.Problem(null,
+                    "trigger", "the local runner watches buckets; Kafka triggers are not supported yet")));
+        }
+        LocalFunctions functions = LocalFunctions.start(settings.functions());
+        LocalRunner runner = new LocalRunner(settings, functions, pipeline);
+        runner.resumeUnfinished();
+        runner.watcher.start();
+        return runner;
+    }
+
+    /** Adds a listener for every run's events (progress, tests). */
+    public void addListener(RunListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Starts a run for {@code input} (a specific version: eTag set) unless one exists; waits while
+     * {@code maxRuns} runs are in flight. Empty for a duplicate.
+     */
+    public Optional<CompletableFuture<RunOutcome>> submit(ObjectRef input) {
+        String runId = RunIds.of(pipeline, input);
+        if (!history.begin(runId, pipeline.pipelineId(), pipeline.version(), input)) {
+            return Optional.empty();
+        }
+        return Optional.of(launch(runId, input));
+    }
+
+    private CompletableFuture<RunOutcome> launch(String runId, ObjectRef input) {
+        runSlots.acquireUninterruptibly();
+        return executor.start(pipeline, runId, input, listeners).whenComplete((outcome, error) -> runSlots.release());
+    }
+
+    private void resumeUnfinished() {
+        for (RunRecord run : history.unfinished()) {
+            if (run.pipelineId().equals(pipeline.pipelineId()) && run.pipelineVersion().equals(pipeline.version())) {
+                launch(run.runId(), new ObjectRef(run.bucket(), run.key(), run.eTag(), null, null, null));
+            }
+        }
+    }
+
+    public RunHistory history() {
+        return history;
+    }
+
+    public LocalFunctions functions() {
+        return functions;
+    }
+
+    public ValidatedPipeline pipeline() {
+        return pipeline;
+    }
+
+    /** Runs the reconciliation pass now (it also runs at start and periodically). */
+    public void reconcile() {
+        watcher.reconcile();
+    }
+
+    @Override
+    public void close() throws Exception {
+        watcher.close();
+        executor.close();
+        history.close();
+        functions.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        RunnerSettings settings;
+        LocalRunner runner;
+        try {
+            settings = RunnerSettings.from(System.getenv());
+            runner = start(settings);
+        } catch (IllegalArgumentException | PipelineValidationException e) {
+            System.err.println("imageflow: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                runner.close();
+            } catch (Exception e) {
+                System.err.println("imageflow: error while stopping: " + e);
+            }
+            stopped.countDown();
+        }));
+        System.out.println(instructions(runner, settings));
+        stopped.await();
+    }
+
+    static String instructions(LocalRunner runner, RunnerSettings settings) {
+        LocalFunctions f = runner.functions();
+        return """
+
+                ImageFlowCanvas is running (Ctrl-C stops it):
+                  S3 server   %s   buckets raw (watched) and processed   data in %s
+                  pipeline    %s (%s): %s
+                  functions   resize :%d   filter :%d   detect :%d
+
+                Drop a photo into raw; its results appear in processed under its own key:
+                  curl -sS --aws-sigv4 aws:amz:us-east-1:s3 --user minioadmin:minioadmin \\
+                    -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -T photo.jpg %s/raw/photo.jpg
+                """.formatted(f.s3Endpoint(), settings.functions().dataDirectory().toAbsolutePath(),
+                runner.pipeline().pipelineId(), runner.pipeline().name(),
+                String.join(", ", runner.pipeline().steps().stream().map(s -> s.stepId()).toList()),
+                f.resizePort(), f.filterPort(), f.detectPort(), f.s3Endpoint());
+    }
+}

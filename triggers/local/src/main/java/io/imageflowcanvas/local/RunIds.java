@@ -1,0 +1,29 @@
+package io.imageflowcanvas.local;
+
+import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Run ids derived from what a run is about: the pipeline (id and version) and the exact input version (bucket,
+ * key, eTag). The same event delivered twice yields the same id, so it finds its run instead of starting another.
+ */
+public final class RunIds {
+
+    private RunIds() {
+    }
+
+    public static String of(ValidatedPipeline pipeline, ObjectRef input) {
+        String identity = String.join("\n", pipeline.pipelineId(), pipeline.version(), input.bucket(), input.key(),
+                input.eTag() == null ? "" : input.eTag(), input.versionId() == null ? "" : input.versionId());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return pipeline.pipelineId() + "-" + HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+}

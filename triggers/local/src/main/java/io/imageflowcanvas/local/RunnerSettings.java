@@ -1,0 +1,47 @@
+package io.imageflowcanvas.local;
+
+import io.imageflowcanvas.function.local.LocalSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Settings of the local runner, read from the environment; the functions' and S3 server's own settings are
+ * {@link LocalSettings}.
+ *
+ * @param pipelineFile {@value #PIPELINE}: a pipeline definition to run instead of the built-in default
+ * @param pollEvery {@value #POLL_MILLIS} (default 500): how often the trigger bucket is checked for new keys
+ * @param reconcileEvery {@value #RECONCILE_SECONDS} (default 60): how often every object is checked for a run
+ * @param maxRuns {@value #MAX_RUNS} (default 4): runs in flight at once; more wait
+ */
+public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duration pollEvery,
+        Duration reconcileEvery, int maxRuns) {
+
+    public static final String PIPELINE = "IMAGEFLOW_PIPELINE";
+    public static final String POLL_MILLIS = "IMAGEFLOW_POLL_MILLIS";
+    public static final String RECONCILE_SECONDS = "IMAGEFLOW_RECONCILE_SECONDS";
+    public static final String MAX_RUNS = "IMAGEFLOW_MAX_RUNS";
+
+    public static RunnerSettings from(Map<String, String> env) {
+        return new RunnerSettings(LocalSettings.from(env),
+                env.containsKey(PIPELINE) ? Path.of(env.get(PIPELINE)) : null,
+                Duration.ofMillis(positive(env, POLL_MILLIS, 500)),
+                Duration.ofSeconds(positive(env, RECONCILE_SECONDS, 60)), positive(env, MAX_RUNS, 4));
+    }
+
+    private static int positive(Map<String, String> env, String key, int fallback) {
+        String value = env.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + "=" + value + " must be a positive whole number");
+    }
+}

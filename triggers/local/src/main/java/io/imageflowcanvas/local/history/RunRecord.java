@@ -1,0 +1,8 @@
+package io.imageflowcanvas.local.history;
+
+import java.time.Instant;
+
+/** One run as the history keeps it. {@code status} is RUNNING until the run ends, then SUCCEEDED or FAILED. */
+public record RunRecord(String runId, String pipelineId, String pipelineVersion, String bucket, String key,
+        String eTag, String status, Instant startedAt, Instant finishedAt) {
+}

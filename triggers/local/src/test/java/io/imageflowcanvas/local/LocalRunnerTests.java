@@ -1,0 +1,147 @@
+package io.imageflowcanvas.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.function.local.LocalSettings;
+import io.imageflowcanvas.local.executor.RunListener;
+import io.imageflowcanvas.local.history.RunRecord;
+import io.imageflowcanvas.local.history.StepRecord;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.messages.Item;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** The whole local runner: drop an image into raw, find the run and the outputs. */
+class LocalRunnerTests {
+
+    private static RunnerSettings settings(Path data) {
+        Map<String, String> env = new HashMap<>(Map.of(LocalSettings.S3_PORT, "0", LocalSettings.RESIZE_PORT, "0",
+                LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0", LocalSettings.DATA, data.toString(),
+                LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString()));
+        env.put(RunnerSettings.POLL_MILLIS, "100");
+        return RunnerSettings.from(env);
+    }
+
+    private static MinioClient client(LocalRunner runner) {
+        return MinioClient.builder().endpoint(runner.functions().s3Endpoint()).region("us-east-1")
+                .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build();
+    }
+
+    private static ObjectRef put(MinioClient s3, String key, byte[] data) throws Exception {
+        s3.putObject(PutObjectArgs.builder().bucket("raw").object(key).data(data, data.length)
+                .contentType("image/jpeg").build());
+        String eTag = s3.statObject(StatObjectArgs.builder().bucket("raw").object(key).build()).etag()
+                .replace("\"", "");
+        return new ObjectRef("raw", key, eTag, null, null, null);
+    }
+
+    private static List<String> processed(MinioClient s3, String prefix) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder().bucket("processed").prefix(prefix)
+                .recursive(true).build())) {
+            keys.add(item.get().objectName());
+        }
+        return keys;
+    }
+
+    /** Waits for {@code condition} with a deadline, checking every 50 ms. */
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    private static String status(LocalRunner runner, ObjectRef input) {
+        return runner.history().run(RunIds.of(runner.pipeline(), input)).map(RunRecord::status).orElse("none");
+    }
+
+    @Test
+    void droppedImageRunsTheDefaultPipelineOnce() throws Exception {
+        try (LocalRunner runner = LocalRunner.start(settings(Files.createTempDirectory("imageflow-runner-")))) {
+            MinioClient s3 = client(runner);
+            ObjectRef dog = put(s3, "drops/dog.jpg", Photos.bytes("dog.jpg"));
+            await("the run to succeed", () -> status(runner, dog).equals("SUCCEEDED"));
+            assertThat(processed(s3, "drops/dog.jpg/")).hasSize(4)
+                    .anyMatch(k -> k.matches("drops/dog\\.jpg/detect-[0-9a-f]{16}\\.json"));
+            List<StepRecord> steps = runner.history().steps(RunIds.of(runner.pipeline(), dog));
+            assertThat(steps).extracting(StepRecord::status).containsOnly("SUCCEEDED");
+
+            // The same notification again, by the watcher or anyone: no second run.
+            assertThat(runner.submit(dog)).isEmpty();
+            runner.reconcile();
+            assertThat(runner.history().recent(10)).hasSize(1);
+        }
+    }
+
+    @Test
+    void reconciliationPicksUpAnObjectWhoseNotificationWasLost() throws Exception {
+        try (LocalRunner runner = LocalRunner.start(settings(Files.createTempDirectory("imageflow-lost-")))) {
+            MinioClient s3 = client(runner);
+            ObjectRef late = put(s3, "z/late.jpg", Photos.bytes("person.jpg"));
+            await("the first run", () -> status(runner, late).equals("SUCCEEDED"));
+            // A key that sorts before everything seen: the quick poll (keys after the last one) never sees it,
+            // as a notification lost in transit; only reconciliation does.
+            ObjectRef lost = put(s3, "a/lost.jpg", Photos.bytes("horses.jpg"));
+            assertThat(status(runner, lost)).isEqualTo("none");
+            runner.reconcile();
+            await("the reconciled run", () -> status(runner, lost).equals("SUCCEEDED"));
+        }
+    }
+
+    @Test
+    void restartInTheMiddleOfARunLosesNothing() throws Exception {
+        Path data = Files.createTempDirectory("imageflow-restart-");
+        ObjectRef dog;
+        CountDownLatch resizeDone = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        LocalRunner first = LocalRunner.start(settings(data));
+        try {
+            // Hold detect and filter at their start, so the runner stops after resize and before the rest.
+            first.addListener(new RunListener() {
+                @Override
+                public void stepStarted(String runId, String stepId, int attempt) {
+                    if (!stepId.equals("resize")) {
+                        resizeDone.countDown();
+                        try {
+                            never.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException("runner stopped", e);
+                        }
+                    }
+                }
+            });
+            dog = put(client(first), "restart/dog.jpg", Photos.bytes("dog.jpg"));
+            resizeDone.await();
+        } finally {
+            first.close();
+        }
+        try (LocalRunner second = LocalRunner.start(settings(data))) {
+            assertThat(second.history().run(RunIds.of(second.pipeline(), dog))).isPresent();
+            await("the resumed run", () -> status(second, dog).equals("SUCCEEDED"));
+            List<StepRecord> steps = second.history().steps(RunIds.of(second.pipeline(), dog));
+            assertThat(steps).filteredOn(s -> s.stepId().equals("resize")).singleElement()
+                    .extracting(StepRecord::message).isEqualTo("reused");
+            assertThat(processed(client(second), "restart/dog.jpg/")).hasSize(4);
+            assertThat(second.history().recent(10)).hasSize(1);
+        }
+    }
+}

@@ -117,3 +117,8 @@ printf '%s\n' "${results[@]}" | awk '
 echo
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.DetectBench \
   .cache/models centernet .cache/photos/dog.jpg "${DETECT_ITERATIONS:-50}" 2>/dev/null | grep -v '^[0-9{]'
+
+# The local runner: drop-to-start latency and orchestration overhead per step, on real drops.
+echo
+"$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.RunnerBench \
+  .cache/models .cache/photos/dog.jpg "${RUNNER_DROPS:-30}" 2>/dev/null | grep -v '^[0-9{]'

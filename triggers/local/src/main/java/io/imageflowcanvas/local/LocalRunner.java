@@ -24,8 +24,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Everything on one machine: the S3 server and the functions ({@link LocalFunctions}), a pipeline (the built-in
- * default unless {@code IMAGEFLOW_PIPELINE} names one), the bucket watcher with reconciliation, the executor and the
- * run history. A dropped image becomes one run; duplicates find their run; runs in flight when the runner stopped
+ * default unless {@code IMAGEFLOW_PIPELINE} names one), the embedded server's bucket notifications, the bucket
+ * watcher with reconciliation (for what a notification missed), the executor and the run history. A dropped image becomes one run; duplicates find their run; runs in flight when the runner stopped
  * are resumed at start (their finished steps are answered from the existing outputs, nothing is recomputed).
  */
 public final class LocalRunner implements AutoCloseable {
@@ -37,6 +37,9 @@ public final class LocalRunner implements AutoCloseable {
     private final RunListeners listeners = new RunListeners();
     private final Semaphore runSlots;
     private final BucketWatcher watcher;
+    /** Notifications are handed over here, so the S3 server's request threads never wait for a run slot. */
+    private final java.util.concurrent.ExecutorService notifications = java.util.concurrent.Executors
+            .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("imageflow-notifications").factory());
 
     private LocalRunner(RunnerSettings settings, LocalFunctions functions, ValidatedPipeline pipeline) {
         this.functions = functions;
@@ -67,6 +70,7 @@ public final class LocalRunner implements AutoCloseable {
         LocalFunctions functions = LocalFunctions.start(settings.functions());
         LocalRunner runner = new LocalRunner(settings, functions, pipeline);
         runner.resumeUnfinished();
+        functions.onObjectCreated(runner::notified);
         runner.watcher.start();
         return runner;
     }
@@ -86,6 +90,16 @@ public final class LocalRunner implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(launch(runId, input));
+    }
+
+    /** A bucket notification from the embedded S3 server: run it when it matches the trigger. */
+    private void notified(ObjectRef object) {
+        PipelineDefinition.Trigger trigger = pipeline.trigger();
+        if (object.bucket().equals(trigger.bucket())
+                && (trigger.prefix() == null || object.key().startsWith(trigger.prefix()))
+                && (trigger.suffix() == null || object.key().endsWith(trigger.suffix()))) {
+            notifications.execute(() -> submit(object));
+        }
     }
 
     private CompletableFuture<RunOutcome> launch(String runId, ObjectRef input) {
@@ -121,6 +135,7 @@ public final class LocalRunner implements AutoCloseable {
     @Override
     public void close() throws Exception {
         watcher.close();
+        notifications.shutdownNow();
         executor.close();
         history.close();
         functions.close();

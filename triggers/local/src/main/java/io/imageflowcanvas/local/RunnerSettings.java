@@ -10,7 +10,7 @@ import java.util.Map;
  * {@link LocalSettings}.
  *
  * @param pipelineFile {@value #PIPELINE}: a pipeline definition to run instead of the built-in default
- * @param pollEvery {@value #POLL_MILLIS} (default 500): how often the trigger bucket is checked for new keys
+ * @param pollEvery {@value #POLL_MILLIS} (default 200): how often the trigger bucket is checked for new keys
  * @param reconcileEvery {@value #RECONCILE_SECONDS} (default 60): how often every object is checked for a run
  * @param maxRuns {@value #MAX_RUNS} (default 4): runs in flight at once; more wait
  */
@@ -25,7 +25,7 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
     public static RunnerSettings from(Map<String, String> env) {
         return new RunnerSettings(LocalSettings.from(env),
                 env.containsKey(PIPELINE) ? Path.of(env.get(PIPELINE)) : null,
-                Duration.ofMillis(positive(env, POLL_MILLIS, 500)),
+                Duration.ofMillis(positive(env, POLL_MILLIS, 200)),
                 Duration.ofSeconds(positive(env, RECONCILE_SECONDS, 60)), positive(env, MAX_RUNS, 4));
     }
 

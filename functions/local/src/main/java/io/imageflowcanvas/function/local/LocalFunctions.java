@@ -27,16 +27,18 @@ public final class LocalFunctions implements AutoCloseable {
     public static final List<String> BUCKETS = List.of("raw", "processed");
 
     private final LocalSettings settings;
+    private final NotifyingBlobStore store;
     private S3Proxy s3;
     private final String s3Endpoint;
     private final ConfigurableApplicationContext resize;
     private final ConfigurableApplicationContext filter;
     private final ConfigurableApplicationContext detect;
 
-    private LocalFunctions(LocalSettings settings, S3Proxy s3, String s3Endpoint,
+    private LocalFunctions(LocalSettings settings, NotifyingBlobStore store, S3Proxy s3, String s3Endpoint,
             ConfigurableApplicationContext resize, ConfigurableApplicationContext filter,
             ConfigurableApplicationContext detect) {
         this.settings = settings;
+        this.store = store;
         this.s3 = s3;
         this.s3Endpoint = s3Endpoint;
         this.resize = resize;
@@ -46,7 +48,9 @@ public final class LocalFunctions implements AutoCloseable {
 
     public static LocalFunctions start(LocalSettings settings) throws Exception {
         Files.createDirectories(storageDirectory(settings));
-        S3Proxy s3 = s3(settings, settings.s3Port());
+        NotifyingBlobStore store = new NotifyingBlobStore(
+                new FilesystemNio2BlobStore(storageDirectory(settings).toAbsolutePath().toString()));
+        S3Proxy s3 = s3(settings, store, settings.s3Port());
         s3.start();
         String endpoint = "http://" + settings.host() + ":" + s3.getPort();
         createBuckets(endpoint, settings);
@@ -57,12 +61,12 @@ public final class LocalFunctions implements AutoCloseable {
         ConfigurableApplicationContext detect = function(DetectFunctionApplication.class, "detect",
                 settings.detectPort(), endpoint, settings,
                 "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath());
-        return new LocalFunctions(settings, s3, endpoint, resize, filter, detect);
+        return new LocalFunctions(settings, store, s3, endpoint, resize, filter, detect);
     }
 
-    private static S3Proxy s3(LocalSettings settings, int port) {
+    private static S3Proxy s3(LocalSettings settings, NotifyingBlobStore store, int port) {
         return S3Proxy.builder()
-                .blobStore(new FilesystemNio2BlobStore(storageDirectory(settings).toAbsolutePath().toString()))
+                .blobStore(store)
                 .endpoint(URI.create("http://" + settings.host() + ":" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.accessKey(), settings.secretKey())
                 .build();
@@ -80,7 +84,7 @@ public final class LocalFunctions implements AutoCloseable {
 
     /** Starts the S3 server again on the same port with the same objects. */
     public synchronized void startStorage() throws Exception {
-        s3 = s3(settings, URI.create(s3Endpoint).getPort());
+        s3 = s3(settings, store, URI.create(s3Endpoint).getPort());
         s3.start();
     }
 
@@ -110,6 +114,15 @@ public final class LocalFunctions implements AutoCloseable {
                 "--minio.secret-key=" + settings.secretKey()));
         args.addAll(List.of(extra));
         return new SpringApplicationBuilder(application).run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Calls {@code subscriber} after each object stored through the S3 server, on the server's request thread:
+     * hand the work over to another thread.
+     */
+    public void onObjectCreated(java.util.function.Consumer<io.imageflowcanvas.function.common.contract.ObjectRef>
+            subscriber) {
+        store.subscribe(subscriber);
     }
 
     public String s3Endpoint() {

@@ -1,0 +1,133 @@
+package io.imageflowcanvas.bench;
+
+import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.function.local.LocalSettings;
+import io.imageflowcanvas.local.LocalRunner;
+import io.imageflowcanvas.local.RunnerSettings;
+import io.imageflowcanvas.local.executor.RunListener;
+import io.imageflowcanvas.local.executor.RunOutcome;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local runner's own cost, measured on real drops: drop-to-start latency (the upload has returned -> the run
+ * has started) and orchestration overhead per step (the run's duration minus the time the functions report for
+ * their own work, divided by the steps). The pipeline is a chain (resize -> blur -> grey) so that every step is on
+ * the critical path.
+ *
+ * <p>Usage: {@code RunnerBench <model folder> <image> <drops>}
+ */
+public final class RunnerBench {
+
+    private static final String CHAIN = """
+            {"pipelineId": "chain", "name": "resize, blur, grey", "version": "1", "trigger": {"bucket": "raw"},
+             "steps": [
+               {"stepId": "resize", "componentName": "resize", "parameters": {"width": 640}},
+               {"stepId": "blur", "componentName": "filter", "dependencies": ["resize"], "parameters": {"type": "gaussian"}},
+               {"stepId": "grey", "componentName": "filter", "dependencies": ["blur"], "parameters": {"type": "grayscale"}}]}
+            """;
+
+    private RunnerBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path models = Path.of(args[0]);
+        byte[] image = Files.readAllBytes(Path.of(args[1]));
+        int drops = Integer.parseInt(args[2]);
+        Path data = Files.createTempDirectory("imageflow-runner-bench-");
+        Path pipeline = data.resolve("chain.json");
+        Files.writeString(pipeline, CHAIN);
+
+        Map<String, Long> started = new ConcurrentHashMap<>();
+        Map<String, Long> computeMillis = new ConcurrentHashMap<>();
+        Map<String, CompletableFuture<RunOutcome>> finished = new ConcurrentHashMap<>();
+        try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(Map.of(LocalSettings.S3_PORT, "0",
+                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
+                LocalSettings.DATA, data.resolve("data").toString(), LocalSettings.MODELS, models.toString(),
+                RunnerSettings.PIPELINE, pipeline.toString())))) {
+            runner.addListener(new RunListener() {
+                @Override
+                public void runStarted(String runId) {
+                    started.put(runId, System.nanoTime());
+                }
+
+                @Override
+                public void stepSucceeded(String runId, String stepId, StepResult result) {
+                    computeMillis.merge(runId, result.timingsMs().getOrDefault("total", 0L), Long::sum);
+                }
+
+                @Override
+                public void runFinished(RunOutcome outcome) {
+                    finished.computeIfAbsent(outcome.runId(), k -> new CompletableFuture<>()).complete(outcome);
+                }
+            });
+            MinioClient s3 = MinioClient.builder().endpoint(runner.functions().s3Endpoint()).region("us-east-1")
+                    .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build();
+            List<Double> latencies = new ArrayList<>();
+            List<Double> overheads = new ArrayList<>();
+            for (int i = -3; i < drops; i++) {
+                String key = "bench/" + (i + 3) + ".jpg";
+                s3.putObject(PutObjectArgs.builder().bucket("raw").object(key).data(image, image.length)
+                        .contentType("image/jpeg").build());
+                long dropped = System.nanoTime();
+                String runId = awaitRun(runner, started, key);
+                RunOutcome outcome = finished.computeIfAbsent(runId, k -> new CompletableFuture<>())
+                        .get(120, TimeUnit.SECONDS);
+                if (outcome.status() != RunOutcome.Status.SUCCEEDED) {
+                    throw new IllegalStateException("run " + runId + " " + outcome.status() + ": " + outcome.steps());
+                }
+                if (i >= 0) {
+                    latencies.add((started.get(runId) - dropped) / 1e6);
+                    overheads.add((outcome.duration().toMillis() - computeMillis.get(runId)) / 3.0);
+                }
+            }
+            double latency = median(latencies);
+            double overhead = median(overheads);
+            System.out.printf("local runner, %d drops of %s, chain of 3 steps, poll every %d ms%n", drops,
+                    Path.of(args[1]).getFileName(), runnerPoll());
+            System.out.printf("  drop-to-start latency     median %7.1f ms   p90 %7.1f ms%n", latency,
+                    percentile(latencies, 0.9));
+            System.out.printf("  orchestration per step    median %7.1f ms   p90 %7.1f ms%n", overhead,
+                    percentile(overheads, 0.9));
+            System.out.printf("runner: drop-to-start %.0f ms (%.2fx the 250 ms goal), overhead %.1f ms per step"
+                    + " (%.2fx the 20 ms goal)%n", latency, latency / 250, overhead, overhead / 20);
+        }
+    }
+
+    private static long runnerPoll() {
+        return RunnerSettings.from(Map.of()).pollEvery().toMillis();
+    }
+
+    /** Waits for the run of {@code key} to start; the run id is only known to the runner. */
+    private static String awaitRun(LocalRunner runner, Map<String, Long> started, String key) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (var run : runner.history().recent(5)) {
+                if (run.key().equals(key) && started.containsKey(run.runId())) {
+                    return run.runId();
+                }
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        throw new IllegalStateException("no run started for " + key + " within 60 s");
+    }
+
+    private static double median(List<Double> values) {
+        return percentile(values, 0.5);
+    }
+
+    private static double percentile(List<Double> values, double p) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
+    }
+}

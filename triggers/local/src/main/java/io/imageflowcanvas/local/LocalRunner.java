@@ -37,11 +37,13 @@ public final class LocalRunner implements AutoCloseable {
     private final RunListeners listeners = new RunListeners();
     private final Semaphore runSlots;
     private final BucketWatcher watcher;
+    private final RunnerApi api;
     /** Notifications are handed over here, so the S3 server's request threads never wait for a run slot. */
     private final java.util.concurrent.ExecutorService notifications = java.util.concurrent.Executors
             .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("imageflow-notifications").factory());
 
-    private LocalRunner(RunnerSettings settings, LocalFunctions functions, ValidatedPipeline pipeline) {
+    private LocalRunner(RunnerSettings settings, LocalFunctions functions, ValidatedPipeline pipeline)
+            throws java.io.IOException {
         this.functions = functions;
         this.pipeline = pipeline;
         this.history = RunHistory.open(settings.functions().dataDirectory().resolve("history"));
@@ -56,6 +58,7 @@ public final class LocalRunner implements AutoCloseable {
         this.watcher = new BucketWatcher(client, pipeline.trigger(),
                 object -> history.hasRun(RunIds.of(pipeline, object)), this::submit, settings.pollEvery(),
                 settings.reconcileEvery());
+        this.api = new RunnerApi(settings.apiPort(), history);
     }
 
     /** Starts everything; an invalid pipeline file stops the start with its problems. */
@@ -115,6 +118,11 @@ public final class LocalRunner implements AutoCloseable {
         }
     }
 
+    /** The port of the runner's HTTP API (loopback). */
+    public int apiPort() {
+        return api.port();
+    }
+
     public RunHistory history() {
         return history;
     }
@@ -134,6 +142,7 @@ public final class LocalRunner implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        api.close();
         watcher.close();
         notifications.shutdownNow();
         executor.close();
@@ -173,6 +182,7 @@ public final class LocalRunner implements AutoCloseable {
                   S3 server   %s   buckets raw (watched) and processed   data in %s
                   pipeline    %s (%s): %s
                   functions   resize :%d   filter :%d   detect :%d
+                  runs        ./imageflow runs   (API http://127.0.0.1:%d/api/runs)
 
                 Drop a photo into raw; its results appear in processed under its own key:
                   curl -sS --aws-sigv4 aws:amz:us-east-1:s3 --user minioadmin:minioadmin \\
@@ -180,6 +190,6 @@ public final class LocalRunner implements AutoCloseable {
                 """.formatted(f.s3Endpoint(), settings.functions().dataDirectory().toAbsolutePath(),
                 runner.pipeline().pipelineId(), runner.pipeline().name(),
                 String.join(", ", runner.pipeline().steps().stream().map(s -> s.stepId()).toList()),
-                f.resizePort(), f.filterPort(), f.detectPort(), f.s3Endpoint());
+                f.resizePort(), f.filterPort(), f.detectPort(), runner.apiPort(), f.s3Endpoint());
     }
 }

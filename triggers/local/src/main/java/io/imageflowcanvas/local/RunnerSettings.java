@@ -13,20 +13,26 @@ import java.util.Map;
  * @param pollEvery {@value #POLL_MILLIS} (default 200): how often the trigger bucket is checked for new keys
  * @param reconcileEvery {@value #RECONCILE_SECONDS} (default 60): how often every object is checked for a run
  * @param maxRuns {@value #MAX_RUNS} (default 4): runs in flight at once; more wait
+ * @param apiPort {@value #API_PORT} (default {@value #DEFAULT_API_PORT}): the runner's read-only HTTP API on
+ *     loopback, which {@code imageflow runs} and {@code imageflow watch} read
  */
 public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duration pollEvery,
-        Duration reconcileEvery, int maxRuns) {
+        Duration reconcileEvery, int maxRuns, int apiPort) {
 
     public static final String PIPELINE = "IMAGEFLOW_PIPELINE";
     public static final String POLL_MILLIS = "IMAGEFLOW_POLL_MILLIS";
     public static final String RECONCILE_SECONDS = "IMAGEFLOW_RECONCILE_SECONDS";
     public static final String MAX_RUNS = "IMAGEFLOW_MAX_RUNS";
+    public static final String API_PORT = "IMAGEFLOW_API_PORT";
+    public static final int DEFAULT_API_PORT = 8090;
 
     public static RunnerSettings from(Map<String, String> env) {
         return new RunnerSettings(LocalSettings.from(env),
                 env.containsKey(PIPELINE) ? Path.of(env.get(PIPELINE)) : null,
                 Duration.ofMillis(positive(env, POLL_MILLIS, 200)),
-                Duration.ofSeconds(positive(env, RECONCILE_SECONDS, 60)), positive(env, MAX_RUNS, 4));
+                Duration.ofSeconds(positive(env, RECONCILE_SECONDS, 60)), positive(env, MAX_RUNS, 4),
+                env.containsKey(API_PORT) && env.get(API_PORT).equals("0") ? 0
+                        : positive(env, API_PORT, DEFAULT_API_PORT));
     }
 
     private static int positive(Map<String, String> env, String key, int fallback) {

@@ -38,6 +38,7 @@ class LocalRunnerTests {
                 LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0", LocalSettings.DATA, data.toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString()));
         env.put(RunnerSettings.POLL_MILLIS, "100");
+        env.put(RunnerSettings.API_PORT, "0");
         return RunnerSettings.from(env);
     }
 

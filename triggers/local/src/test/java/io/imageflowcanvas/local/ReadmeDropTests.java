@@ -30,10 +30,11 @@ class ReadmeDropTests {
                 LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
                 LocalSettings.DATA, work.resolve("data").toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
-                RunnerSettings.POLL_MILLIS, "100")))) {
+                RunnerSettings.POLL_MILLIS, "100", RunnerSettings.API_PORT, "0")))) {
             ProcessBuilder bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
                     .directory(work.toFile()).redirectErrorStream(true);
             bash.environment().put("S3", runner.functions().s3Endpoint());
+            bash.environment().put("API", "http://127.0.0.1:" + runner.apiPort());
             Process process = bash.start();
             assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -41,7 +42,8 @@ class ReadmeDropTests {
             assertThat(output).containsPattern("<Key>holiday/photo.jpg/resize-[0-9a-f]{16}.jpg</Key>")
                     .containsPattern("<Key>holiday/photo.jpg/detect-[0-9a-f]{16}.json</Key>")
                     .containsPattern("<Key>holiday/photo.jpg/detect-[0-9a-f]{16}-annotated.jpg</Key>")
-                    .containsPattern("<Key>holiday/photo.jpg/filter-[0-9a-f]{16}.jpg</Key>");
+                    .containsPattern("<Key>holiday/photo.jpg/filter-[0-9a-f]{16}.jpg</Key>")
+                    .contains("\"status\":\"SUCCEEDED\"");
             assertThat(runner.history().recent(5)).singleElement().extracting(r -> r.status())
                     .isEqualTo("SUCCEEDED");
         }
@@ -51,7 +53,7 @@ class ReadmeDropTests {
     void documentsEveryRunnerSetting() throws Exception {
         String readme = Files.readString(README);
         for (Field field : RunnerSettings.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers())) {
+            if (Modifier.isStatic(field.getModifiers()) && !field.getName().startsWith("DEFAULT")) {
                 assertThat(readme).as("README names " + field.getName()).contains("`" + field.get(null) + "`");
             }
         }

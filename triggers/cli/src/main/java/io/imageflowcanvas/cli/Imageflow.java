@@ -1,0 +1,40 @@
+package io.imageflowcanvas.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code imageflow} command. {@link #main} only wires the console; {@link #run} is what tests call.
+ */
+@Command(name = "imageflow", mixinStandardHelpOptions = true, version = "imageflow 0.1.0",
+        description = "Event-driven image pipelines: run them on this machine and look at their runs.",
+        subcommands = {UpCommand.class, ValidateCommand.class, PutCommand.class, RunsCommand.class,
+                WatchCommand.class})
+public final class Imageflow {
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs {@code args}, writing to {@code out} and {@code err}; returns an {@link ExitCodes} value. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine command = new CommandLine(new Imageflow());
+        command.setOut(out);
+        command.setErr(err);
+        command.setParameterExceptionHandler((e, a) -> {
+            err.println("imageflow: " + e.getMessage());
+            e.getCommandLine().usage(err);
+            return ExitCodes.INVALID;
+        });
+        command.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("imageflow: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        });
+        if (args.length == 0) {
+            command.usage(out);
+            return ExitCodes.INVALID;
+        }
+        return command.execute(args);
+    }
+}

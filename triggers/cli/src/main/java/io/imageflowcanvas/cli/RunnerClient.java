@@ -1,0 +1,54 @@
+package io.imageflowcanvas.cli;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads the running runner's HTTP API on loopback. */
+final class RunnerClient {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final String base;
+
+    RunnerClient(int port) {
+        this.base = "http://127.0.0.1:" + port + "/api/runs";
+    }
+
+    JsonNode runs(int limit) throws IOException {
+        return get(base + "?limit=" + limit);
+    }
+
+    /** The run and its steps, or null when the runner knows no such run. */
+    JsonNode run(String runId) throws IOException {
+        return get(base + "/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
+    }
+
+    private JsonNode get(String url) throws IOException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new IOException("no runner answers at " + base + "; start one with ./imageflow up", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException(url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}

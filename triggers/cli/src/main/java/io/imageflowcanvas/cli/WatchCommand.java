@@ -1,0 +1,64 @@
+package io.imageflowcanvas.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+
+/** {@code imageflow watch RUN}: prints each step change of a run until it ends; exit 0 when it succeeded. */
+@Command(name = "watch", description = "Follow a run until it ends; exit 0 if it succeeded, 1 if it failed.")
+final class WatchCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "RUN", description = "the run id, as `imageflow runs` shows it")
+    String runId;
+
+    @Option(names = "--api-port", defaultValue = "${env:IMAGEFLOW_API_PORT:-8090}",
+            description = "the runner's API port (default: IMAGEFLOW_API_PORT or ${DEFAULT-VALUE})")
+    int apiPort;
+
+    @Option(names = "--timeout", defaultValue = "600", description = "give up after this many seconds")
+    int timeoutSeconds;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        RunnerClient client = new RunnerClient(apiPort);
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, String> shown = new HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode view = client.run(runId);
+            if (view == null) {
+                spec.commandLine().getErr().println("imageflow: the runner knows no run " + runId
+                        + "; see imageflow runs");
+                return ExitCodes.INVALID;
+            }
+            for (JsonNode step : view.get("steps")) {
+                String line = step.get("status").asString() + (step.hasNonNull("outputKey")
+                        ? " " + step.get("outputKey").asString() : step.hasNonNull("message")
+                        ? " " + step.get("message").asString() : "");
+                if (!line.equals(shown.put(step.get("stepId").asString(), line))) {
+                    out.printf("%-10s %s%n", step.get("stepId").asString(), line);
+                }
+            }
+            String status = view.get("run").get("status").asString();
+            if (!status.equals("RUNNING")) {
+                out.println("run " + runId + " " + status);
+                return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+        }
+        spec.commandLine().getErr().println("imageflow: run " + runId + " still running after " + timeoutSeconds
+                + " s");
+        return ExitCodes.FAILURE;
+    }
+}

@@ -1,0 +1,126 @@
+package io.imageflowcanvas.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.function.local.LocalSettings;
+import io.imageflowcanvas.local.LocalRunner;
+import io.imageflowcanvas.local.RunnerSettings;
+import io.imageflowcanvas.local.history.RunRecord;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageflowTests {
+
+    /** One command's exit code and what it printed. */
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result imageflow(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Imageflow.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void validatesPipelineFiles(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("good.json");
+        Files.writeString(good, """
+                {"pipelineId": "thumbs", "name": "thumbnails", "version": "1", "trigger": {"bucket": "raw"},
+                 "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 200}},
+                           {"stepId": "grey", "componentName": "filter", "dependencies": ["small"],
+                            "parameters": {"type": "grayscale"}}]}
+                """);
+        Result valid = imageflow("validate", good.toString());
+        assertThat(valid.code()).isEqualTo(ExitCodes.OK);
+        assertThat(valid.out()).contains("valid: thumbs (thumbnails) version 1, steps in order: small, grey");
+
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, """
+                {"pipelineId": "thumbs", "name": "thumbnails", "version": "1", "trigger": {"bucket": "raw"},
+                 "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 0}},
+                           {"stepId": "grey", "componentName": "blur", "dependencies": ["nothing"]}]}
+                """);
+        Result invalid = imageflow("validate", bad.toString());
+        assertThat(invalid.code()).isEqualTo(ExitCodes.INVALID);
+        assertThat(invalid.err()).contains("step 'small', parameters.width: must be between 1 and 16384, got 0",
+                "step 'grey', componentName: unknown component 'blur'",
+                "step 'grey', dependencies: depends on 'nothing'");
+
+        assertThat(imageflow("validate", dir.resolve("missing.json").toString()).code())
+                .isEqualTo(ExitCodes.INVALID);
+    }
+
+    @Test
+    void refusesMissingOrUnknownArguments() {
+        assertThat(imageflow().code()).isEqualTo(ExitCodes.INVALID);
+        Result unknown = imageflow("runs", "--colour");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID);
+        assertThat(unknown.err()).contains("Unknown option: '--colour'");
+    }
+
+    @Test
+    void saysWhenNoRunnerAnswers() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Result runs = imageflow("runs", "--api-port", Integer.toString(port));
+        assertThat(runs.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(runs.err()).contains("no runner answers", "./imageflow up");
+    }
+
+    @Test
+    void putsImagesThenListsAndWatchesTheirRuns(@TempDir Path work) throws Exception {
+        Path photos = Files.createDirectories(work.resolve("photos/front"));
+        Files.write(photos.resolve("dog.jpg"), Photos.bytes("dog.jpg"));
+        Files.write(photos.resolve("horses.jpg"), Photos.bytes("horses.jpg"));
+        try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(Map.of(LocalSettings.S3_PORT, "0",
+                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
+                LocalSettings.DATA, work.resolve("data").toString(),
+                LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
+                RunnerSettings.API_PORT, "0")))) {
+            Result put = imageflow("put", "--endpoint", runner.functions().s3Endpoint(),
+                    work.resolve("photos").toString());
+            assertThat(put.code()).as(put.err()).isEqualTo(ExitCodes.OK);
+            assertThat(put.out()).contains("] 2/2", "uploaded 2 file(s)");
+
+            String api = Integer.toString(runner.apiPort());
+            List<RunRecord> runs = awaitRuns(runner, 2);
+            for (RunRecord run : runs) {
+                Result watch = imageflow("watch", run.runId(), "--api-port", api);
+                assertThat(watch.code()).as(watch.out() + watch.err()).isEqualTo(ExitCodes.OK);
+                assertThat(watch.out()).contains("run " + run.runId() + " SUCCEEDED")
+                        .containsPattern("detect +SUCCEEDED " + run.key() + "/detect-");
+            }
+            Result list = imageflow("runs", "--api-port", api);
+            assertThat(list.code()).isEqualTo(ExitCodes.OK);
+            assertThat(list.out()).contains("raw/front/dog.jpg", "raw/front/horses.jpg");
+            assertThat(list.out().lines().filter(l -> l.contains(" SUCCEEDED ")).count()).isEqualTo(2);
+
+            Result unknown = imageflow("watch", "no-such-run", "--api-port", api);
+            assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID);
+        }
+    }
+
+    private static List<RunRecord> awaitRuns(LocalRunner runner, int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (runner.history().recent(10).size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("runs did not start: " + runner.history().recent(10));
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        return runner.history().recent(10);
+    }
+}

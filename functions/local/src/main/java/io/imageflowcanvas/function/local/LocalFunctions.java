@@ -9,7 +9,6 @@ import io.minio.MinioClient;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -153,60 +152,5 @@ public final class LocalFunctions implements AutoCloseable {
         if (!"STOPPED".equals(s3.getState())) {
             s3.stop();
         }
-    }
-
-    public static void main(String[] args) throws Exception {
-        LocalSettings settings;
-        try {
-            settings = LocalSettings.from(System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("imageflow: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        LocalFunctions local = start(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                local.close();
-            } catch (Exception e) {
-                System.err.println("imageflow: error while stopping: " + e);
-            }
-            stopped.countDown();
-        }));
-        System.out.println(instructions(local, settings));
-        stopped.await();
-    }
-
-    /** The default login is printed as is (it is public); a custom one by the variables that hold it. */
-    private static String login(LocalSettings settings) {
-        boolean defaults = LocalSettings.DEFAULT_CREDENTIAL.equals(settings.accessKey())
-                && LocalSettings.DEFAULT_CREDENTIAL.equals(settings.secretKey());
-        return defaults ? "minioadmin:minioadmin" : "\"$" + LocalSettings.ACCESS_KEY + ":$" + LocalSettings.SECRET_KEY
-                + "\"";
-    }
-
-    static String instructions(LocalFunctions local, LocalSettings settings) {
-        return """
-
-                ImageFlowCanvas functions are running (Ctrl-C stops them):
-                  S3 server   %s   login %s / ****   buckets raw, processed   data in %s
-                  resize      http://%s:%d/
-                  filter      http://%s:%d/
-                  detect      http://%s:%d/   models in %s
-
-                Upload a photo and resize it (the README shows the same, and filter):
-                  curl -sS --aws-sigv4 aws:amz:us-east-1:s3 --user %s -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \
-                    -T photo.jpg %s/raw/photo.jpg
-                  curl -sS http://%s:%d/ -H 'content-type: application/json' \\
-                    -H 'ce-specversion: 1.0' -H 'ce-id: 1' -H 'ce-source: /cli' \\
-                    -H 'ce-type: io.imageflowcanvas.step.resize.requested' \\
-                    -d '{"input":{"bucket":"raw","key":"photo.jpg"},"parameters":{"width":800,"height":600},\
-                "output":{"bucket":"processed","prefix":"cli"}}'
-                No pipeline runs on its own yet: a dropped image waits until a step is called for it.
-                """.formatted(local.s3Endpoint(), settings.accessKey(), storageDirectory(settings).toAbsolutePath(),
-                settings.host(), local.resizePort(), settings.host(), local.filterPort(), settings.host(),
-                local.detectPort(), settings.modelDirectory().toAbsolutePath(), login(settings),
-                local.s3Endpoint(), settings.host(), local.resizePort());
     }
 }

@@ -83,6 +83,9 @@ class LocalRunnerTests {
     void droppedImageRunsTheDefaultPipelineOnce() throws Exception {
         try (LocalRunner runner = LocalRunner.start(settings(Files.createTempDirectory("imageflow-runner-")))) {
             MinioClient s3 = client(runner);
+            ObjectRef odd = put(s3, "drops/a+b%20c 猫.jpg", Photos.bytes("person.jpg"));
+            await("the odd key's run", () -> status(runner, odd).equals("SUCCEEDED"));
+            assertThat(processed(s3, "drops/a+b%20c 猫.jpg/")).hasSize(4);
             ObjectRef dog = put(s3, "drops/dog.jpg", Photos.bytes("dog.jpg"));
             await("the run to succeed", () -> status(runner, dog).equals("SUCCEEDED"));
             assertThat(processed(s3, "drops/dog.jpg/")).hasSize(4)
@@ -93,7 +96,7 @@ class LocalRunnerTests {
             // The same notification again, by the watcher or anyone: no second run.
             assertThat(runner.submit(dog)).isEmpty();
             runner.reconcile();
-            assertThat(runner.history().recent(10)).hasSize(1);
+            assertThat(runner.history().recent(10)).hasSize(2);
         }
     }
 
@@ -114,13 +117,14 @@ class LocalRunnerTests {
             MinioClient s3 = MinioClient.builder().endpoint("http://127.0.0.1:" + alone.getPort())
                     .region("us-east-1").credentials(LocalSettings.DEFAULT_CREDENTIAL,
                             LocalSettings.DEFAULT_CREDENTIAL).build();
-            lost = put(s3, "while-down/horses.jpg", Photos.bytes("horses.jpg"));
+            // A key with a space, '+', '%' and non-ASCII letters: listing must hand it over unchanged.
+            lost = put(s3, "while-down/häst + 100% ü.jpg", Photos.bytes("horses.jpg"));
         } finally {
             alone.stop();
         }
         try (LocalRunner runner = LocalRunner.start(settings)) {
             await("the reconciled run", () -> status(runner, lost).equals("SUCCEEDED"));
-            assertThat(processed(client(runner), "while-down/horses.jpg/")).hasSize(4);
+            assertThat(processed(client(runner), "while-down/häst + 100% ü.jpg/")).hasSize(4);
         }
     }
 

@@ -53,7 +53,7 @@ public final class RunnerBench {
         try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(Map.of(LocalSettings.S3_PORT, "0",
                 LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
                 LocalSettings.DATA, data.resolve("data").toString(), LocalSettings.MODELS, models.toString(),
-                RunnerSettings.PIPELINE, pipeline.toString(), RunnerSettings.API_PORT, "0")))) {
+                RunnerSettings.PIPELINE, pipeline.toString(), RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0")))) {
             runner.addListener(new RunListener() {
                 @Override
                 public void runStarted(String runId) {

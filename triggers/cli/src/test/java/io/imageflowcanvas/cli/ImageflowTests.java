@@ -89,7 +89,7 @@ class ImageflowTests {
                 LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
                 LocalSettings.DATA, work.resolve("data").toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
-                RunnerSettings.API_PORT, "0")))) {
+                RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0")))) {
             Result put = imageflow("put", "--endpoint", runner.functions().s3Endpoint(),
                     work.resolve("photos").toString());
             assertThat(put.code()).as(put.err()).isEqualTo(ExitCodes.OK);

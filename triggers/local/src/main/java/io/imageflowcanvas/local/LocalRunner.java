@@ -8,6 +8,8 @@ import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
 import io.imageflowcanvas.local.history.RunHistory;
 import io.imageflowcanvas.local.history.RunRecord;
+import io.imageflowcanvas.local.kafka.EmbeddedKafka;
+import io.imageflowcanvas.local.kafka.ProgressPublisher;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
@@ -25,7 +27,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Everything on one machine: the S3 server and the functions ({@link LocalFunctions}), a pipeline (the built-in
  * default unless {@code IMAGEFLOW_PIPELINE} names one), the embedded server's bucket notifications, the bucket
- * watcher with reconciliation (for what a notification missed), the executor and the run history. A dropped image becomes one run; duplicates find their run; runs in flight when the runner stopped
+ * watcher with reconciliation (for what a notification missed), the executor, the run history, and a Kafka broker
+ * (in-process unless {@code IMAGEFLOW_KAFKA} names one) carrying progress events. A dropped image becomes one run; duplicates find their run; runs in flight when the runner stopped
  * are resumed at start (their finished steps are answered from the existing outputs, nothing is recomputed).
  */
 public final class LocalRunner implements AutoCloseable {
@@ -38,12 +41,17 @@ public final class LocalRunner implements AutoCloseable {
     private final Semaphore runSlots;
     private final BucketWatcher watcher;
     private final RunnerApi api;
+    private final EmbeddedKafka kafka;
+    private final ProgressPublisher progress;
     /** Notifications are handed over here, so the S3 server's request threads never wait for a run slot. */
     private final java.util.concurrent.ExecutorService notifications = java.util.concurrent.Executors
             .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("imageflow-notifications").factory());
 
-    private LocalRunner(RunnerSettings settings, LocalFunctions functions, ValidatedPipeline pipeline)
-            throws java.io.IOException {
+    private LocalRunner(RunnerSettings settings, LocalFunctions functions, ValidatedPipeline pipeline,
+            EmbeddedKafka kafka) throws java.io.IOException {
+        this.kafka = kafka;
+        this.progress = new ProgressPublisher(kafka != null ? kafka.bootstrapServers() : settings.kafka(),
+                settings.progressTopic());
         this.functions = functions;
         this.pipeline = pipeline;
         this.history = RunHistory.open(settings.functions().dataDirectory().resolve("history"));
@@ -53,6 +61,7 @@ public final class LocalRunner implements AutoCloseable {
                 "detect", URI.create("http://127.0.0.1:" + functions.detectPort() + "/"))));
         this.runSlots = new Semaphore(settings.maxRuns());
         listeners.add(history);
+        listeners.add(progress);
         MinioClient client = MinioClient.builder().endpoint(functions.s3Endpoint()).region("us-east-1")
                 .credentials(settings.functions().accessKey(), settings.functions().secretKey()).build();
         this.watcher = new BucketWatcher(client, pipeline.trigger(),
@@ -70,8 +79,11 @@ public final class LocalRunner implements AutoCloseable {
             throw new PipelineValidationException(java.util.List.of(new PipelineValidationException.Problem(null,
                     "trigger", "the local runner watches buckets; Kafka triggers are not supported yet")));
         }
+        EmbeddedKafka kafka = settings.kafka() != null ? null : EmbeddedKafka.start(
+                settings.functions().dataDirectory().resolve("kafka"), settings.functions().host(),
+                settings.kafkaPort());
         LocalFunctions functions = LocalFunctions.start(settings.functions());
-        LocalRunner runner = new LocalRunner(settings, functions, pipeline);
+        LocalRunner runner = new LocalRunner(settings, functions, pipeline, kafka);
         runner.resumeUnfinished();
         functions.onObjectCreated(runner::notified);
         runner.watcher.start();
@@ -118,6 +130,11 @@ public final class LocalRunner implements AutoCloseable {
         }
     }
 
+    /** Where progress events go: the in-process broker, or the configured Kafka. */
+    public String kafkaBootstrapServers() {
+        return kafka != null ? kafka.bootstrapServers() : null;
+    }
+
     /** The port of the runner's HTTP API (loopback). */
     public int apiPort() {
         return api.port();
@@ -148,6 +165,10 @@ public final class LocalRunner implements AutoCloseable {
         executor.close();
         history.close();
         functions.close();
+        progress.close();
+        if (kafka != null) {
+            kafka.close();
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -183,6 +204,7 @@ public final class LocalRunner implements AutoCloseable {
                   pipeline    %s (%s): %s
                   functions   resize :%d   filter :%d   detect :%d
                   runs        ./imageflow runs   (API http://127.0.0.1:%d/api/runs)
+                  progress    CloudEvents on Kafka topic %s at %s
 
                 Drop a photo into raw; its results appear in processed under its own key:
                   curl -sS --aws-sigv4 aws:amz:us-east-1:s3 --user minioadmin:minioadmin \\
@@ -190,6 +212,8 @@ public final class LocalRunner implements AutoCloseable {
                 """.formatted(f.s3Endpoint(), settings.functions().dataDirectory().toAbsolutePath(),
                 runner.pipeline().pipelineId(), runner.pipeline().name(),
                 String.join(", ", runner.pipeline().steps().stream().map(s -> s.stepId()).toList()),
-                f.resizePort(), f.filterPort(), f.detectPort(), runner.apiPort(), f.s3Endpoint());
+                f.resizePort(), f.filterPort(), f.detectPort(), runner.apiPort(), settings.progressTopic(),
+                runner.kafkaBootstrapServers() != null ? runner.kafkaBootstrapServers() : settings.kafka(),
+                f.s3Endpoint());
     }
 }

@@ -15,9 +15,13 @@ import java.util.Map;
  * @param maxRuns {@value #MAX_RUNS} (default 4): runs in flight at once; more wait
  * @param apiPort {@value #API_PORT} (default {@value #DEFAULT_API_PORT}): the runner's read-only HTTP API on
  *     loopback, which {@code imageflow runs} and {@code imageflow watch} read
+ * @param kafka {@value #KAFKA}: bootstrap servers of an existing Kafka; unset, a broker runs in-process
+ * @param kafkaPort {@value #KAFKA_PORT} (default 9092): the in-process broker's port on the runner's host
+ * @param progressTopic {@value #PROGRESS_TOPIC} (default {@value #DEFAULT_PROGRESS_TOPIC}): where run and step
+ *     state changes are published as CloudEvents
  */
 public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duration pollEvery,
-        Duration reconcileEvery, int maxRuns, int apiPort) {
+        Duration reconcileEvery, int maxRuns, int apiPort, String kafka, int kafkaPort, String progressTopic) {
 
     public static final String PIPELINE = "IMAGEFLOW_PIPELINE";
     public static final String POLL_MILLIS = "IMAGEFLOW_POLL_MILLIS";
@@ -25,14 +29,23 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
     public static final String MAX_RUNS = "IMAGEFLOW_MAX_RUNS";
     public static final String API_PORT = "IMAGEFLOW_API_PORT";
     public static final int DEFAULT_API_PORT = 8090;
+    public static final String KAFKA = "IMAGEFLOW_KAFKA";
+    public static final String KAFKA_PORT = "IMAGEFLOW_KAFKA_PORT";
+    public static final String PROGRESS_TOPIC = "IMAGEFLOW_PROGRESS_TOPIC";
+    public static final String DEFAULT_PROGRESS_TOPIC = "pipeline-progress";
 
     public static RunnerSettings from(Map<String, String> env) {
         return new RunnerSettings(LocalSettings.from(env),
                 env.containsKey(PIPELINE) ? Path.of(env.get(PIPELINE)) : null,
                 Duration.ofMillis(positive(env, POLL_MILLIS, 200)),
                 Duration.ofSeconds(positive(env, RECONCILE_SECONDS, 60)), positive(env, MAX_RUNS, 4),
-                env.containsKey(API_PORT) && env.get(API_PORT).equals("0") ? 0
-                        : positive(env, API_PORT, DEFAULT_API_PORT));
+                portOrZero(env, API_PORT, DEFAULT_API_PORT), env.get(KAFKA), portOrZero(env, KAFKA_PORT, 9092),
+                env.getOrDefault(PROGRESS_TOPIC, DEFAULT_PROGRESS_TOPIC));
+    }
+
+    /** A port; 0 picks a free one (tests). */
+    private static int portOrZero(Map<String, String> env, String key, int fallback) {
+        return "0".equals(env.get(key)) ? 0 : positive(env, key, fallback);
     }
 
     private static int positive(Map<String, String> env, String key, int fallback) {

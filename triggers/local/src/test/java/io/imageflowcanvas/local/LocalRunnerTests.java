@@ -39,6 +39,7 @@ class LocalRunnerTests {
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString()));
         env.put(RunnerSettings.POLL_MILLIS, "100");
         env.put(RunnerSettings.API_PORT, "0");
+        env.put(RunnerSettings.KAFKA_PORT, "0");
         return RunnerSettings.from(env);
     }
 

@@ -30,7 +30,7 @@ class ReadmeDropTests {
                 LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
                 LocalSettings.DATA, work.resolve("data").toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
-                RunnerSettings.POLL_MILLIS, "100", RunnerSettings.API_PORT, "0")))) {
+                RunnerSettings.POLL_MILLIS, "100", RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0")))) {
             ProcessBuilder bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
                     .directory(work.toFile()).redirectErrorStream(true);
             bash.environment().put("S3", runner.functions().s3Endpoint());

@@ -110,7 +110,11 @@ public final class LocalFunctions implements AutoCloseable {
                 "--server.address=" + settings.host(),
                 "--minio.endpoint=" + endpoint,
                 "--minio.access-key=" + settings.accessKey(),
-                "--minio.secret-key=" + settings.secretKey()));
+                "--minio.secret-key=" + settings.secretKey(),
+                // The apps share this JVM's logging with whatever else runs in it (the runner's Kafka broker),
+                // and each Spring start reconfigures it: keep those neighbours' chatter at WARN.
+                "--logging.level.kafka=WARN", "--logging.level.org.apache.kafka=WARN",
+                "--logging.level.state.change.logger=WARN", "--logging.level.org.gaul=WARN"));
         args.addAll(List.of(extra));
         return new SpringApplicationBuilder(application).run(args.toArray(String[]::new));
     }

@@ -1,0 +1,116 @@
+package io.imageflowcanvas.local.kafka;
+
+import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.local.executor.RunListener;
+import io.imageflowcanvas.local.executor.RunOutcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Publishes a CloudEvent for every run and step state change to the progress topic, in the Kafka protocol
+ * binding's binary mode ({@code ce_*} headers, JSON data: runId, stepId, status, message, timestamp), keyed by run
+ * id so one run's events stay in order. Sending never blocks a run for long and a failed send is only logged: the
+ * run history, not this topic, is the record of truth.
+ */
+public final class ProgressPublisher implements RunListener, AutoCloseable {
+
+    public static final String EVENT_TYPE = "io.imageflowcanvas.pipeline.progress";
+    public static final String SOURCE = "/imageflowcanvas/runner";
+    private static final Logger log = LoggerFactory.getLogger(ProgressPublisher.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
+
+    public ProgressPublisher(String bootstrapServers, String topic) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        this.producer = new KafkaProducer<>(config);
+        this.topic = topic;
+    }
+
+    @Override
+    public void runStarted(String runId) {
+        publish(runId, null, "RUNNING", "run started");
+    }
+
+    @Override
+    public void stepStarted(String runId, String stepId, int attempt) {
+        publish(runId, stepId, "RUNNING", "attempt " + attempt);
+    }
+
+    @Override
+    public void stepSucceeded(String runId, String stepId, StepResult result) {
+        publish(runId, stepId, "SUCCEEDED", result.output().key());
+    }
+
+    @Override
+    public void stepFailed(String runId, String stepId, String message, boolean willRetry) {
+        publish(runId, stepId, willRetry ? "RETRYING" : "FAILED", message);
+    }
+
+    @Override
+    public void stepSkipped(String runId, String stepId, String reason) {
+        publish(runId, stepId, "SKIPPED", reason);
+    }
+
+    @Override
+    public void runFinished(RunOutcome outcome) {
+        publish(outcome.runId(), null, outcome.status().name(), "run finished in "
+                + outcome.duration().toMillis() + " ms");
+    }
+
+    private void publish(String runId, String stepId, String status, String message) {
+        Instant now = Instant.now();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("runId", runId);
+        data.put("stepId", stepId);
+        data.put("status", status);
+        data.put("message", message);
+        data.put("timestamp", now.toString());
+        RecordHeaders headers = new RecordHeaders();
+        header(headers, "ce_specversion", "1.0");
+        header(headers, "ce_id", UUID.randomUUID().toString());
+        header(headers, "ce_source", SOURCE);
+        header(headers, "ce_type", EVENT_TYPE);
+        header(headers, "ce_subject", runId);
+        header(headers, "ce_time", now.toString());
+        header(headers, "content-type", "application/json");
+        try {
+            producer.send(new ProducerRecord<>(topic, null, runId, JSON.writeValueAsBytes(data), headers),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            log.warn("progress event for run {} not published: {}", runId, error.toString());
+                        }
+                    });
+        } catch (RuntimeException e) {
+            log.warn("progress event for run {} not published: {}", runId, e.toString());
+        }
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(2));
+    }
+}

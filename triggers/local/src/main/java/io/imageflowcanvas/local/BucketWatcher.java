@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class BucketWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BucketWatcher.class);
+    static final Duration SETTLE = Duration.ofSeconds(3);
 
     private final MinioClient client;
     private final PipelineDefinition.Trigger trigger;
@@ -98,6 +99,9 @@ public final class BucketWatcher implements AutoCloseable {
                 throw new IllegalStateException("cannot list " + trigger.bucket() + ": " + e.getMessage(), e);
             }
             String key = item.objectName();
+            if (settling(item)) {
+                continue;
+            }
             if (marker == null || key.compareTo(marker) > 0) {
                 marker = key;
             }
@@ -112,6 +116,16 @@ public final class BucketWatcher implements AutoCloseable {
             }
         }
         return submitted;
+    }
+
+    /**
+     * Objects written in the last {@link #SETTLE}: the embedded S3 server shows an upload's temporary file
+     * ({@code <key>-<uuid>}) in listings while it is being written. Fresh objects are the notifications' to report;
+     * a listing takes only objects that have stopped changing.
+     */
+    private static boolean settling(Item item) {
+        java.time.ZonedDateTime modified = item.lastModified();
+        return modified != null && modified.toInstant().isAfter(java.time.Instant.now().minus(SETTLE));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
 import io.imageflowcanvas.local.history.RunHistory;
 import io.imageflowcanvas.local.history.RunRecord;
+import io.imageflowcanvas.local.kafka.CameraIngress;
 import io.imageflowcanvas.local.kafka.EmbeddedKafka;
 import io.imageflowcanvas.local.kafka.ProgressPublisher;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
@@ -28,7 +29,7 @@ import java.util.concurrent.Semaphore;
  * Everything on one machine: the S3 server and the functions ({@link LocalFunctions}), a pipeline (the built-in
  * default unless {@code IMAGEFLOW_PIPELINE} names one), the embedded server's bucket notifications, the bucket
  * watcher with reconciliation (for what a notification missed), the executor, the run history, and a Kafka broker
- * (in-process unless {@code IMAGEFLOW_KAFKA} names one) carrying progress events. A dropped image becomes one run; duplicates find their run; runs in flight when the runner stopped
+ * (in-process unless {@code IMAGEFLOW_KAFKA} names one) carrying progress events out and camera events in. A dropped image becomes one run; duplicates find their run; runs in flight when the runner stopped
  * are resumed at start (their finished steps are answered from the existing outputs, nothing is recomputed).
  */
 public final class LocalRunner implements AutoCloseable {
@@ -43,6 +44,7 @@ public final class LocalRunner implements AutoCloseable {
     private final RunnerApi api;
     private final EmbeddedKafka kafka;
     private final ProgressPublisher progress;
+    private final CameraIngress cameras;
     /** Notifications are handed over here, so the S3 server's request threads never wait for a run slot. */
     private final java.util.concurrent.ExecutorService notifications = java.util.concurrent.Executors
             .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("imageflow-notifications").factory());
@@ -64,6 +66,9 @@ public final class LocalRunner implements AutoCloseable {
         listeners.add(progress);
         MinioClient client = MinioClient.builder().endpoint(functions.s3Endpoint()).region("us-east-1")
                 .credentials(settings.functions().accessKey(), settings.functions().secretKey()).build();
+        String bootstrap = kafka != null ? kafka.bootstrapServers() : settings.kafka();
+        this.cameras = new CameraIngress(bootstrap, settings.cameraTopic(), client, pipeline.trigger().bucket(),
+                this::submit);
         this.watcher = new BucketWatcher(client, pipeline.trigger(),
                 object -> history.hasRun(RunIds.of(pipeline, object)), this::submit, settings.pollEvery(),
                 settings.reconcileEvery());
@@ -87,6 +92,7 @@ public final class LocalRunner implements AutoCloseable {
         runner.resumeUnfinished();
         functions.onObjectCreated(runner::notified);
         runner.watcher.start();
+        runner.cameras.start();
         return runner;
     }
 
@@ -160,6 +166,7 @@ public final class LocalRunner implements AutoCloseable {
     @Override
     public void close() throws Exception {
         api.close();
+        cameras.close();
         watcher.close();
         notifications.shutdownNow();
         executor.close();
@@ -205,6 +212,7 @@ public final class LocalRunner implements AutoCloseable {
                   functions   resize :%d   filter :%d   detect :%d
                   runs        ./imageflow runs   (API http://127.0.0.1:%d/api/runs)
                   progress    CloudEvents on Kafka topic %s at %s
+                  cameras     CloudEvents from Kafka topic %s (image bytes, or {"bucket", "key"} of an upload)
 
                 Drop a photo into raw; its results appear in processed under its own key:
                   curl -sS --aws-sigv4 aws:amz:us-east-1:s3 --user minioadmin:minioadmin \\
@@ -214,6 +222,6 @@ public final class LocalRunner implements AutoCloseable {
                 String.join(", ", runner.pipeline().steps().stream().map(s -> s.stepId()).toList()),
                 f.resizePort(), f.filterPort(), f.detectPort(), runner.apiPort(), settings.progressTopic(),
                 runner.kafkaBootstrapServers() != null ? runner.kafkaBootstrapServers() : settings.kafka(),
-                f.s3Endpoint());
+                settings.cameraTopic(), f.s3Endpoint());
     }
 }

@@ -19,9 +19,11 @@ import java.util.Map;
  * @param kafkaPort {@value #KAFKA_PORT} (default 9092): the in-process broker's port on the runner's host
  * @param progressTopic {@value #PROGRESS_TOPIC} (default {@value #DEFAULT_PROGRESS_TOPIC}): where run and step
  *     state changes are published as CloudEvents
+ * @param cameraTopic {@value #CAMERA_TOPIC} (default {@value #DEFAULT_CAMERA_TOPIC}): camera CloudEvents to run
  */
 public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duration pollEvery,
-        Duration reconcileEvery, int maxRuns, int apiPort, String kafka, int kafkaPort, String progressTopic) {
+        Duration reconcileEvery, int maxRuns, int apiPort, String kafka, int kafkaPort, String progressTopic,
+        String cameraTopic) {
 
     public static final String PIPELINE = "IMAGEFLOW_PIPELINE";
     public static final String POLL_MILLIS = "IMAGEFLOW_POLL_MILLIS";
@@ -33,6 +35,8 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
     public static final String KAFKA_PORT = "IMAGEFLOW_KAFKA_PORT";
     public static final String PROGRESS_TOPIC = "IMAGEFLOW_PROGRESS_TOPIC";
     public static final String DEFAULT_PROGRESS_TOPIC = "pipeline-progress";
+    public static final String CAMERA_TOPIC = "IMAGEFLOW_CAMERA_TOPIC";
+    public static final String DEFAULT_CAMERA_TOPIC = "camera-uploads";
 
     public static RunnerSettings from(Map<String, String> env) {
         return new RunnerSettings(LocalSettings.from(env),
@@ -40,7 +44,8 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
                 Duration.ofMillis(positive(env, POLL_MILLIS, 200)),
                 Duration.ofSeconds(positive(env, RECONCILE_SECONDS, 60)), positive(env, MAX_RUNS, 4),
                 portOrZero(env, API_PORT, DEFAULT_API_PORT), env.get(KAFKA), portOrZero(env, KAFKA_PORT, 9092),
-                env.getOrDefault(PROGRESS_TOPIC, DEFAULT_PROGRESS_TOPIC));
+                env.getOrDefault(PROGRESS_TOPIC, DEFAULT_PROGRESS_TOPIC),
+                env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC));
     }
 
     /** A port; 0 picks a free one (tests). */

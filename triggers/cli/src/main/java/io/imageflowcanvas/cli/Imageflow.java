@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "imageflow", mixinStandardHelpOptions = true, version = "imageflow 0.1.0",
         description = "Event-driven image pipelines: run them on this machine and look at their runs.",
         subcommands = {UpCommand.class, ValidateCommand.class, PutCommand.class, RunsCommand.class,
-                WatchCommand.class})
+                WatchCommand.class, CameraCommand.class})
 public final class Imageflow {
 
     public static void main(String[] args) {

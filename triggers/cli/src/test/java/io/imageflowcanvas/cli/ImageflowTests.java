@@ -110,6 +110,13 @@ class ImageflowTests {
 
             Result unknown = imageflow("watch", "no-such-run", "--api-port", api);
             assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID);
+
+            // A camera frame published as a CloudEvent becomes the third run.
+            Result camera = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), "--source",
+                    "/cameras/gate", photos.resolve("dog.jpg").toString());
+            assertThat(camera.code()).as(camera.err()).isEqualTo(ExitCodes.OK);
+            assertThat(camera.out()).contains("sent dog.jpg as event ");
+            assertThat(awaitRuns(runner, 3)).anyMatch(r -> r.key().startsWith("cameras/cameras_gate/"));
         }
     }
 

@@ -25,9 +25,9 @@ final class RunsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JsonNode runs = new RunnerClient(apiPort).runs(limit);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-26s %-10s %-24s %s%n", "RUN", "STATUS", "STARTED", "INPUT");
+        out.printf("%-26s %-10s %-28s %s%n", "RUN", "STATUS", "STARTED", "INPUT");
         for (JsonNode run : runs) {
-            out.printf("%-26s %-10s %-24s %s/%s%n", run.get("runId").asString(), run.get("status").asString(),
+            out.printf("%-26s %-10s %-28s %s/%s%n", run.get("runId").asString(), run.get("status").asString(),
                     run.get("startedAt").asString(), run.get("bucket").asString(), run.get("key").asString());
         }
         return ExitCodes.OK;

@@ -105,7 +105,7 @@ public final class BucketWatcher implements AutoCloseable {
             if (marker == null || key.compareTo(marker) > 0) {
                 marker = key;
             }
-            if (item.isDir() || (trigger.suffix() != null && !key.endsWith(trigger.suffix()))) {
+            if (item.isDir() || !trigger.matches(trigger.bucket(), key)) {
                 continue;
             }
             ObjectRef object = new ObjectRef(trigger.bucket(), key, item.etag().replace("\"", ""), null,

@@ -115,10 +115,7 @@ public final class LocalRunner implements AutoCloseable {
 
     /** A bucket notification from the embedded S3 server: run it when it matches the trigger. */
     private void notified(ObjectRef object) {
-        PipelineDefinition.Trigger trigger = pipeline.trigger();
-        if (object.bucket().equals(trigger.bucket())
-                && (trigger.prefix() == null || object.key().startsWith(trigger.prefix()))
-                && (trigger.suffix() == null || object.key().endsWith(trigger.suffix()))) {
+        if (pipeline.trigger().matches(object.bucket(), object.key())) {
             notifications.execute(() -> submit(object));
         }
     }

@@ -13,6 +13,12 @@ public record PipelineDefinition(String pipelineId, String name, String version,
 
     /** What starts a run: new objects in a bucket (optionally under a prefix, ending with a suffix), or a topic. */
     public record Trigger(String bucket, String prefix, String suffix, String kafkaTopic) {
+
+        /** Whether a new object {@code bucket/key} starts a run of this trigger. */
+        public boolean matches(String objectBucket, String key) {
+            return objectBucket.equals(bucket) && (prefix == null || key.startsWith(prefix))
+                    && (suffix == null || key.endsWith(suffix));
+        }
     }
 
     /** One step: a call of component {@code componentName} with {@code parameters}, after its dependencies. */

@@ -5,7 +5,6 @@ import io.imageflowcanvas.function.common.step.OutputEncoding;
 import io.imageflowcanvas.function.common.step.StepParameters;
 import io.imageflowcanvas.function.detect.model.ModelCatalog;
 import io.imageflowcanvas.function.detect.model.ModelDescriptor;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,9 +56,7 @@ public record DetectParameters(String model, double confidence, double iou, int 
     /** Loaded models and those that failed: a failed one is a 503, not an unknown name. */
     private static List<String> knownNames(ModelCatalog catalog) {
         List<String> names = new java.util.ArrayList<>(catalog.models().keySet());
-        catalog.failures().keySet().stream().map(path -> Arrays.stream(path.split("/")).reduce((a, b) -> b)
-                .orElse(path)).filter(file -> file.endsWith(ModelDescriptor.SUFFIX))
-                .map(file -> file.substring(0, file.length() - ModelDescriptor.SUFFIX.length())).forEach(names::add);
+        names.addAll(catalog.failedModelNames());
         return names;
     }
 }

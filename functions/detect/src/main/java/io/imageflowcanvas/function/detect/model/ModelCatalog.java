@@ -25,6 +25,8 @@ public final class ModelCatalog implements AutoCloseable {
     private final EngineSelection engine;
     private final Map<String, LoadedModel> models = new TreeMap<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
+    /** The same failures by model name (the descriptor's file name): for requests that name the model. */
+    private final Map<String, String> failedModels = new TreeMap<>();
 
     private ModelCatalog(Path directory, EngineSelection engine) {
         this.directory = directory;
@@ -65,6 +67,8 @@ public final class ModelCatalog implements AutoCloseable {
         } catch (Exception e) {
             String reason = descriptorFile + ": " + rootMessage(e);
             failures.put(descriptorFile.toString(), reason);
+            String file = descriptorFile.getFileName().toString();
+            failedModels.put(file.substring(0, file.length() - ModelDescriptor.SUFFIX.length()), reason);
             log.error("model not loaded: {}", reason);
         }
     }
@@ -81,10 +85,14 @@ public final class ModelCatalog implements AutoCloseable {
         return Optional.ofNullable(models.get(name));
     }
 
-    /** Whether a model of that name was found but could not be loaded. */
+    /** Why the model of that name was found but could not be loaded; empty when it loaded or does not exist. */
     public Optional<String> failure(String name) {
-        return failures.entrySet().stream().filter(e -> e.getKey().endsWith("/" + name + ModelDescriptor.SUFFIX))
-                .map(Map.Entry::getValue).findFirst();
+        return Optional.ofNullable(failedModels.get(name));
+    }
+
+    /** Models that have a descriptor but could not be loaded. */
+    public java.util.Set<String> failedModelNames() {
+        return Collections.unmodifiableSet(failedModels.keySet());
     }
 
     public Map<String, LoadedModel> models() {

@@ -101,7 +101,7 @@ class ImageflowTests {
                 Result watch = imageflow("watch", run.runId(), "--api-port", api);
                 assertThat(watch.code()).as(watch.out() + watch.err()).isEqualTo(ExitCodes.OK);
                 assertThat(watch.out()).contains("run " + run.runId() + " SUCCEEDED")
-                        .containsPattern("detect +SUCCEEDED " + run.key() + "/detect-");
+                        .containsPattern("detect +SUCCEEDED " + run.key() + "/detect\\.json");
             }
             Result list = imageflow("runs", "--api-port", api);
             assertThat(list.code()).isEqualTo(ExitCodes.OK);

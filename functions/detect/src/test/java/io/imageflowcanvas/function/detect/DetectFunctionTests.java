@@ -58,7 +58,7 @@ class DetectFunctionTests extends StepFunctionContractTests {
                 response.body().at("/output/key").asString()));
         String annotatedKey = response.body().at("/outputs/1/key").asString();
         // The annotated copy keeps the input format unless the request asks for another.
-        assertThat(annotatedKey).endsWith("-annotated" + (photo.endsWith(".png") ? ".png" : ".jpg"));
+        assertThat(annotatedKey).endsWith(".annotated" + (photo.endsWith(".png") ? ".png" : ".jpg"));
         return new Found(response.body(), report, s3.get(PROCESSED, annotatedKey));
     }
 

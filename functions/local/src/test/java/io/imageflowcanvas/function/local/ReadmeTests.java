@@ -63,7 +63,7 @@ class ReadmeTests {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).contains("\"key\":\"readme/photo.resize-", "\"key\":\"readme/photo.filter-",
-                "\"width\":800", "\"key\":\"readme/photo.detect-", "-annotated.jpg\"", "\"count\":");
+                "\"width\":800", "\"key\":\"readme/photo.detect-", ".annotated.jpg\"", "\"count\":");
         assertThat(processedKeys()).anyMatch(k -> k.startsWith("readme/photo.resize-"))
                 .anyMatch(k -> k.startsWith("readme/photo.filter-"))
                 .anyMatch(k -> k.startsWith("readme/photo.detect-") && k.endsWith(".json"));

@@ -8,9 +8,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Output keys derived from what determines the output: the exact input version, the step type and the checked
- * parameters. The same request always names the same key, so a duplicate finds the earlier output instead of
- * writing a second one.
+ * Output keys and the identity of an output: what determines its bytes (the exact input version, the step type,
+ * the checked parameters). The identity is stored on the primary output, so a duplicate request finds the earlier
+ * output instead of writing a second one.
+ *
+ * <p>A pipeline names each output after its step and puts it under the input's own key
+ * ({@code holiday/photo.jpg/resize.jpg}): that is unique within the run, easy to find, and a new version of the
+ * input replaces it. A request that names no output (a function called by hand) gets a hash of the identity in its
+ * key, since nothing else keeps two parameter sets apart.
  */
 public final class OutputKeys {
 
@@ -21,16 +26,20 @@ public final class OutputKeys {
     private OutputKeys() {
     }
 
+    /** A short, stable digest of everything that determines the output. */
+    public static String identity(ObjectRef input, String stepType, Object params) {
+        return sha256(String.join("\n", RECIPE_VERSION, input.bucket(), input.key(), nullToEmpty(input.eTag()),
+                nullToEmpty(input.versionId()), stepType, String.valueOf(params))).substring(0, 32);
+    }
+
     /**
-     * The key without extension: {@code <prefix>/<name>-<16 hex digits>} when the target names the output, else
-     * {@code <prefix>/<input stem>.<step type>-<16 hex digits>}.
+     * The key without extension: {@code <prefix>/<name>} when the target names the output, else
+     * {@code <prefix>/<input stem>.<step type>-<16 hex digits of the identity>}. Named side outputs add
+     * {@code .<output name>} and an extension to it; the primary adds only its extension.
      */
-    public static String base(OutputTarget target, ObjectRef input, String stepType, Object params) {
-        String identity = String.join("\n", RECIPE_VERSION, input.bucket(), input.key(), nullToEmpty(input.eTag()),
-                nullToEmpty(input.versionId()), stepType, String.valueOf(params));
+    public static String base(OutputTarget target, String identity, ObjectRef input, String stepType) {
         String given = target.name() == null || target.name().isBlank() ? null : target.name();
-        String name = (given != null ? given : stem(input.key()) + "." + stepType) + "-"
-                + sha256(identity).substring(0, 16);
+        String name = given != null ? given : stem(input.key()) + "." + stepType + "-" + identity.substring(0, 16);
         String prefix = target.prefix() == null ? "" : target.prefix().replaceAll("/+$", "");
         return prefix.isEmpty() ? name : prefix + "/" + name;
     }

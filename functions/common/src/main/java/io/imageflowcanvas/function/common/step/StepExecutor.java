@@ -35,6 +35,10 @@ public class StepExecutor {
 
     /** The input object, percent-encoded: S3 metadata travels in HTTP headers, which must stay ASCII. */
     static final String META_SOURCE = "imageflow-source";
+    /** What determines the output ({@link OutputKeys#identity}): equal means the output can be reused. */
+    static final String META_IDENTITY = "imageflow-identity";
+    /** On the primary: the suffixes of the side outputs written with it, comma-separated. */
+    static final String META_SIDE_OUTPUTS = "imageflow-side-outputs";
 
     private static final Logger log = LoggerFactory.getLogger(StepExecutor.class);
 
@@ -95,19 +99,14 @@ public class StepExecutor {
                     + " bytes, above the limit of " + limits.maxBytes() + " bytes (imageflow.image.max-bytes)");
         }
         String outputBucket = request.output().bucket();
-        String baseKey = OutputKeys.base(request.output(), input.ref(), step.type(), params);
+        String identity = OutputKeys.identity(input.ref(), step.type(), params);
+        String baseKey = OutputKeys.base(request.output(), identity, input.ref(), step.type());
         timings.lap("lookup");
 
-        Optional<StoredObject> existing = store.findFirst(outputBucket, baseKey + ".");
-        if (existing.isPresent()) {
-            List<ObjectRef> outputs = new ArrayList<>();
-            outputs.add(existing.get().ref());
-            for (ObjectRef named : store.list(outputBucket, baseKey + "-")) {
-                // A listing has no content type: stat each (a step writes one or two named outputs).
-                store.stat(outputBucket, named.key(), null).map(StoredObject::ref).ifPresent(outputs::add);
-            }
-            return result(step, request, input.ref(), outputs, true,
-                    OutputMetadata.read(existing.get().userMetadata()), timings.total());
+        Optional<EarlierOutputs> earlier = earlierOutputs(outputBucket, baseKey, identity);
+        if (earlier.isPresent()) {
+            return result(step, request, input.ref(), earlier.get().outputs(), true,
+                    OutputMetadata.read(earlier.get().primaryMetadata()), timings.total());
         }
 
         byte[] data = store.read(input.ref());
@@ -129,17 +128,54 @@ public class StepExecutor {
         metadata.put("inputFormat", info.format().id());
         // Named outputs first: the primary's existence is what marks the whole set as complete.
         List<ObjectRef> written = new ArrayList<>();
+        List<String> sideSuffixes = new ArrayList<>();
         for (StepOutput output : produced) {
             if (!output.primary()) {
-                written.add(store.write(outputBucket, baseKey + "-" + output.name() + output.extension(),
-                        output.data(), output.contentType(), Map.of(META_SOURCE, source(input.ref()))));
+                String suffix = "." + output.name() + output.extension();
+                sideSuffixes.add(suffix);
+                written.add(store.write(outputBucket, baseKey + suffix, output.data(), output.contentType(),
+                        Map.of(META_SOURCE, source(input.ref()), META_IDENTITY, identity)));
             }
         }
         written.addFirst(store.write(outputBucket, baseKey + primary.extension(), primary.data(),
-                primary.contentType(), Map.of(META_SOURCE, source(input.ref()), OutputMetadata.KEY,
+                primary.contentType(), Map.of(META_SOURCE, source(input.ref()), META_IDENTITY, identity,
+                        META_SIDE_OUTPUTS, String.join(",", sideSuffixes), OutputMetadata.KEY,
                         OutputMetadata.encode(metadata))));
         timings.lap("write");
         return result(step, request, input.ref(), written, false, metadata, timings.total());
+    }
+
+    /**
+     * The outputs an identical earlier request wrote, primary first: the primary is {@code <base>.<ext>} with this
+     * identity (a different identity is an older input version or other parameters, which this request replaces)
+     * and it lists its side outputs, all of which must still be there.
+     */
+    private Optional<EarlierOutputs> earlierOutputs(String bucket, String baseKey, String identity) {
+        for (ObjectRef candidate : store.list(bucket, baseKey + ".")) {
+            String extension = candidate.key().substring(baseKey.length() + 1);
+            if (extension.contains(".") || extension.contains("/")) {
+                continue; // a side output, or deeper
+            }
+            Optional<StoredObject> primary = store.stat(bucket, candidate.key(), null);
+            if (primary.isEmpty() || !identity.equals(primary.get().userMetadata().get(META_IDENTITY))) {
+                continue;
+            }
+            List<ObjectRef> outputs = new ArrayList<>();
+            outputs.add(primary.get().ref());
+            String sides = primary.get().userMetadata().getOrDefault(META_SIDE_OUTPUTS, "");
+            for (String suffix : sides.isEmpty() ? new String[0] : sides.split(",")) {
+                Optional<StoredObject> side = store.stat(bucket, baseKey + suffix, null);
+                if (side.isEmpty() || !identity.equals(side.get().userMetadata().get(META_IDENTITY))) {
+                    return Optional.empty(); // half replaced by a newer request: write the set again
+                }
+                outputs.add(side.get().ref());
+            }
+            return Optional.of(new EarlierOutputs(outputs, primary.get().userMetadata()));
+        }
+        return Optional.empty();
+    }
+
+    private record EarlierOutputs(List<ObjectRef> outputs, Map<String, String> primaryMetadata) {
     }
 
     private static String source(ObjectRef input) {

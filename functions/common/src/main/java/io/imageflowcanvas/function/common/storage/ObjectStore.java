@@ -65,26 +65,6 @@ public class ObjectStore {
         }
     }
 
-    /** The first object whose key starts with {@code keyPrefix}, empty when none does. */
-    public Optional<StoredObject> findFirst(String bucket, String keyPrefix) {
-        try {
-            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket)
-                    .prefix(keyPrefix).maxKeys(1).build())) {
-                return stat(bucket, result.get().objectName(), null);
-            }
-            return Optional.empty();
-        } catch (ErrorResponseException e) {
-            if ("NoSuchBucket".equals(e.errorResponse().code())) {
-                return Optional.empty();
-            }
-            throw unavailable("list", bucket, keyPrefix, e);
-        } catch (MinioException e) {
-            throw unavailable("list", bucket, keyPrefix, e);
-        } catch (RuntimeException e) {
-            throw translate("list", bucket, keyPrefix, e);
-        }
-    }
-
     /** Every object whose key starts with {@code keyPrefix}, in key order. */
     public List<ObjectRef> list(String bucket, String keyPrefix) {
         List<ObjectRef> refs = new ArrayList<>();

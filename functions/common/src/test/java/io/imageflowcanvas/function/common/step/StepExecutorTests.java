@@ -90,7 +90,34 @@ class StepExecutorTests {
         s3.put("inbox", "cam/a.jpg", ImageFixtures.photoJpeg());
         StepResult result = executor.execute(step, new StepRequest("run-8", "copy-1",
                 ObjectRef.of("inbox", "cam/a.jpg"), Map.of(), new OutputTarget("outbox", "cam/a.jpg", "copy-1")));
-        assertThat(result.output().key()).matches("cam/a\\.jpg/copy-1-[0-9a-f]{16}\\.jpg");
+        assertThat(result.output().key()).isEqualTo("cam/a.jpg/copy-1.jpg");
+    }
+
+    @Test
+    void namedOutputIsReusedForTheSameVersionAndReplacedForANewOne() throws Exception {
+        OutputTarget target = new OutputTarget("outbox", "cam/a.jpg", "copy-1");
+        s3.put("inbox", "cam/a.jpg", ImageFixtures.photoJpeg());
+        StepResult first = executor.execute(step, new StepRequest("run-1", "copy-1",
+                ObjectRef.of("inbox", "cam/a.jpg"), Map.of(), target));
+        StepResult duplicate = executor.execute(step, new StepRequest("run-1", "copy-1",
+                ObjectRef.of("inbox", "cam/a.jpg"), Map.of(), target));
+        assertThat(duplicate.reused()).isTrue();
+        assertThat(duplicate.output().eTag()).isEqualTo(first.output().eTag());
+
+        StepResult otherParameters = executor.execute(step, new StepRequest("run-1", "copy-1",
+                ObjectRef.of("inbox", "cam/a.jpg"), Map.of("variant", 3), target));
+        assertThat(otherParameters.reused()).isFalse();
+        assertThat(otherParameters.output().key()).isEqualTo("cam/a.jpg/copy-1.jpg");
+
+        s3.put("inbox", "cam/a.jpg", ImageFixtures.solidJpeg(40, 30, new org.bytedeco.opencv.opencv_core.Scalar(0.0)));
+        StepResult newVersion = executor.execute(step, new StepRequest("run-2", "copy-1",
+                ObjectRef.of("inbox", "cam/a.jpg"), Map.of("variant", 3), target));
+        assertThat(newVersion.reused()).isFalse();
+        assertThat(newVersion.output().key()).isEqualTo("cam/a.jpg/copy-1.jpg");
+        assertThat(newVersion.output().eTag()).isNotEqualTo(otherParameters.output().eTag());
+        assertThat(newVersion.metadata()).containsEntry("inputWidth", 40);
+        assertThat(s3.keys("outbox")).containsExactly("cam/a.jpg/copy-1.jpg");
+        assertThat(metrics.decodes("copy")).isEqualTo(3.0);
     }
 
     @Test

@@ -1,11 +1,17 @@
 package io.imageflowcanvas.cli;
 
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.imageflowcanvas.function.common.image.ImageCodec;
+import io.imageflowcanvas.function.common.image.ImageFormat;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,22 +23,29 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.global.opencv_videoio;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_videoio.VideoCapture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code imageflow camera FILE...|DIR}: plays a camera for demos, publishing each image as a binary-mode CloudEvent
- * (the image bytes as data) to the camera topic, one every {@code --interval-ms}.
+ * {@code imageflow camera FILE...|DIR}: plays a camera for demos, publishing each image, or frames of a video, as
+ * a CloudEvent (the image bytes as data, binary mode unless {@code --structured}) to the camera topic, one every
+ * {@code --interval-ms}.
  */
-@Command(name = "camera", description = "Publish images as camera CloudEvents to Kafka (for demos).")
+@Command(name = "camera", description = "Publish images or video frames as camera CloudEvents to Kafka (demos).")
 final class CameraCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "JPEG, PNG or WebP frames, or folders of them")
+    static final String EVENT_TYPE = "io.imageflowcanvas.camera.frame";
+
+    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "JPEG, PNG or WebP frames, folders of them,"
+            + " or Motion-JPEG AVI videos")
     List<Path> paths;
 
     @Option(names = "--kafka", defaultValue = "${env:IMAGEFLOW_KAFKA:-127.0.0.1:9092}",
@@ -49,22 +62,49 @@ final class CameraCommand implements Callable<Integer> {
     @Option(names = "--interval-ms", defaultValue = "0", description = "pause between frames")
     long intervalMillis;
 
+    @Option(names = "--structured", description = "structured mode: one application/cloudevents+json document"
+            + " with the image in data_base64 (default: binary mode, ce_* headers)")
+    boolean structured;
+
+    @Option(names = "--every", defaultValue = "1", description = "of a video, publish every Nth frame (default:"
+            + " ${DEFAULT-VALUE})")
+    int every;
+
+    @Option(names = "--max-frames", defaultValue = "1000", description = "of a video, publish at most this many"
+            + " frames (default: ${DEFAULT-VALUE})")
+    int maxFrames;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** One event's worth: a name to print and the encoded image. */
+    private record Frame(String name, String contentType, byte[] data) {
+    }
+
     @Override
     public Integer call() throws Exception {
-        List<Path> frames = new ArrayList<>();
+        if (every < 1 || maxFrames < 1) {
+            spec.commandLine().getErr().println("imageflow: --every and --max-frames must be at least 1");
+            return ExitCodes.INVALID;
+        }
+        try {
+            URI.create(source);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("imageflow: --source " + source + " is not a URI reference"
+                    + " (percent-encode spaces): " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
+        List<Path> inputs = new ArrayList<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> files = Files.walk(path)) {
-                    files.filter(f -> Files.isRegularFile(f) && contentType(f) != null).sorted().forEach(frames::add);
+                    files.filter(f -> Files.isRegularFile(f) && kind(f) != null).sorted().forEach(inputs::add);
                 }
-            } else if (Files.isRegularFile(path) && contentType(path) != null) {
-                frames.add(path);
+            } else if (Files.isRegularFile(path) && kind(path) != null) {
+                inputs.add(path);
             } else {
-                spec.commandLine().getErr().println("imageflow: " + path + " is not a JPEG, PNG or WebP file or a"
-                        + " folder");
+                spec.commandLine().getErr().println("imageflow: " + path + " is not a JPEG, PNG or WebP file, an"
+                        + " AVI video or a folder");
                 return ExitCodes.INVALID;
             }
         }
@@ -74,30 +114,78 @@ final class CameraCommand implements Callable<Integer> {
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            for (Path frame : frames) {
-                String id = UUID.randomUUID().toString();
-                RecordHeaders headers = new RecordHeaders();
-                headers.add("ce_specversion", bytes("1.0"));
-                headers.add("ce_id", bytes(id));
-                headers.add("ce_source", bytes(source));
-                headers.add("ce_type", bytes("io.imageflowcanvas.camera.frame"));
-                headers.add("ce_time", bytes(Instant.now().toString()));
-                headers.add("content-type", bytes(contentType(frame)));
-                producer.send(new ProducerRecord<>(topic, null, source, Files.readAllBytes(frame), headers)).get();
-                out.println("sent " + frame.getFileName() + " as event " + id);
-                if (intervalMillis > 0) {
-                    LockSupport.parkNanos(Duration.ofMillis(intervalMillis).toNanos());
+            for (Path input : inputs) {
+                if (kind(input).equals(VIDEO)) {
+                    int sent = publishVideo(producer, input, out);
+                    if (sent < 0) {
+                        return ExitCodes.INVALID;
+                    }
+                } else {
+                    publish(producer, new Frame(input.getFileName().toString(), kind(input),
+                            Files.readAllBytes(input)), out);
                 }
             }
         }
         return ExitCodes.OK;
     }
 
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    /** Publishes every {@code --every}th frame as a JPEG; the count sent, or -1 when the file cannot be read. */
+    private int publishVideo(KafkaProducer<String, byte[]> producer, Path video, PrintWriter out) throws Exception {
+        // OpenCV's own Motion-JPEG reader: no FFmpeg in this build, so other codecs do not open.
+        VideoCapture capture = new VideoCapture(video.toString(), opencv_videoio.CAP_ANY);
+        try {
+            if (!capture.isOpened()) {
+                spec.commandLine().getErr().println("imageflow: cannot read video " + video + ": only Motion-JPEG"
+                        + " AVI is supported (convert with: ffmpeg -i " + video.getFileName()
+                        + " -c:v mjpeg -q:v 3 frames.avi)");
+                return -1;
+            }
+            int index = 0;
+            int sent = 0;
+            while (sent < maxFrames) {
+                byte[] jpeg;
+                try (PointerScope scope = new PointerScope()) {
+                    Mat frame = new Mat();
+                    if (!capture.read(frame) || frame.empty()) {
+                        break;
+                    }
+                    jpeg = index % every == 0 ? ImageCodec.encode(frame, ImageFormat.JPEG, 90) : null;
+                }
+                if (jpeg != null) {
+                    publish(producer, new Frame(video.getFileName() + "#" + index, "image/jpeg", jpeg), out);
+                    sent++;
+                }
+                index++;
+            }
+            if (index == 0) {
+                spec.commandLine().getErr().println("imageflow: video " + video + " has no frames");
+                return -1;
+            }
+            return sent;
+        } finally {
+            capture.release();
+            capture.close();
+        }
     }
 
-    private static String contentType(Path file) {
+    private void publish(KafkaProducer<String, byte[]> producer, Frame frame, PrintWriter out) throws Exception {
+        String id = UUID.randomUUID().toString();
+        CloudEvent event = CloudEventBuilder.v1().withId(id).withSource(URI.create(source)).withType(EVENT_TYPE)
+                .withTime(OffsetDateTime.now()).withData(frame.contentType(), frame.data()).build();
+        var writer = KafkaMessageFactory.createWriter(topic, source);
+        ProducerRecord<String, byte[]> record = structured ? writer.writeStructured(event, JsonFormat.CONTENT_TYPE)
+                : writer.writeBinary(event);
+        producer.send(record).get();
+        out.println("sent " + frame.name() + " as event " + id);
+        if (intervalMillis > 0) {
+            LockSupport.parkNanos(Duration.ofMillis(intervalMillis).toNanos());
+        }
+    }
+
+    private static final String VIDEO = "video";
+
+    /** The content type of an image file, {@link #VIDEO} for a video, null for anything else. */
+    private static String kind(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
             return "image/jpeg";
@@ -105,6 +193,10 @@ final class CameraCommand implements Callable<Integer> {
         if (name.endsWith(".png")) {
             return "image/png";
         }
-        return name.endsWith(".webp") ? "image/webp" : null;
+        if (name.endsWith(".webp")) {
+            return "image/webp";
+        }
+        return name.endsWith(".avi") || name.endsWith(".mjpeg") || name.endsWith(".mp4") || name.endsWith(".mkv")
+                || name.endsWith(".mov") ? VIDEO : null;
     }
 }

@@ -2,6 +2,7 @@ package io.imageflowcanvas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
 import io.imageflowcanvas.function.common.testsupport.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.LocalRunner;
@@ -16,6 +17,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.global.opencv_videoio;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.opencv.opencv_videoio.VideoWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,6 +123,42 @@ class ImageflowTests {
             assertThat(camera.code()).as(camera.err()).isEqualTo(ExitCodes.OK);
             assertThat(camera.out()).contains("sent dog.jpg as event ");
             assertThat(awaitRuns(runner, 3)).anyMatch(r -> r.key().startsWith("cameras/cameras_gate/"));
+
+            // A Motion-JPEG video made of real photos, every second frame in structured mode: frames 0, 2, 4.
+            Path video = work.resolve("gate.avi");
+            writeVideo(video, "dog.jpg", "horses.jpg", "person.jpg", "kite.jpg", "giraffe.jpg");
+            Result frames = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), "--source",
+                    "/cameras/video", "--structured", "--every", "2", video.toString());
+            assertThat(frames.code()).as(frames.err()).isEqualTo(ExitCodes.OK);
+            assertThat(frames.out()).contains("sent gate.avi#0 ", "sent gate.avi#2 ", "sent gate.avi#4 ")
+                    .doesNotContain("gate.avi#1 ");
+            assertThat(awaitRuns(runner, 6).stream().filter(r -> r.key().startsWith("cameras/cameras_video/")))
+                    .hasSize(3);
+
+            Path notMotionJpeg = Files.write(work.resolve("clip.mp4"), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
+            Result refused = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), notMotionJpeg.toString());
+            assertThat(refused.code()).isEqualTo(ExitCodes.INVALID);
+            assertThat(refused.err()).contains("cannot read video", "only Motion-JPEG AVI");
+        }
+    }
+
+    /** A Motion-JPEG AVI with one frame per photo, all scaled to 640x480, written by OpenCV's own encoder. */
+    private static void writeVideo(Path file, String... photos) throws Exception {
+        Size size = new Size(640, 480);
+        VideoWriter writer = new VideoWriter(file.toString(), opencv_videoio.CAP_OPENCV_MJPEG,
+                VideoWriter.fourcc((byte) 'M', (byte) 'J', (byte) 'P', (byte) 'G'), 5, size, true);
+        try {
+            assertThat(writer.isOpened()).isTrue();
+            for (String photo : photos) {
+                try (Mat image = ImageFixtures.decode(Photos.bytes(photo)); Mat frame = new Mat()) {
+                    opencv_imgproc.resize(image, frame, size);
+                    writer.write(frame);
+                }
+            }
+        } finally {
+            writer.release();
+            writer.close();
+            size.close();
         }
     }
 

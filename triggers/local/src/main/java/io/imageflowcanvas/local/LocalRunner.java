@@ -17,6 +17,8 @@ import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import io.imageflowcanvas.pipeline.PipelineValidationException;
 import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import java.net.URI;
 import java.util.Map;
@@ -56,7 +58,9 @@ public final class LocalRunner implements AutoCloseable {
                 settings.progressTopic());
         this.functions = functions;
         this.pipeline = pipeline;
-        this.history = RunHistory.open(settings.functions().dataDirectory().resolve("history"));
+        this.history = settings.historyUrl() != null
+                ? RunHistory.open(settings.historyUrl(), settings.historyUser(), settings.historyPassword())
+                : RunHistory.open(settings.functions().dataDirectory().resolve("history"));
         this.executor = new LocalExecutor(new HttpStepInvoker(Map.of(
                 "resize", URI.create("http://127.0.0.1:" + functions.resizePort() + "/"),
                 "filter", URI.create("http://127.0.0.1:" + functions.filterPort() + "/"),
@@ -66,13 +70,30 @@ public final class LocalRunner implements AutoCloseable {
         listeners.add(progress);
         MinioClient client = MinioClient.builder().endpoint(functions.s3Endpoint()).region("us-east-1")
                 .credentials(settings.functions().accessKey(), settings.functions().secretKey()).build();
+        createMissingBuckets(client, pipeline);
         String bootstrap = kafka != null ? kafka.bootstrapServers() : settings.kafka();
-        this.cameras = new CameraIngress(bootstrap, settings.cameraTopic(), client, pipeline.trigger().bucket(),
-                this::submit);
-        this.watcher = new BucketWatcher(client, pipeline.trigger(),
+        this.cameras = new CameraIngress(bootstrap, cameraTopic(pipeline, settings), client,
+                landingBucket(pipeline), this::submit);
+        // A Kafka trigger needs no watcher: the topic keeps what the runner has not yet consumed.
+        this.watcher = pipeline.trigger().bucket() == null ? null : new BucketWatcher(client, pipeline.trigger(),
                 object -> history.hasRun(RunIds.of(pipeline, object)), this::submit, settings.pollEvery(),
                 settings.reconcileEvery());
         this.api = new RunnerApi(settings.apiPort(), history);
+    }
+
+    /** A pipeline of the user's may name buckets other than raw and processed; the runner makes them. */
+    private static void createMissingBuckets(MinioClient client, ValidatedPipeline pipeline) {
+        for (String bucket : new java.util.LinkedHashSet<>(java.util.Arrays.asList(landingBucket(pipeline),
+                pipeline.outputBucket()))) {
+            try {
+                if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create bucket " + bucket + " for pipeline "
+                        + pipeline.pipelineId() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** Starts everything; an invalid pipeline file stops the start with its problems. */
@@ -80,10 +101,6 @@ public final class LocalRunner implements AutoCloseable {
         PipelineDefinition definition = settings.pipelineFile() == null ? PipelineDefinitions.defaultPipeline()
                 : PipelineDefinitions.read(settings.pipelineFile());
         ValidatedPipeline pipeline = new PipelineValidator(ComponentRegistry.builtIn()).validate(definition);
-        if (pipeline.trigger().bucket() == null) {
-            throw new PipelineValidationException(java.util.List.of(new PipelineValidationException.Problem(null,
-                    "trigger", "the local runner watches buckets; Kafka triggers are not supported yet")));
-        }
         EmbeddedKafka kafka = settings.kafka() != null ? null : EmbeddedKafka.start(
                 settings.functions().dataDirectory().resolve("kafka"), settings.functions().host(),
                 settings.kafkaPort());
@@ -91,7 +108,9 @@ public final class LocalRunner implements AutoCloseable {
         LocalRunner runner = new LocalRunner(settings, functions, pipeline, kafka);
         runner.resumeUnfinished();
         functions.onObjectCreated(runner::notified);
-        runner.watcher.start();
+        if (runner.watcher != null) {
+            runner.watcher.start();
+        }
         runner.cameras.start();
         return runner;
     }
@@ -155,16 +174,30 @@ public final class LocalRunner implements AutoCloseable {
         return pipeline;
     }
 
-    /** Runs the reconciliation pass now (it also runs at start and periodically). */
+    /** Runs the reconciliation pass now (it also runs at start and periodically); none for a Kafka trigger. */
     public void reconcile() {
-        watcher.reconcile();
+        if (watcher != null) {
+            watcher.reconcile();
+        }
+    }
+
+    /** The pipeline's own topic when Kafka triggers it, else the camera topic beside its bucket trigger. */
+    static String cameraTopic(ValidatedPipeline pipeline, RunnerSettings settings) {
+        return pipeline.trigger().kafkaTopic() != null ? pipeline.trigger().kafkaTopic() : settings.cameraTopic();
+    }
+
+    /** Where camera images sent as event data are stored before their run: the trigger bucket, else raw. */
+    static String landingBucket(ValidatedPipeline pipeline) {
+        return pipeline.trigger().bucket() != null ? pipeline.trigger().bucket() : LocalFunctions.BUCKETS.getFirst();
     }
 
     @Override
     public void close() throws Exception {
         api.close();
         cameras.close();
-        watcher.close();
+        if (watcher != null) {
+            watcher.close();
+        }
         notifications.shutdownNow();
         executor.close();
         history.close();
@@ -204,8 +237,9 @@ public final class LocalRunner implements AutoCloseable {
         return """
 
                 ImageFlowCanvas is running (Ctrl-C stops it):
-                  S3 server   %s   buckets raw (watched) and processed   data in %s
+                  S3 server   %s   buckets raw and processed   data in %s
                   pipeline    %s (%s): %s
+                  trigger     %s
                   functions   resize :%d   filter :%d   detect :%d
                   runs        ./imageflow runs   (API http://127.0.0.1:%d/api/runs)
                   progress    CloudEvents on Kafka topic %s at %s
@@ -217,8 +251,18 @@ public final class LocalRunner implements AutoCloseable {
                 """.formatted(f.s3Endpoint(), settings.functions().dataDirectory().toAbsolutePath(),
                 runner.pipeline().pipelineId(), runner.pipeline().name(),
                 String.join(", ", runner.pipeline().steps().stream().map(s -> s.stepId()).toList()),
+                describe(runner.pipeline().trigger()),
                 f.resizePort(), f.filterPort(), f.detectPort(), runner.apiPort(), settings.progressTopic(),
                 runner.kafkaBootstrapServers() != null ? runner.kafkaBootstrapServers() : settings.kafka(),
-                settings.cameraTopic(), f.s3Endpoint());
+                cameraTopic(runner.pipeline(), settings), f.s3Endpoint());
+    }
+
+    private static String describe(PipelineDefinition.Trigger trigger) {
+        if (trigger.kafkaTopic() != null) {
+            return "camera CloudEvents on Kafka topic " + trigger.kafkaTopic() + " (images land in "
+                    + LocalFunctions.BUCKETS.getFirst() + ")";
+        }
+        return "new objects in " + trigger.bucket() + (trigger.prefix() != null ? " under " + trigger.prefix() : "")
+                + (trigger.suffix() != null ? " ending " + trigger.suffix() : "");
     }
 }

@@ -20,10 +20,14 @@ import java.util.Map;
  * @param progressTopic {@value #PROGRESS_TOPIC} (default {@value #DEFAULT_PROGRESS_TOPIC}): where run and step
  *     state changes are published as CloudEvents
  * @param cameraTopic {@value #CAMERA_TOPIC} (default {@value #DEFAULT_CAMERA_TOPIC}): camera CloudEvents to run
+ * @param historyUrl {@value #HISTORY_URL}: a {@code jdbc:postgresql://host:port/database} URL for the run history;
+ *     unset, an embedded database under the data folder
+ * @param historyUser {@value #HISTORY_USER} (default {@value #DEFAULT_HISTORY_USER}) and
+ * @param historyPassword {@value #HISTORY_PASSWORD}: the login for {@code historyUrl}
  */
 public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duration pollEvery,
         Duration reconcileEvery, int maxRuns, int apiPort, String kafka, int kafkaPort, String progressTopic,
-        String cameraTopic) {
+        String cameraTopic, String historyUrl, String historyUser, String historyPassword) {
 
     public static final String PIPELINE = "IMAGEFLOW_PIPELINE";
     public static final String POLL_MILLIS = "IMAGEFLOW_POLL_MILLIS";
@@ -37,6 +41,10 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
     public static final String DEFAULT_PROGRESS_TOPIC = "pipeline-progress";
     public static final String CAMERA_TOPIC = "IMAGEFLOW_CAMERA_TOPIC";
     public static final String DEFAULT_CAMERA_TOPIC = "camera-uploads";
+    public static final String HISTORY_URL = "IMAGEFLOW_HISTORY_URL";
+    public static final String HISTORY_USER = "IMAGEFLOW_HISTORY_USER";
+    public static final String DEFAULT_HISTORY_USER = "imageflow";
+    public static final String HISTORY_PASSWORD = "IMAGEFLOW_HISTORY_PASSWORD";
 
     public static RunnerSettings from(Map<String, String> env) {
         return new RunnerSettings(LocalSettings.from(env),
@@ -45,7 +53,8 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
                 Duration.ofSeconds(positive(env, RECONCILE_SECONDS, 60)), positive(env, MAX_RUNS, 4),
                 portOrZero(env, API_PORT, DEFAULT_API_PORT), env.get(KAFKA), portOrZero(env, KAFKA_PORT, 9092),
                 env.getOrDefault(PROGRESS_TOPIC, DEFAULT_PROGRESS_TOPIC),
-                env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC));
+                env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC), env.get(HISTORY_URL),
+                env.getOrDefault(HISTORY_USER, DEFAULT_HISTORY_USER), env.getOrDefault(HISTORY_PASSWORD, ""));
     }
 
     /** A port; 0 picks a free one (tests). */

@@ -7,6 +7,7 @@ import io.imageflowcanvas.function.common.testsupport.Photos;
 import io.imageflowcanvas.function.local.LocalFunctions;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
+import io.imageflowcanvas.local.history.PostgresServer;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.local.history.StepRecord;
 import io.minio.ListObjectsArgs;
@@ -29,17 +30,22 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The whole local runner: drop an image into raw, find the run and the outputs. */
 class LocalRunnerTests {
 
-    private static RunnerSettings settings(Path data) {
+    private static RunnerSettings settings(Path data, String... more) {
         Map<String, String> env = new HashMap<>(Map.of(LocalSettings.S3_PORT, "0", LocalSettings.RESIZE_PORT, "0",
                 LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0", LocalSettings.DATA, data.toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString()));
         env.put(RunnerSettings.POLL_MILLIS, "100");
         env.put(RunnerSettings.API_PORT, "0");
         env.put(RunnerSettings.KAFKA_PORT, "0");
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
         return RunnerSettings.from(env);
     }
 
@@ -129,13 +135,22 @@ class LocalRunnerTests {
         }
     }
 
-    @Test
-    void restartInTheMiddleOfARunLosesNothing() throws Exception {
+    @ParameterizedTest(name = "run history in {0}")
+    @ValueSource(strings = {"the embedded database", "PostgreSQL"})
+    void restartInTheMiddleOfARunLosesNothing(String history) throws Exception {
+        try (PostgresServer postgres = history.equals("PostgreSQL") ? PostgresServer.start() : null) {
+            String[] historySettings = postgres == null ? new String[0] : new String[] {
+                RunnerSettings.HISTORY_URL, postgres.jdbcUrl(), RunnerSettings.HISTORY_USER, PostgresServer.USER};
+            restartInTheMiddleOfARun(historySettings);
+        }
+    }
+
+    private void restartInTheMiddleOfARun(String... historySettings) throws Exception {
         Path data = Files.createTempDirectory("imageflow-restart-");
         ObjectRef dog;
         CountDownLatch resizeDone = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);
-        LocalRunner first = LocalRunner.start(settings(data));
+        LocalRunner first = LocalRunner.start(settings(data, historySettings));
         try {
             // Hold detect and filter at their start, so the runner stops after resize and before the rest.
             first.addListener(new RunListener() {
@@ -157,7 +172,7 @@ class LocalRunnerTests {
         } finally {
             first.close();
         }
-        try (LocalRunner second = LocalRunner.start(settings(data))) {
+        try (LocalRunner second = LocalRunner.start(settings(data, historySettings))) {
             assertThat(second.history().run(RunIds.of(second.pipeline(), dog))).isPresent();
             await("the resumed run", () -> status(second, dog).equals("SUCCEEDED"));
             List<StepRecord> steps = second.history().steps(RunIds.of(second.pipeline(), dog));

@@ -11,29 +11,78 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The durable record of runs and their steps, in an embedded H2 database file under the data folder. It is also
+ * The durable record of runs and their steps: an embedded H2 database file under the data folder by default, or a
+ * PostgreSQL database ({@code IMAGEFLOW_HISTORY_URL}) that outlives the machine. It is also
  * the runner's memory of what it has seen: a run id is derived from the input version and the pipeline, so
  * {@link #begin} refusing an existing id is what turns a duplicate notification into no second run, and runs still
  * RUNNING after a restart are found by {@link #unfinished()}.
  */
 public final class RunHistory implements RunListener, AutoCloseable {
 
-    private final Connection db;
+    /** The two statements whose SQL differs: an insert that ignores a duplicate, and an upsert. */
+    private enum Dialect {
+        H2("""
+                INSERT INTO runs (run_id, pipeline_id, pipeline_version, bucket, object_key, etag, status, started_at)
+                SELECT ?, ?, ?, ?, ?, ?, 'RUNNING', ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE run_id = ?)""", """
+                MERGE INTO steps t USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(63)))) s(run_id, step_id)
+                ON t.run_id = s.run_id AND t.step_id = s.step_id
+                WHEN MATCHED THEN UPDATE SET status = ?, attempts = COALESCE(?, attempts), output_key = ?,
+                  message = ?, updated_at = ?
+                WHEN NOT MATCHED THEN INSERT (run_id, step_id, status, attempts, output_key, message, updated_at)
+                  VALUES (?, ?, ?, COALESCE(?, 1), ?, ?, ?)"""),
+        // ON CONFLICT holds under concurrent writers (several runners sharing one database).
+        POSTGRESQL("""
+                INSERT INTO runs (run_id, pipeline_id, pipeline_version, bucket, object_key, etag, status, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?) ON CONFLICT (run_id) DO NOTHING""", """
+                INSERT INTO steps AS t (run_id, step_id, status, attempts, output_key, message, updated_at)
+                VALUES (?, ?, ?, COALESCE(CAST(? AS INTEGER), 1), ?, ?, ?)
+                ON CONFLICT (run_id, step_id) DO UPDATE SET status = EXCLUDED.status,
+                  attempts = COALESCE(CAST(? AS INTEGER), t.attempts), output_key = EXCLUDED.output_key,
+                  message = EXCLUDED.message, updated_at = EXCLUDED.updated_at""");
 
-    private RunHistory(Connection db) {
-        this.db = db;
+        final String beginRun;
+        final String upsertStep;
+
+        Dialect(String beginRun, String upsertStep) {
+            this.beginRun = beginRun;
+            this.upsertStep = upsertStep;
+        }
     }
 
+    private final Connection db;
+    private final Dialect dialect;
+
+    private RunHistory(Connection db, Dialect dialect) {
+        this.db = db;
+        this.dialect = dialect;
+    }
+
+    /** The embedded database in {@code directory}, made on first use. */
     public static RunHistory open(Path directory) {
+        return open("jdbc:h2:file:" + directory.toAbsolutePath().resolve("runs") + ";DB_CLOSE_ON_EXIT=FALSE",
+                "imageflow", "");
+    }
+
+    /** The database at a JDBC URL: {@code jdbc:postgresql://...} or {@code jdbc:h2:...}; tables made on first use. */
+    public static RunHistory open(String jdbcUrl, String user, String password) {
+        Dialect dialect;
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            dialect = Dialect.POSTGRESQL;
+        } else if (jdbcUrl.startsWith("jdbc:h2:")) {
+            dialect = Dialect.H2;
+        } else {
+            throw new IllegalArgumentException("the run history needs a jdbc:postgresql: or jdbc:h2: URL, not "
+                    + jdbcUrl);
+        }
         try {
-            Connection db = DriverManager.getConnection("jdbc:h2:file:" + directory.toAbsolutePath().resolve("runs")
-                    + ";DB_CLOSE_ON_EXIT=FALSE", "imageflow", "");
+            Connection db = DriverManager.getConnection(jdbcUrl, user, password);
             try (var statement = db.createStatement()) {
                 statement.execute("""
                         CREATE TABLE IF NOT EXISTS runs (
@@ -48,17 +97,16 @@ public final class RunHistory implements RunListener, AutoCloseable {
                           updated_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (run_id, step_id))""");
                 statement.execute("CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status)");
             }
-            return new RunHistory(db);
+            return new RunHistory(db, dialect);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the run history in " + directory + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open the run history at " + jdbcUrl.replaceAll("password=[^&;]*",
+                    "password=...") + ": " + e.getMessage(), e);
         }
     }
 
     /** Records a new RUNNING run; false when a run with this id exists already. */
     public synchronized boolean begin(String runId, String pipelineId, String pipelineVersion, ObjectRef input) {
-        try (PreparedStatement insert = db.prepareStatement("""
-                INSERT INTO runs (run_id, pipeline_id, pipeline_version, bucket, object_key, etag, status, started_at)
-                SELECT ?, ?, ?, ?, ?, ?, 'RUNNING', ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE run_id = ?)""")) {
+        try (PreparedStatement insert = db.prepareStatement(dialect.beginRun)) {
             insert.setString(1, runId);
             insert.setString(2, pipelineId);
             insert.setString(3, pipelineVersion);
@@ -66,7 +114,9 @@ public final class RunHistory implements RunListener, AutoCloseable {
             insert.setString(5, input.key());
             insert.setString(6, input.eTag());
             insert.setTimestamp(7, Timestamp.from(Instant.now()));
-            insert.setString(8, runId);
+            if (dialect == Dialect.H2) {
+                insert.setString(8, runId);
+            }
             return insert.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure("record run " + runId, e);
@@ -145,32 +195,35 @@ public final class RunHistory implements RunListener, AutoCloseable {
     /** Upserts a step row; a null {@code attempts} keeps the stored count. */
     private synchronized void step(String runId, String stepId, String status, Integer attempts, String outputKey,
             String message) {
-        try (PreparedStatement merge = db.prepareStatement("""
-                MERGE INTO steps t USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(63)))) s(run_id, step_id)
-                ON t.run_id = s.run_id AND t.step_id = s.step_id
-                WHEN MATCHED THEN UPDATE SET status = ?, attempts = COALESCE(?, attempts), output_key = ?,
-                  message = ?, updated_at = ?
-                WHEN NOT MATCHED THEN INSERT (run_id, step_id, status, attempts, output_key, message, updated_at)
-                  VALUES (?, ?, ?, COALESCE(?, 1), ?, ?, ?)""")) {
-            Timestamp now = Timestamp.from(Instant.now());
-            String shortMessage = message == null ? null : message.substring(0, Math.min(4000, message.length()));
-            merge.setString(1, runId);
-            merge.setString(2, stepId);
-            merge.setString(3, status);
-            merge.setObject(4, attempts);
-            merge.setString(5, outputKey);
-            merge.setString(6, shortMessage);
-            merge.setTimestamp(7, now);
-            merge.setString(8, runId);
-            merge.setString(9, stepId);
-            merge.setString(10, status);
-            merge.setObject(11, attempts);
-            merge.setString(12, outputKey);
-            merge.setString(13, shortMessage);
-            merge.setTimestamp(14, now);
+        String shortMessage = message == null ? null : message.substring(0, Math.min(4000, message.length()));
+        Timestamp now = Timestamp.from(Instant.now());
+        try (PreparedStatement merge = db.prepareStatement(dialect.upsertStep)) {
+            // Both dialects start with the inserted row's values; H2's MERGE repeats them, PostgreSQL's
+            // ON CONFLICT needs only the attempts again (null keeps the stored count).
+            int repeats = dialect == Dialect.H2 ? 2 : 1;
+            for (int offset = 0; offset < 7 * repeats; offset += 7) {
+                merge.setString(offset + 1, runId);
+                merge.setString(offset + 2, stepId);
+                merge.setString(offset + 3, status);
+                setAttempts(merge, offset + 4, attempts);
+                merge.setString(offset + 5, outputKey);
+                merge.setString(offset + 6, shortMessage);
+                merge.setTimestamp(offset + 7, now);
+            }
+            if (dialect == Dialect.POSTGRESQL) {
+                setAttempts(merge, 8, attempts);
+            }
             merge.executeUpdate();
         } catch (SQLException e) {
             throw failure("record step " + stepId + " of " + runId, e);
+        }
+    }
+
+    private static void setAttempts(PreparedStatement statement, int index, Integer attempts) throws SQLException {
+        if (attempts == null) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setInt(index, attempts);
         }
     }
 

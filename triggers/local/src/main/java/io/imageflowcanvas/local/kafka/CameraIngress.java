@@ -1,10 +1,12 @@
 package io.imageflowcanvas.local.kafka;
 
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.cloudevents.rw.CloudEventRWException;
 import io.imageflowcanvas.function.common.contract.ObjectRef;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +24,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Camera CloudEvents from a Kafka topic, in either mode of the Kafka protocol binding: binary ({@code ce_*}
- * headers, the record value is the data) or structured (one {@code application/cloudevents+json} document). The
+ * Camera CloudEvents from a Kafka topic, in either mode of the Kafka protocol binding (read by the CloudEvents
+ * SDK): binary ({@code ce_*} headers, the record value is the data) or structured (one
+ * {@code application/cloudevents+json} document, an image as {@code data_base64}). The
  * data is either an image (content type {@code image/*}; binary mode, or base64 in {@code data_base64}) which is
  * stored into the trigger bucket under {@code cameras/<source>/<event id>.<ext>}, or JSON {@code {"bucket": ...,
  * "key": ...}} naming an object already uploaded. Either way the object is handed to the runner, whose run ids make
@@ -85,15 +88,21 @@ public final class CameraIngress implements AutoCloseable {
     }
 
     void handle(ConsumerRecord<String, byte[]> record) {
-        String contentType = header(record, "content-type");
-        CameraEvent event;
-        if (contentType != null && contentType.startsWith("application/cloudevents+json")) {
-            event = structured(record.value());
-        } else {
-            event = new CameraEvent(required(header(record, "ce_id"), "ce_id"),
-                    required(header(record, "ce_source"), "ce_source"), contentType, record.value());
+        CloudEvent event;
+        try {
+            // Binary mode (ce_* headers) or structured mode (application/cloudevents+json), as the binding says.
+            event = KafkaMessageFactory.createReader(record).toEvent();
+        } catch (CloudEventRWException | IllegalStateException e) {
+            throw new IllegalArgumentException("not a CloudEvent in either mode of the Kafka binding: "
+                    + e.getMessage(), e);
         }
-        ObjectRef object = event.isImage() ? storeImage(event) : reference(event);
+        byte[] data = event.getData() == null ? new byte[0] : event.getData().toBytes();
+        if (data.length == 0) {
+            throw new IllegalArgumentException("camera event " + event.getId() + " has no data");
+        }
+        CameraEvent camera = new CameraEvent(event.getId(), event.getSource().getSchemeSpecificPart(),
+                event.getDataContentType(), data);
+        ObjectRef object = camera.isImage() ? storeImage(camera) : reference(camera);
         submit.accept(object);
     }
 
@@ -102,19 +111,6 @@ public final class CameraIngress implements AutoCloseable {
         boolean isImage() {
             return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("image/");
         }
-    }
-
-    private static CameraEvent structured(byte[] value) {
-        JsonNode event = JSON.readTree(value);
-        String contentType = event.path("datacontenttype").asString("application/json");
-        byte[] data;
-        if (event.hasNonNull("data_base64")) {
-            data = java.util.Base64.getDecoder().decode(event.get("data_base64").asString());
-        } else {
-            data = JSON.writeValueAsBytes(event.path("data"));
-        }
-        return new CameraEvent(required(event.path("id").asString(null), "id"),
-                required(event.path("source").asString(null), "source"), contentType, data);
     }
 
     private ObjectRef storeImage(CameraEvent event) {
@@ -151,11 +147,6 @@ public final class CameraIngress implements AutoCloseable {
     private static String safe(String text) {
         String cleaned = text.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^_+", "");
         return cleaned.isEmpty() ? "camera" : cleaned.substring(0, Math.min(100, cleaned.length()));
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String required(String value, String field) {

@@ -1,10 +1,14 @@
 package io.imageflowcanvas.local.kafka;
 
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.kafka.KafkaMessageFactory;
 import io.imageflowcanvas.function.common.contract.StepResult;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -12,7 +16,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -85,28 +88,20 @@ public final class ProgressPublisher implements RunListener, AutoCloseable {
         data.put("status", status);
         data.put("message", message);
         data.put("timestamp", now.toString());
-        RecordHeaders headers = new RecordHeaders();
-        header(headers, "ce_specversion", "1.0");
-        header(headers, "ce_id", UUID.randomUUID().toString());
-        header(headers, "ce_source", SOURCE);
-        header(headers, "ce_type", EVENT_TYPE);
-        header(headers, "ce_subject", runId);
-        header(headers, "ce_time", now.toString());
-        header(headers, "content-type", "application/json");
+        CloudEvent event = CloudEventBuilder.v1().withId(UUID.randomUUID().toString())
+                .withSource(URI.create(SOURCE)).withType(EVENT_TYPE).withSubject(runId)
+                .withTime(now.atOffset(ZoneOffset.UTC)).withData("application/json", JSON.writeValueAsBytes(data))
+                .build();
+        ProducerRecord<String, byte[]> record = KafkaMessageFactory.createWriter(topic, runId).writeBinary(event);
         try {
-            producer.send(new ProducerRecord<>(topic, null, runId, JSON.writeValueAsBytes(data), headers),
-                    (metadata, error) -> {
-                        if (error != null) {
-                            log.warn("progress event for run {} not published: {}", runId, error.toString());
-                        }
-                    });
+            producer.send(record, (metadata, error) -> {
+                if (error != null) {
+                    log.warn("progress event for run {} not published: {}", runId, error.toString());
+                }
+            });
         } catch (RuntimeException e) {
             log.warn("progress event for run {} not published: {}", runId, e.toString());
         }
-    }
-
-    private static void header(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

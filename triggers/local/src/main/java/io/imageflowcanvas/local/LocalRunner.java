@@ -43,6 +43,7 @@ public final class LocalRunner implements AutoCloseable {
     private final RunListeners listeners = new RunListeners();
     private final Semaphore runSlots;
     private final BucketWatcher watcher;
+    private final MinioListener listener;
     private final RunnerApi api;
     private final EmbeddedKafka kafka;
     private final ProgressPublisher progress;
@@ -78,6 +79,9 @@ public final class LocalRunner implements AutoCloseable {
         this.watcher = pipeline.trigger().bucket() == null ? null : new BucketWatcher(client, pipeline.trigger(),
                 object -> history.hasRun(RunIds.of(pipeline, object)), this::submit, settings.pollEvery(),
                 settings.reconcileEvery());
+        // An external S3 sends no notifications into this process; MinIO's listen API stands in for them.
+        this.listener = watcher == null || functions.embeddedS3() ? null
+                : new MinioListener(client, pipeline.trigger(), this::submit);
         this.api = new RunnerApi(settings.apiPort(), history);
     }
 
@@ -110,6 +114,9 @@ public final class LocalRunner implements AutoCloseable {
         functions.onObjectCreated(runner::notified);
         if (runner.watcher != null) {
             runner.watcher.start();
+        }
+        if (runner.listener != null) {
+            runner.listener.start();
         }
         runner.cameras.start();
         return runner;
@@ -174,6 +181,11 @@ public final class LocalRunner implements AutoCloseable {
         return pipeline;
     }
 
+    /** The MinIO listener, when the S3 server is external and the pipeline watches a bucket. */
+    Optional<MinioListener> minioListener() {
+        return Optional.ofNullable(listener);
+    }
+
     /** Runs the reconciliation pass now (it also runs at start and periodically); none for a Kafka trigger. */
     public void reconcile() {
         if (watcher != null) {
@@ -195,6 +207,9 @@ public final class LocalRunner implements AutoCloseable {
     public void close() throws Exception {
         api.close();
         cameras.close();
+        if (listener != null) {
+            listener.close();
+        }
         if (watcher != null) {
             watcher.close();
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.function.common.contract.ObjectRef;
 import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.function.common.testsupport.S3TestServer;
 import io.imageflowcanvas.function.local.LocalFunctions;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
@@ -132,6 +133,30 @@ class LocalRunnerTests {
         try (LocalRunner runner = LocalRunner.start(settings)) {
             await("the reconciled run", () -> status(runner, lost).equals("SUCCEEDED"));
             assertThat(processed(client(runner), "while-down/häst + 100% ü.jpg/")).hasSize(4);
+        }
+    }
+
+    @Test
+    void anExternalS3ServerIsWatchedByListingAlone() throws Exception {
+        // A separate S3 server, not the runner's: no notification reaches the runner, so the watcher must find
+        // every drop; it is not MinIO, so the listen API is refused and the listings carry on.
+        Path data = Files.createTempDirectory("imageflow-external-");
+        try (S3TestServer external = S3TestServer.start();
+                LocalRunner runner = LocalRunner.start(settings(data,
+                        LocalSettings.ENDPOINT, external.endpoint(), LocalSettings.ACCESS_KEY, S3TestServer.ACCESS_KEY,
+                        LocalSettings.SECRET_KEY, S3TestServer.SECRET_KEY))) {
+            assertThat(runner.functions().embeddedS3()).isFalse();
+            assertThat(runner.functions().s3Endpoint()).isEqualTo(external.endpoint());
+            await("the listen API to be refused", () -> runner.minioListener().orElseThrow().finished());
+            assertThat(runner.minioListener().orElseThrow().refused()).isTrue();
+
+            external.put("raw", "far away/b.jpg", Photos.bytes("dog.jpg"));
+            external.put("raw", "far away/a.jpg", Photos.bytes("horses.jpg"));
+            await("two runs", () -> runner.history().recent(10).size() == 2
+                    && runner.history().recent(10).stream().allMatch(r -> r.status().equals("SUCCEEDED")));
+            assertThat(external.keys("processed")).contains("far away/a.jpg/resize.jpg", "far away/b.jpg/detect.json",
+                    "far away/b.jpg/detect.annotated.jpg", "far away/a.jpg/filter.jpg");
+            assertThat(data.resolve("s3")).doesNotExist();
         }
     }
 

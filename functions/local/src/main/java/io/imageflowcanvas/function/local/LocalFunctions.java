@@ -18,7 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The functions on one machine: an in-process S3 server (S3Proxy, objects on disk under the data directory, buckets
- * {@code raw} and {@code processed}) and the resize, filter and detect functions, each its own Spring application on its
+ * {@code raw} and {@code processed}), or an existing one ({@code MINIO_ENDPOINT}), and the resize, filter and detect functions, each its own Spring application on its
  * own port, called with CloudEvents exactly as in a cluster.
  */
 public final class LocalFunctions implements AutoCloseable {
@@ -46,12 +46,17 @@ public final class LocalFunctions implements AutoCloseable {
     }
 
     public static LocalFunctions start(LocalSettings settings) throws Exception {
-        Files.createDirectories(storageDirectory(settings));
-        NotifyingBlobStore store = new NotifyingBlobStore(
-                new FilesystemNio2BlobStore(storageDirectory(settings).toAbsolutePath().toString()));
-        S3Proxy s3 = s3(settings, store, settings.s3Port());
-        s3.start();
-        String endpoint = "http://" + settings.host() + ":" + s3.getPort();
+        NotifyingBlobStore store = null;
+        S3Proxy s3 = null;
+        String endpoint = settings.externalS3();
+        if (endpoint == null) {
+            Files.createDirectories(storageDirectory(settings));
+            store = new NotifyingBlobStore(
+                    new FilesystemNio2BlobStore(storageDirectory(settings).toAbsolutePath().toString()));
+            s3 = s3(settings, store, settings.s3Port());
+            s3.start();
+            endpoint = "http://" + settings.host() + ":" + s3.getPort();
+        }
         createBuckets(endpoint, settings);
         ConfigurableApplicationContext resize = function(ResizeFunctionApplication.class, "resize",
                 settings.resizePort(), endpoint, settings);
@@ -78,21 +83,34 @@ public final class LocalFunctions implements AutoCloseable {
 
     /** Stops the S3 server, keeping its objects: for fault-injection tests ("the store is down"). */
     public synchronized void stopStorage() throws Exception {
+        requireEmbedded();
         s3.stop();
     }
 
     /** Starts the S3 server again on the same port with the same objects. */
     public synchronized void startStorage() throws Exception {
+        requireEmbedded();
         s3 = s3(settings, store, URI.create(s3Endpoint).getPort());
         s3.start();
+    }
+
+    private void requireEmbedded() {
+        if (s3 == null) {
+            throw new IllegalStateException("the S3 server is external (" + s3Endpoint + "), not this process's");
+        }
     }
 
     private static void createBuckets(String endpoint, LocalSettings settings) throws Exception {
         MinioClient client = MinioClient.builder().endpoint(endpoint).region("us-east-1")
                 .credentials(settings.accessKey(), settings.secretKey()).build();
         for (String bucket : BUCKETS) {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            try {
+                if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("the S3 server at " + endpoint + " cannot be used: bucket " + bucket
+                        + " could not be checked or created: " + e.getMessage(), e);
             }
         }
     }
@@ -120,12 +138,22 @@ public final class LocalFunctions implements AutoCloseable {
     }
 
     /**
-     * Calls {@code subscriber} after each object stored through the S3 server, on the server's request thread:
-     * hand the work over to another thread.
+     * Calls {@code subscriber} after each object stored through the in-process S3 server, on the server's request
+     * thread: hand the work over to another thread. An external server tells nothing here: its objects are found
+     * by listing. False then.
      */
-    public void onObjectCreated(java.util.function.Consumer<io.imageflowcanvas.function.common.contract.ObjectRef>
+    public boolean onObjectCreated(java.util.function.Consumer<io.imageflowcanvas.function.common.contract.ObjectRef>
             subscriber) {
+        if (store == null) {
+            return false;
+        }
         store.subscribe(subscriber);
+        return true;
+    }
+
+    /** Whether the S3 server runs in this process (else {@link LocalSettings#externalS3()} names it). */
+    public boolean embeddedS3() {
+        return s3 != null;
     }
 
     public String s3Endpoint() {
@@ -153,7 +181,7 @@ public final class LocalFunctions implements AutoCloseable {
         resize.close();
         filter.close();
         detect.close();
-        if (!"STOPPED".equals(s3.getState())) {
+        if (s3 != null && !"STOPPED".equals(s3.getState())) {
             s3.stop();
         }
     }

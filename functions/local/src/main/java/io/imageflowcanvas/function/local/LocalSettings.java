@@ -1,6 +1,7 @@
 package io.imageflowcanvas.function.local;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,9 +20,11 @@ import java.util.Map;
  *     {@code s3/} folder, the runner its run history in {@code history/}
  * @param accessKey {@value #ACCESS_KEY} (default {@value #DEFAULT_CREDENTIAL}, MinIO's well-known local login)
  * @param secretKey {@value #SECRET_KEY} (default {@value #DEFAULT_CREDENTIAL})
+ * @param externalS3 {@value #ENDPOINT}: an existing MinIO or other S3 server ({@code http://host:9000}) to use
+ *     instead of the in-process one; {@code s3Port} and the {@code s3/} folder are then unused
  */
 public record LocalSettings(String host, int s3Port, int resizePort, int filterPort, int detectPort,
-        Path dataDirectory, Path modelDirectory, String accessKey, String secretKey) {
+        Path dataDirectory, Path modelDirectory, String accessKey, String secretKey, String externalS3) {
 
     public static final String HOST = "IMAGEFLOW_HOST";
     public static final String S3_PORT = "IMAGEFLOW_S3_PORT";
@@ -32,6 +35,7 @@ public record LocalSettings(String host, int s3Port, int resizePort, int filterP
     public static final String DATA = "IMAGEFLOW_DATA";
     public static final String ACCESS_KEY = "MINIO_ACCESS_KEY";
     public static final String SECRET_KEY = "MINIO_SECRET_KEY";
+    public static final String ENDPOINT = "MINIO_ENDPOINT";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final String DEFAULT_CREDENTIAL = "minioadmin";
 
@@ -39,7 +43,8 @@ public record LocalSettings(String host, int s3Port, int resizePort, int filterP
         return new LocalSettings(env.getOrDefault(HOST, DEFAULT_HOST), port(env, S3_PORT, 9000),
                 port(env, RESIZE_PORT, 8081), port(env, FILTER_PORT, 8082), port(env, DETECT_PORT, 8083),
                 Path.of(env.getOrDefault(DATA, "imageflow-data")), Path.of(env.getOrDefault(MODELS, ".cache/models")),
-                env.getOrDefault(ACCESS_KEY, DEFAULT_CREDENTIAL), env.getOrDefault(SECRET_KEY, DEFAULT_CREDENTIAL));
+                env.getOrDefault(ACCESS_KEY, DEFAULT_CREDENTIAL), env.getOrDefault(SECRET_KEY, DEFAULT_CREDENTIAL),
+                endpoint(env.get(ENDPOINT)));
     }
 
     /** The default login is public knowledge: it may only guard servers nobody else can reach. */
@@ -50,6 +55,21 @@ public record LocalSettings(String host, int s3Port, int resizePort, int filterP
                     + " would accept the default login minioadmin/minioadmin there; set " + ACCESS_KEY + " and "
                     + SECRET_KEY + " to your own values, or bind to 127.0.0.1");
         }
+    }
+
+    private static String endpoint(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            URI uri = URI.create(value.trim());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return value.trim().replaceAll("/+$", "");
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(ENDPOINT + "=" + value + " is not an http(s)://host[:port] URL");
     }
 
     private static boolean isLoopback(String host) {

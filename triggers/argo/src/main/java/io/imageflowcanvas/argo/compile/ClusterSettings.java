@@ -1,0 +1,71 @@
+package io.imageflowcanvas.argo.compile;
+
+import java.util.Map;
+
+/**
+ * Where the compiled pipeline finds things in the cluster. Every value has a default that matches the manifests
+ * under {@code infra/k3s}; each can be set from the environment (the {@code imageflow} CLI reads it).
+ *
+ * @param namespace {@value #NAMESPACE} (default {@value #DEFAULT_NAMESPACE}): where the pipeline's objects live
+ * @param functionUrl {@value #FUNCTION_URL} (default {@value #DEFAULT_FUNCTION_URL}): a function's in-cluster URL;
+ *     {@code {component}} and {@code {namespace}} are filled in
+ * @param minioEndpoint {@value #MINIO_ENDPOINT} (default {@value #DEFAULT_MINIO_ENDPOINT}): host:port of MinIO,
+ *     whose listen API the bucket EventSource uses
+ * @param minioSecret {@value #MINIO_SECRET} (default {@value #DEFAULT_MINIO_SECRET}): the Secret with keys
+ *     {@code accesskey} and {@code secretkey}
+ * @param kafkaUrl {@value #KAFKA_URL} (default {@value #DEFAULT_KAFKA_URL}): Kafka bootstrap servers
+ * @param cameraTopic {@value #CAMERA_TOPIC} (default {@value #DEFAULT_CAMERA_TOPIC}): camera CloudEvents beside a
+ *     bucket trigger
+ * @param bucketEventsTopic {@value #BUCKET_EVENTS_TOPIC}: the Kafka topic MinIO publishes bucket notifications
+ *     to (a notification target: persistent, unlike the listen API); unset, bucket triggers use the listen API
+ * @param progressUrl {@value #PROGRESS_URL} (default {@value #DEFAULT_PROGRESS_URL}): where run results are POSTed
+ *     as CloudEvents (a Knative KafkaSink writing to pipeline-progress)
+ */
+public record ClusterSettings(String namespace, String functionUrl, String minioEndpoint, String minioSecret,
+        String kafkaUrl, String cameraTopic, String bucketEventsTopic, String progressUrl) {
+
+    public static final String NAMESPACE = "IMAGEFLOW_NAMESPACE";
+    public static final String DEFAULT_NAMESPACE = "imageflow";
+    public static final String FUNCTION_URL = "IMAGEFLOW_FUNCTION_URL";
+    public static final String DEFAULT_FUNCTION_URL = "http://{component}.{namespace}.svc.cluster.local";
+    public static final String MINIO_ENDPOINT = "IMAGEFLOW_CLUSTER_MINIO";
+    public static final String DEFAULT_MINIO_ENDPOINT = "minio.minio.svc.cluster.local:9000";
+    public static final String MINIO_SECRET = "IMAGEFLOW_MINIO_SECRET";
+    public static final String DEFAULT_MINIO_SECRET = "minio-credentials";
+    public static final String KAFKA_URL = "IMAGEFLOW_CLUSTER_KAFKA";
+    public static final String DEFAULT_KAFKA_URL = "kafka.kafka.svc.cluster.local:9092";
+    public static final String CAMERA_TOPIC = "IMAGEFLOW_CAMERA_TOPIC";
+    public static final String DEFAULT_CAMERA_TOPIC = "camera-uploads";
+    public static final String BUCKET_EVENTS_TOPIC = "IMAGEFLOW_BUCKET_EVENTS_TOPIC";
+    public static final String PROGRESS_URL = "IMAGEFLOW_PROGRESS_URL";
+    public static final String DEFAULT_PROGRESS_URL =
+            "http://kafka-sink-ingress.knative-eventing.svc.cluster.local/{namespace}/pipeline-progress";
+
+    public static ClusterSettings defaults() {
+        return from(Map.of());
+    }
+
+    public static ClusterSettings from(Map<String, String> env) {
+        return new ClusterSettings(env.getOrDefault(NAMESPACE, DEFAULT_NAMESPACE),
+                env.getOrDefault(FUNCTION_URL, DEFAULT_FUNCTION_URL),
+                env.getOrDefault(MINIO_ENDPOINT, DEFAULT_MINIO_ENDPOINT),
+                env.getOrDefault(MINIO_SECRET, DEFAULT_MINIO_SECRET), env.getOrDefault(KAFKA_URL, DEFAULT_KAFKA_URL),
+                env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC), env.get(BUCKET_EVENTS_TOPIC),
+                env.getOrDefault(PROGRESS_URL, DEFAULT_PROGRESS_URL));
+    }
+
+    public ClusterSettings {
+        if (!namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            throw new IllegalArgumentException(NAMESPACE + "=" + namespace + " is not a Kubernetes namespace name");
+        }
+    }
+
+    /** The in-cluster URL of a function. */
+    public String functionUrl(String component) {
+        return functionUrl.replace("{component}", component).replace("{namespace}", namespace);
+    }
+
+    public String progressUrl() {
+        return progressUrl.replace("{namespace}", namespace);
+    }
+}

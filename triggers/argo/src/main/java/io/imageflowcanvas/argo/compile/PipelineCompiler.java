@@ -1,0 +1,396 @@
+package io.imageflowcanvas.argo.compile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.imageflowcanvas.argo.model.events.ArgoWorkflowTrigger;
+import io.imageflowcanvas.argo.model.events.ArtifactLocation;
+import io.imageflowcanvas.argo.model.events.DataFilter;
+import io.imageflowcanvas.argo.model.events.EventDependency;
+import io.imageflowcanvas.argo.model.events.EventDependencyFilter;
+import io.imageflowcanvas.argo.model.events.EventSource;
+import io.imageflowcanvas.argo.model.events.EventSourceSpec;
+import io.imageflowcanvas.argo.model.events.KafkaConsumerGroup;
+import io.imageflowcanvas.argo.model.events.KafkaEventSource;
+import io.imageflowcanvas.argo.model.events.S3Artifact;
+import io.imageflowcanvas.argo.model.events.S3Bucket;
+import io.imageflowcanvas.argo.model.events.S3Filter;
+import io.imageflowcanvas.argo.model.events.Sensor;
+import io.imageflowcanvas.argo.model.events.SensorSpec;
+import io.imageflowcanvas.argo.model.events.Trigger;
+import io.imageflowcanvas.argo.model.events.TriggerParameter;
+import io.imageflowcanvas.argo.model.events.TriggerParameterSource;
+import io.imageflowcanvas.argo.model.events.TriggerTemplate;
+import io.imageflowcanvas.argo.model.workflow.Arguments;
+import io.imageflowcanvas.argo.model.workflow.Backoff;
+import io.imageflowcanvas.argo.model.workflow.DAGTask;
+import io.imageflowcanvas.argo.model.workflow.DAGTemplate;
+import io.imageflowcanvas.argo.model.workflow.HTTP;
+import io.imageflowcanvas.argo.model.workflow.HTTPHeader;
+import io.imageflowcanvas.argo.model.workflow.Inputs;
+import io.imageflowcanvas.argo.model.workflow.LifecycleHook;
+import io.imageflowcanvas.argo.model.workflow.Metadata;
+import io.imageflowcanvas.argo.model.workflow.Parameter;
+import io.imageflowcanvas.argo.model.workflow.RetryStrategy;
+import io.imageflowcanvas.argo.model.workflow.Template;
+import io.imageflowcanvas.argo.model.workflow.Workflow;
+import io.imageflowcanvas.argo.model.workflow.WorkflowSpec;
+import io.imageflowcanvas.argo.model.workflow.WorkflowTemplate;
+import io.imageflowcanvas.argo.model.workflow.WorkflowTemplateRef;
+import io.imageflowcanvas.function.common.contract.StepEventTypes;
+import io.imageflowcanvas.pipeline.PipelineDefinition;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles a validated pipeline into what runs it on a cluster: a WorkflowTemplate whose DAG calls the functions
+ * with {@code http} templates (one Argo Agent per run, no pod per step), the EventSources its trigger needs (MinIO's
+ * listen API for a bucket, a Kafka consumer group for camera CloudEvents) and a Sensor submitting a Workflow from
+ * the template for each event. The local executor gives the same DAG, output keys, retry and failure semantics.
+ */
+public final class PipelineCompiler {
+
+    public static final String PIPELINE_LABEL = "imageflowcanvas.io/pipeline";
+    public static final String PART_OF_LABEL = "app.kubernetes.io/part-of";
+    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    public static final String WORKFLOW_SERVICE_ACCOUNT = "imageflow-workflow";
+    public static final String SENSOR_SERVICE_ACCOUNT = "imageflow-sensor";
+    /** Seconds added to a step's own timeout for a function scaled to zero to start: a GPU node is slower. */
+    public static final int CPU_COLD_START_SECONDS = 60;
+    public static final int GPU_COLD_START_SECONDS = 300;
+    static final String ENTRYPOINT = "run-pipeline";
+    static final String EXIT_TEMPLATE = "report-run";
+    /**
+     * Retry transient failures only: a transport error (status Error), a 5xx, 408 or 429. The Argo Agent reports
+     * any other 4xx as "received non-2xx response code: 4xx": bad input, which a retry cannot mend.
+     */
+    static final String RETRY_TRANSIENT_ONLY = "lastRetry.status == 'Error' || !(lastRetry.message matches"
+            + " 'non-2xx response code: 4(0[0-79]|1[0-9]|2[0-8]|[3-9][0-9])')";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ClusterSettings settings;
+
+    public PipelineCompiler(ClusterSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Every object the pipeline owns, in apply order. */
+    public ClusterManifests compile(ValidatedPipeline pipeline) {
+        ClusterManifests manifests = new ClusterManifests();
+        manifests.add(workflowTemplate(pipeline));
+        PipelineDefinition.Trigger trigger = pipeline.trigger();
+        if (trigger.bucket() != null) {
+            manifests.add(settings.bucketEventsTopic() == null ? minioEventSource(pipeline)
+                    : bucketEventsSource(pipeline));
+        }
+        manifests.add(kafkaEventSource(pipeline));
+        manifests.add(sensor(pipeline));
+        return manifests;
+    }
+
+    static String templateName(ValidatedPipeline pipeline) {
+        return "imageflow-" + pipeline.pipelineId();
+    }
+
+    private ObjectMeta metadata(String name, ValidatedPipeline pipeline) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(settings.namespace())
+                .withLabels(pipelineLabels(pipeline))
+                .withAnnotations(Map.of("imageflowcanvas.io/pipeline-version", pipeline.version())).build();
+    }
+
+    static Map<String, String> pipelineLabels(ValidatedPipeline pipeline) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(PART_OF_LABEL, "imageflowcanvas");
+        labels.put(MANAGED_BY_LABEL, "imageflow");
+        labels.put(PIPELINE_LABEL, pipeline.pipelineId());
+        return labels;
+    }
+
+    // ---- WorkflowTemplate ------------------------------------------------------------------------------------
+
+    WorkflowTemplate workflowTemplate(ValidatedPipeline pipeline) {
+        List<Template> templates = new ArrayList<>();
+        List<DAGTask> tasks = new ArrayList<>();
+        for (ValidatedPipeline.Step step : pipeline.steps()) {
+            tasks.add(task(step));
+            templates.add(stepTemplate(pipeline, step));
+        }
+        templates.addFirst(new Template().name(ENTRYPOINT)
+                .dag(new DAGTemplate().failFast(pipeline.failFast()).tasks(tasks)));
+        templates.add(reportTemplate(pipeline));
+        WorkflowSpec spec = new WorkflowSpec()
+                .entrypoint(ENTRYPOINT)
+                .serviceAccountName(WORKFLOW_SERVICE_ACCOUNT)
+                .parallelism((long) pipeline.parallelism())
+                .arguments(new Arguments().parameters(List.of(
+                        new Parameter().name("bucket").description("bucket of the input object"),
+                        new Parameter().name("key").description("key of the input object, not escaped"),
+                        new Parameter().name("etag").default_("")
+                                .description("eTag of the input version; empty: whatever is there"))))
+                .hooks(Map.of("exit", new LifecycleHook().template(EXIT_TEMPLATE)))
+                .templates(templates);
+        return new WorkflowTemplate().metadata(metadata(templateName(pipeline), pipeline)).spec(spec);
+    }
+
+    /** A DAG task: the step's inputs are the run's object, or its first dependency's primary output. */
+    private static DAGTask task(ValidatedPipeline.Step step) {
+        List<Parameter> arguments;
+        if (step.input() == null) {
+            arguments = List.of(new Parameter().name("input-bucket").value("{{workflow.parameters.bucket}}"),
+                    new Parameter().name("input-key").value("{{workflow.parameters.key}}"),
+                    new Parameter().name("input-etag").value("{{workflow.parameters.etag}}"));
+        } else {
+            arguments = List.of(new Parameter().name("input-bucket").value(output(step.input(), "bucket")),
+                    new Parameter().name("input-key").value(output(step.input(), "key")),
+                    new Parameter().name("input-etag").value(output(step.input(), "eTag")));
+        }
+        DAGTask task = new DAGTask().name(step.stepId()).template(stepTemplateName(step))
+                .arguments(new Arguments().parameters(arguments));
+        return step.dependencies().isEmpty() ? task : task.dependencies(step.dependencies());
+    }
+
+    /** A field of another task's result event (its answer is the StepResult JSON). */
+    static String output(String stepId, String field) {
+        return "{{=jsonpath(tasks['" + stepId + "'].outputs.result, '$.output." + field + "')}}";
+    }
+
+    static String stepTemplateName(ValidatedPipeline.Step step) {
+        return "step-" + step.stepId();
+    }
+
+    private Template stepTemplate(ValidatedPipeline pipeline, ValidatedPipeline.Step step) {
+        PipelineDefinition.Resources resources = step.resources();
+        boolean gpu = resources != null && resources.gpu() != null && resources.gpu() > 0;
+        Map<String, String> hints = new LinkedHashMap<>();
+        hints.put("imageflowcanvas.io/component", step.component());
+        if (resources != null) {
+            // An http template has no pod: the hints say what the function's Knative Service must offer.
+            if (resources.cpu() != null) {
+                hints.put("imageflowcanvas.io/cpu", resources.cpu());
+            }
+            if (resources.memory() != null) {
+                hints.put("imageflowcanvas.io/memory", resources.memory());
+            }
+            hints.put("imageflowcanvas.io/gpu", Integer.toString(gpu ? resources.gpu() : 0));
+        }
+        long timeoutSeconds = step.timeout().toSeconds() + (gpu ? GPU_COLD_START_SECONDS : CPU_COLD_START_SECONDS);
+        Template template = new Template().name(stepTemplateName(step))
+                .metadata(new Metadata().annotations(hints))
+                .inputs(new Inputs().parameters(List.of(new Parameter().name("input-bucket"),
+                        new Parameter().name("input-key"), new Parameter().name("input-etag"))))
+                .http(new HTTP().url(settings.functionUrl(step.component())).method("POST")
+                        .timeoutSeconds(timeoutSeconds)
+                        .headers(List.of(header("content-type", "application/json"),
+                                header("ce-specversion", "1.0"),
+                                header("ce-id", "{{workflow.uid}}-" + step.stepId()),
+                                header("ce-source", "/imageflowcanvas/argo/" + pipeline.pipelineId()),
+                                header("ce-type", StepEventTypes.requested(step.component()))))
+                        .body(stepRequestBody(pipeline, step)));
+        if (step.maxRetries() > 0) {
+            template.retryStrategy(new RetryStrategy().limit(Integer.toString(step.maxRetries()))
+                    .retryPolicy("Always").expression(RETRY_TRANSIENT_ONLY)
+                    .backoff(new Backoff().duration(step.initialBackoff().toMillis() + "ms")
+                            .factor(Long.toString(Math.max(1, Math.round(Math.ceil(step.backoffFactor())))))));
+        }
+        return template;
+    }
+
+    /**
+     * The step's request event, as the local executor sends it. Keys are inserted with {@code toJson}, so a quote
+     * or backslash in a key cannot break the JSON; an empty eTag becomes null (no version check).
+     */
+    static String stepRequestBody(ValidatedPipeline pipeline, ValidatedPipeline.Step step) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("runId", "{{workflow.name}}");
+        body.put("stepId", step.stepId());
+        ObjectNode input = body.putObject("input");
+        input.put("bucket", "@input-bucket@");
+        input.put("key", "@input-key@");
+        input.put("eTag", "@input-etag@");
+        body.set("parameters", JSON.valueToTree(step.parameters()));
+        ObjectNode output = body.putObject("output");
+        output.put("bucket", pipeline.outputBucket());
+        output.put("prefix", "@run-key@");
+        output.put("name", step.stepId());
+        return body.toPrettyString()
+                .replace("\"@input-bucket@\"", "{{=toJson(inputs.parameters['input-bucket'])}}")
+                .replace("\"@input-key@\"", "{{=toJson(inputs.parameters['input-key'])}}")
+                .replace("\"@input-etag@\"", "{{=inputs.parameters['input-etag'] == '' ? 'null'"
+                        + " : toJson(inputs.parameters['input-etag'])}}")
+                .replace("\"@run-key@\"", "{{=toJson(workflow.parameters.key)}}");
+    }
+
+    /** The exit hook: one progress CloudEvent with the run's final status, as the local runner publishes. */
+    private Template reportTemplate(ValidatedPipeline pipeline) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("runId", "{{workflow.name}}");
+        event.putNull("stepId");
+        event.put("status", "{{=sprig.upper(workflow.status)}}");
+        event.put("message", "pipeline " + pipeline.pipelineId() + " finished in {{workflow.duration}} s");
+        event.put("timestamp", "{{workflow.creationTimestamp.RFC3339}}");
+        String body = event.toPrettyString();
+        return new Template().name(EXIT_TEMPLATE)
+                .retryStrategy(new RetryStrategy().limit("3").retryPolicy("Always")
+                        .backoff(new Backoff().duration("1s").factor("2")))
+                .http(new HTTP().url(settings.progressUrl()).method("POST").timeoutSeconds(30L)
+                        .headers(List.of(header("content-type", "application/json"),
+                                header("ce-specversion", "1.0"),
+                                header("ce-id", "{{workflow.uid}}-finished"),
+                                header("ce-source", "/imageflowcanvas/argo/" + pipeline.pipelineId()),
+                                header("ce-type", "io.imageflowcanvas.pipeline.progress"),
+                                header("ce-subject", "{{workflow.name}}")))
+                        .body(body));
+    }
+
+    private static HTTPHeader header(String name, String value) {
+        return new HTTPHeader().name(name).value(value);
+    }
+
+    // ---- EventSources ----------------------------------------------------------------------------------------
+
+    static final String UPLOAD_EVENT = "upload";
+    static final String CAMERA_EVENT = "camera";
+
+    static String minioEventSourceName(ValidatedPipeline pipeline) {
+        return "imageflow-" + pipeline.pipelineId() + "-minio";
+    }
+
+    static String kafkaEventSourceName(ValidatedPipeline pipeline) {
+        return "imageflow-" + pipeline.pipelineId() + "-kafka";
+    }
+
+    /** New objects in the trigger bucket through MinIO's listen API, which delivers keys unescaped. */
+    EventSource minioEventSource(ValidatedPipeline pipeline) {
+        PipelineDefinition.Trigger trigger = pipeline.trigger();
+        S3Artifact upload = new S3Artifact().endpoint(settings.minioEndpoint()).insecure(true)
+                .bucket(new S3Bucket().name(trigger.bucket()))
+                .events(List.of("s3:ObjectCreated:Put", "s3:ObjectCreated:CompleteMultipartUpload"))
+                .accessKey(new SecretKeySelector("accesskey", settings.minioSecret(), false))
+                .secretKey(new SecretKeySelector("secretkey", settings.minioSecret(), false));
+        if (trigger.prefix() != null || trigger.suffix() != null) {
+            upload.filter(new S3Filter().prefix(trigger.prefix() == null ? "" : trigger.prefix())
+                    .suffix(trigger.suffix() == null ? "" : trigger.suffix()));
+        }
+        return new EventSource().metadata(metadata(minioEventSourceName(pipeline), pipeline))
+                .spec(new EventSourceSpec().minio(Map.of(UPLOAD_EVENT, upload)));
+    }
+
+    static String bucketEventsSourceName(ValidatedPipeline pipeline) {
+        return "imageflow-" + pipeline.pipelineId() + "-bucket-events";
+    }
+
+    /** MinIO's notifications as its Kafka target publishes them (keys query-escaped; see the Sensor). */
+    EventSource bucketEventsSource(ValidatedPipeline pipeline) {
+        KafkaEventSource upload = new KafkaEventSource().url(settings.kafkaUrl()).topic(settings.bucketEventsTopic())
+                .jsonBody(true).consumerGroup(new KafkaConsumerGroup().groupName("imageflow-" + pipeline.pipelineId())
+                        .oldest(true));
+        return new EventSource().metadata(metadata(bucketEventsSourceName(pipeline), pipeline))
+                .spec(new EventSourceSpec().kafka(Map.of(UPLOAD_EVENT, upload)));
+    }
+
+    /** Camera CloudEvents: the pipeline's own topic, or the camera topic beside a bucket trigger. */
+    EventSource kafkaEventSource(ValidatedPipeline pipeline) {
+        String topic = pipeline.trigger().kafkaTopic() != null ? pipeline.trigger().kafkaTopic()
+                : settings.cameraTopic();
+        KafkaEventSource camera = new KafkaEventSource().url(settings.kafkaUrl()).topic(topic).jsonBody(true)
+                .consumerGroup(new KafkaConsumerGroup().groupName("imageflow-" + pipeline.pipelineId()).oldest(true));
+        return new EventSource().metadata(metadata(kafkaEventSourceName(pipeline), pipeline))
+                .spec(new EventSourceSpec().kafka(Map.of(CAMERA_EVENT, camera)));
+    }
+
+    // ---- Sensor ----------------------------------------------------------------------------------------------
+
+    /**
+     * The camera event's object reference: binary mode puts the event data in the record value (the body),
+     * structured mode the whole CloudEvent with the reference under {@code data}.
+     */
+    static String cameraField(String field) {
+        return "{{ if .Input.body.data }}{{ .Input.body.data." + field + " | default \"\" }}{{ else }}"
+                + "{{ .Input.body." + field + " | default \"\" }}{{ end }}";
+    }
+
+    /** The unescaped key of a notification-target event: its top-level Key without "bucket/". */
+    static final String TARGET_KEY_TEMPLATE =
+            "{{ trimPrefix (print (index .Input.body.Records 0).s3.bucket.name \"/\") .Input.body.Key }}";
+
+    /** A regular expression (RE2, as Argo Events' data filters use) for "bucket/prefix...suffix". */
+    static String targetKeyPattern(PipelineDefinition.Trigger trigger) {
+        return "^" + quote(trigger.bucket() + "/" + (trigger.prefix() == null ? "" : trigger.prefix())) + ".*"
+                + (trigger.suffix() == null ? "" : quote(trigger.suffix())) + "$";
+    }
+
+    /** Escapes the regular expression metacharacters of a literal, each with a backslash. */
+    private static String quote(String literal) {
+        return literal.replaceAll("([\\\\.+*?()|\\[\\]{}^$])", "\\\\$1");
+    }
+
+    Sensor sensor(ValidatedPipeline pipeline) {
+        List<EventDependency> dependencies = new ArrayList<>();
+        List<Trigger> triggers = new ArrayList<>();
+        PipelineDefinition.Trigger trigger = pipeline.trigger();
+        if (trigger.bucket() != null && settings.bucketEventsTopic() == null) {
+            // The listen API: Argo Events wraps each record as notification[0]; the key arrives unescaped.
+            dependencies.add(new EventDependency().name(UPLOAD_EVENT).eventSourceName(minioEventSourceName(pipeline))
+                    .eventName(UPLOAD_EVENT));
+            triggers.add(submit(pipeline, "run-on-upload", UPLOAD_EVENT, List.of(
+                    new TriggerParameterSource().dependencyName(UPLOAD_EVENT).dataKey("notification.0.s3.bucket.name"),
+                    new TriggerParameterSource().dependencyName(UPLOAD_EVENT).dataKey("notification.0.s3.object.key"),
+                    new TriggerParameterSource().dependencyName(UPLOAD_EVENT).dataKey("notification.0.s3.object.eTag")
+                            .value(""))));
+        } else if (trigger.bucket() != null) {
+            // A notification target: Records[0].s3.object.key is query-escaped ('/' as %2F, ' ' as +), so the
+            // key is taken from the top-level Key ("<bucket>/<key>", unescaped) with the bucket cut off. The topic
+            // may carry other buckets' events: the filter keeps this trigger's bucket, prefix and suffix.
+            dependencies.add(new EventDependency().name(UPLOAD_EVENT)
+                    .eventSourceName(bucketEventsSourceName(pipeline)).eventName(UPLOAD_EVENT)
+                    .filters(new EventDependencyFilter().data(List.of(new DataFilter().path("body.Key")
+                            .type("string").value(List.of(targetKeyPattern(trigger)))))));
+            triggers.add(submit(pipeline, "run-on-upload", UPLOAD_EVENT, List.of(
+                    new TriggerParameterSource().dependencyName(UPLOAD_EVENT).dataKey("body.Records.0.s3.bucket.name"),
+                    new TriggerParameterSource().dependencyName(UPLOAD_EVENT).dataTemplate(TARGET_KEY_TEMPLATE),
+                    new TriggerParameterSource().dependencyName(UPLOAD_EVENT).dataKey("body.Records.0.s3.object.eTag")
+                            .value(""))));
+        }
+        dependencies.add(new EventDependency().name(CAMERA_EVENT).eventSourceName(kafkaEventSourceName(pipeline))
+                .eventName(CAMERA_EVENT));
+        triggers.add(submit(pipeline, "run-on-camera", CAMERA_EVENT, List.of(
+                new TriggerParameterSource().dependencyName(CAMERA_EVENT).dataTemplate(cameraField("bucket")),
+                new TriggerParameterSource().dependencyName(CAMERA_EVENT).dataTemplate(cameraField("key")),
+                new TriggerParameterSource().dependencyName(CAMERA_EVENT).dataTemplate(cameraField("eTag")))));
+        return new Sensor().metadata(metadata("imageflow-" + pipeline.pipelineId(), pipeline))
+                .spec(new SensorSpec().template(new io.imageflowcanvas.argo.model.events.Template()
+                        .serviceAccountName(SENSOR_SERVICE_ACCOUNT))
+                        .dependencies(dependencies).triggers(triggers));
+    }
+
+    /**
+     * Submits a Workflow from the template with bucket, key and eTag taken from the event; at least once, retried
+     * (duplicates are harmless: every step's output is found again, not recomputed).
+     */
+    private Trigger submit(ValidatedPipeline pipeline, String name, String dependency,
+            List<TriggerParameterSource> bucketKeyEtag) {
+        Workflow workflow = new Workflow()
+                .metadata(new ObjectMetaBuilder().withGenerateName(pipeline.pipelineId() + "-")
+                        .withLabels(pipelineLabels(pipeline)).build())
+                .spec(new WorkflowSpec().workflowTemplateRef(new WorkflowTemplateRef().name(templateName(pipeline)))
+                        .arguments(new Arguments().parameters(List.of(new Parameter().name("bucket"),
+                                new Parameter().name("key"), new Parameter().name("etag")))));
+        List<TriggerParameter> parameters = new ArrayList<>();
+        for (int i = 0; i < bucketKeyEtag.size(); i++) {
+            parameters.add(new TriggerParameter().src(bucketKeyEtag.get(i))
+                    .dest("spec.arguments.parameters." + i + ".value"));
+        }
+        return new Trigger().atLeastOnce(true)
+                .retryStrategy(new io.imageflowcanvas.argo.model.events.Backoff().steps(5).duration("1s").factor(2.0))
+                .template(new TriggerTemplate().name(name).conditions(dependency)
+                        .argoWorkflow(new ArgoWorkflowTrigger().operation("submit")
+                                .source(new ArtifactLocation().resource(JSON.valueToTree(workflow)))
+                                .parameters(parameters)));
+    }
+}

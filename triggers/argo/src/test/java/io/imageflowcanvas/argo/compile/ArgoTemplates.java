@@ -1,0 +1,71 @@
+package io.imageflowcanvas.argo.compile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fills in the Argo template tags the compiler emits, as Argo's controller would, for the tests: plain variables
+ * ({@code {{workflow.name}}}) and the few expression forms used ({@code toJson} of a parameter, and the empty-eTag
+ * test). Any other tag is refused, so a new form in the compiler needs a matching case here.
+ */
+final class ArgoTemplates {
+
+    private static final Pattern TAG = Pattern.compile("\\{\\{(=?)(.+?)}}");
+    private static final Pattern TO_JSON = Pattern.compile("toJson\\((.+)\\)");
+    private static final Pattern EMPTY_OR_JSON = Pattern.compile("(.+) == '' \\? 'null' : toJson\\((.+)\\)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ArgoTemplates() {
+    }
+
+    /** {@code variables} by Argo's plain names: {@code inputs.parameters.input-key}, {@code workflow.name}. */
+    static String substitute(String text, Map<String, String> variables) {
+        Matcher tag = TAG.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (tag.find()) {
+            String expression = tag.group(2).trim();
+            String value;
+            if (tag.group(1).isEmpty()) {
+                value = variable(expression, variables);
+            } else {
+                Matcher emptyOrJson = EMPTY_OR_JSON.matcher(expression);
+                Matcher toJson = TO_JSON.matcher(expression);
+                if (emptyOrJson.matches() && emptyOrJson.group(1).equals(emptyOrJson.group(2))) {
+                    String argument = variable(name(emptyOrJson.group(1)), variables);
+                    value = argument.isEmpty() ? "null" : json(argument);
+                } else if (toJson.matches()) {
+                    value = json(variable(name(toJson.group(1)), variables));
+                } else {
+                    throw new IllegalArgumentException("no test evaluation for {{=" + expression + "}}");
+                }
+            }
+            tag.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        tag.appendTail(out);
+        return out.toString();
+    }
+
+    /** {@code inputs.parameters['input-key']} as the plain name {@code inputs.parameters.input-key}. */
+    private static String name(String reference) {
+        return reference.replaceAll("\\['([^']+)']", ".$1");
+    }
+
+    private static String variable(String name, Map<String, String> variables) {
+        String value = variables.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("no value for " + name);
+        }
+        return value;
+    }
+
+    private static String json(String value) {
+        try {
+            return JSON.writeValueAsString(TextNode.valueOf(value));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

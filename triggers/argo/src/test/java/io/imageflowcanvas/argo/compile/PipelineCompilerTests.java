@@ -1,0 +1,199 @@
+package io.imageflowcanvas.argo.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import io.imageflowcanvas.argo.model.workflow.DAGTask;
+import io.imageflowcanvas.argo.model.workflow.Parameter;
+import io.imageflowcanvas.argo.model.workflow.Template;
+import io.imageflowcanvas.argo.model.workflow.WorkflowTemplate;
+import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The compiled objects say what the pipeline definition says, and say it so that Argo does the same. */
+class PipelineCompilerTests {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ClusterSettings settings = ClusterSettings.defaults();
+    private final PipelineCompiler compiler = new PipelineCompiler(settings);
+    private final ValidatedPipeline diamond = Pipelines.diamond();
+    private final WorkflowTemplate template = compiler.workflowTemplate(diamond);
+
+    private Template template(String name) {
+        return template.getSpec().getTemplates().stream().filter(t -> t.getName().equals(name)).findFirst()
+                .orElseThrow();
+    }
+
+    private List<DAGTask> tasks() {
+        return template(PipelineCompiler.ENTRYPOINT).getDag().getTasks();
+    }
+
+    private DAGTask task(String name) {
+        return tasks().stream().filter(t -> t.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static String argument(DAGTask task, String name) {
+        return task.getArguments().getParameters().stream().filter(p -> p.getName().equals(name))
+                .map(Parameter::getValue).findFirst().orElseThrow();
+    }
+
+    @Test
+    void dagHasTheDefinitionsStepsAndDependencies() {
+        assertThat(template.getSpec().getEntrypoint()).isEqualTo(PipelineCompiler.ENTRYPOINT);
+        assertThat(template.getSpec().getParallelism()).isEqualTo(3L);
+        assertThat(template(PipelineCompiler.ENTRYPOINT).getDag().getFailFast()).isTrue();
+        assertThat(tasks()).extracting(DAGTask::getName).containsExactlyElementsOf(
+                diamond.steps().stream().map(ValidatedPipeline.Step::stepId).toList());
+        for (ValidatedPipeline.Step step : diamond.steps()) {
+            DAGTask task = task(step.stepId());
+            assertThat(task.getTemplate()).isEqualTo("step-" + step.stepId());
+            assertThat(task.getDependencies() == null ? List.of() : task.getDependencies())
+                    .containsExactlyElementsOf(step.dependencies());
+            assertThat(template("step-" + step.stepId()).getHttp().getUrl())
+                    .isEqualTo("http://" + step.component() + ".imageflow.svc.cluster.local");
+        }
+        assertThat(template.getSpec().getServiceAccountName()).isEqualTo("imageflow-workflow");
+        assertThat(template.getSpec().getHooks()).containsKey("exit");
+        assertThat(template(PipelineCompiler.EXIT_TEMPLATE).getHttp().getUrl()).isEqualTo(
+                "http://kafka-sink-ingress.knative-eventing.svc.cluster.local/imageflow/pipeline-progress");
+        assertThat(template.getMetadata().getLabels()).containsEntry(PipelineCompiler.PIPELINE_LABEL, "diamond");
+    }
+
+    @Test
+    void eachStepReadsTheRunInputOrItsFirstDependencysPrimaryOutput() {
+        assertThat(argument(task("small"), "input-key")).isEqualTo("{{workflow.parameters.key}}");
+        // gray depends on edges and objects; like the local executor it reads its first dependency's output.
+        assertThat(argument(task("gray"), "input-key"))
+                .isEqualTo("{{=jsonpath(tasks['edges'].outputs.result, '$.output.key')}}");
+        assertThat(argument(task("objects"), "input-etag"))
+                .isEqualTo("{{=jsonpath(tasks['small'].outputs.result, '$.output.eTag')}}");
+    }
+
+    @Test
+    void jsonpathWiringNamesFieldsTheFunctionsAnswerWith() throws Exception {
+        // A function's answer is a StepResult, serialised by the function's own mapper.
+        ObjectRef written = new ObjectRef("results", "cams/a.jpg/small.jpg", "0f3a", null, 123L, "image/jpeg");
+        StepResult result = new StepResult("wf-1", "small", "resize", ObjectRef.of("inbox", "cams/a.jpg"), written,
+                List.of(written), false, Map.of(), Map.of());
+        JsonNode answer = JSON.readTree(tools.jackson.databind.json.JsonMapper.builder().build()
+                .writeValueAsString(result));
+        Pattern path = Pattern.compile("\\$\\.output\\.(\\w+)'\\)}}$");
+        for (String name : List.of("input-bucket", "input-key", "input-etag")) {
+            Matcher field = path.matcher(argument(task("objects"), name));
+            assertThat(field.find()).as(name).isTrue();
+            assertThat(answer.path("output").path(field.group(1)).asText()).as(name).isNotEmpty();
+        }
+    }
+
+    @Test
+    void stepRequestBodiesAreValidRequestsForAnyKey() throws Exception {
+        JsonSchema requestSchema;
+        try (InputStream in = PipelineCompilerTests.class.getResourceAsStream("/schemas/step-request.schema.json")) {
+            requestSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        }
+        for (String key : List.of("cams/front (1)/a.jpg", "quote \" and \\ backslash.jpg", "ü + 100%.jpg")) {
+            for (String eTag : List.of("", "d41d8cd98f00b204e9800998ecf8427e")) {
+                for (ValidatedPipeline.Step step : diamond.steps()) {
+                    String body = ArgoTemplates.substitute(template("step-" + step.stepId()).getHttp().getBody(),
+                            Map.of("workflow.name", "diamond-x7k2p", "workflow.parameters.key", key,
+                                    "inputs.parameters.input-bucket", "inbox",
+                                    "inputs.parameters.input-key", key, "inputs.parameters.input-etag", eTag));
+                    JsonNode request = JSON.readTree(body);
+                    assertThat(requestSchema.validate(request)).as(body).isEmpty();
+                    assertThat(request.at("/input/key").asText()).isEqualTo(key);
+                    assertThat(request.at("/input/eTag").isNull()).isEqualTo(eTag.isEmpty());
+                    assertThat(request.at("/output/prefix").asText()).isEqualTo(key);
+                    assertThat(request.at("/output/name").asText()).isEqualTo(step.stepId());
+                    assertThat(request.at("/output/bucket").asText()).isEqualTo("results");
+                    assertThat(JSON.convertValue(request.get("parameters"), Map.class))
+                            .isEqualTo(JSON.convertValue(step.parameters(), Map.class));
+                }
+            }
+        }
+    }
+
+    @Test
+    void retryPolicyIsCarriedOver() {
+        assertThat(template("step-small").getRetryStrategy().getLimit()).isEqualTo("5");
+        assertThat(template("step-small").getRetryStrategy().getBackoff().getDuration()).isEqualTo("200ms");
+        assertThat(template("step-small").getRetryStrategy().getBackoff().getFactor()).isEqualTo("3");
+        assertThat(template("step-small").getRetryStrategy().getRetryPolicy()).isEqualTo("Always");
+        assertThat(template("step-edges").getRetryStrategy()).as("maxRetries 0: no retries").isNull();
+    }
+
+    /** The Argo Agent's message for a non-2xx answer, as in Argo's own http template example output. */
+    @ParameterizedTest
+    @CsvSource({"400,false", "404,false", "409,false", "413,false", "422,false", "499,false", "408,true",
+        "429,true", "500,true", "502,true", "503,true", "504,true"})
+    void retryExpressionRetriesTransientFailuresOnly(int status, boolean retried) {
+        String expression = template("step-small").getRetryStrategy().getExpression();
+        Matcher regex = Pattern.compile("lastRetry\\.message matches '([^']+)'").matcher(expression);
+        assertThat(regex.find()).isTrue();
+        String message = "received non-2xx response code: " + status;
+        // expression: Error always retries; Failed retries unless the message is a non-transient 4xx.
+        boolean matches = Pattern.compile(regex.group(1)).matcher(message).find();
+        assertThat(!matches).as("retry after " + status).isEqualTo(retried);
+        assertThat(expression).startsWith("lastRetry.status == 'Error' || !(");
+    }
+
+    @Test
+    void gpuStepCarriesItsHintsAndWaitsForAColdStart() {
+        Template objects = template("step-objects");
+        assertThat(objects.getMetadata().getAnnotations()).containsEntry("imageflowcanvas.io/gpu", "1")
+                .containsEntry("imageflowcanvas.io/component", "detect")
+                .containsEntry("imageflowcanvas.io/memory", "1Gi");
+        assertThat(objects.getHttp().getTimeoutSeconds()).isEqualTo(45L + PipelineCompiler.GPU_COLD_START_SECONDS);
+        assertThat(template("step-edges").getMetadata().getAnnotations()).containsEntry("imageflowcanvas.io/gpu",
+                "0");
+        assertThat(template("step-edges").getHttp().getTimeoutSeconds())
+                .isGreaterThan(PipelineCompiler.CPU_COLD_START_SECONDS);
+    }
+
+    @Test
+    void stepCallsAreCloudEventsOfTheComponentsType() {
+        Map<String, String> headers = new java.util.HashMap<>();
+        template("step-objects").getHttp().getHeaders().forEach(h -> headers.put(h.getName(), h.getValue()));
+        assertThat(headers).containsEntry("ce-type", "io.imageflowcanvas.step.detect.requested")
+                .containsEntry("ce-specversion", "1.0").containsEntry("content-type", "application/json")
+                .containsEntry("ce-id", "{{workflow.uid}}-objects");
+    }
+
+    @Test
+    void renderedYamlKeepsNumericLookingStringsAsStrings() {
+        String yaml = ClusterBase.manifests(settings).addAll(compiler.compile(diamond)).yaml();
+        assertThat(yaml).contains("value: \"1.0\"", "imageflowcanvas.io/gpu: \"1\"", "limit: \"5\"")
+                .doesNotContain("value: 1.0");
+    }
+
+    @Test
+    void substitutionRefusesExpressionsItDoesNotKnow() {
+        assertThatThrownBy(() -> ArgoTemplates.substitute("{{=sprig.now()}}", Map.of()))
+                .hasMessageContaining("sprig.now()");
+    }
+
+    @Test
+    void aKafkaTriggeredPipelineGetsNoBucketEventSource() {
+        ClusterManifests frames = compiler.compile(Pipelines.of("""
+                {"pipelineId": "frames", "name": "Frames", "version": "1", "trigger": {"kafkaTopic": "frames"},
+                 "steps": [{"stepId": "thumb", "componentName": "resize", "parameters": {"width": 160}}]}
+                """));
+        assertThat(frames.objects()).extracting(o -> o.path("kind").asText() + "/" + o.at("/metadata/name").asText())
+                .containsExactly("WorkflowTemplate/imageflow-frames", "EventSource/imageflow-frames-kafka",
+                        "Sensor/imageflow-frames");
+        assertThat(frames.objects().get(1).at("/spec/kafka/camera/topic").asText()).isEqualTo("frames");
+    }
+}

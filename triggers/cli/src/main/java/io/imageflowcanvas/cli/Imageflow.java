@@ -8,9 +8,11 @@ import picocli.CommandLine.Command;
  * The {@code imageflow} command. {@link #main} only wires the console; {@link #run} is what tests call.
  */
 @Command(name = "imageflow", mixinStandardHelpOptions = true, version = "imageflow 0.1.0",
-        description = "Event-driven image pipelines: run them on this machine and look at their runs.",
+        description = "Event-driven image pipelines: run them on this machine or put them on a cluster, and look"
+                + " at their runs.",
         subcommands = {UpCommand.class, ValidateCommand.class, PutCommand.class, RunsCommand.class,
-                WatchCommand.class, CameraCommand.class})
+                WatchCommand.class, CameraCommand.class, RenderCommand.class, ApplyCommand.class,
+                DeleteCommand.class})
 public final class Imageflow {
 
     public static void main(String[] args) {

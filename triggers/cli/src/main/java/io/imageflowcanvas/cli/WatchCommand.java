@@ -1,20 +1,31 @@
 package io.imageflowcanvas.cli;
 
+import io.imageflowcanvas.argo.cluster.ClusterClient;
+import io.imageflowcanvas.argo.cluster.PipelineRun;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /** {@code imageflow watch RUN}: prints each step change of a run until it ends; exit 0 when it succeeded. */
-@Command(name = "watch", description = "Follow a run until it ends; exit 0 if it succeeded, 1 if it failed.")
+@Command(name = "watch", description = "Follow a run (with --cluster: a Workflow on the cluster of the current kube"
+        + " context) until it ends; exit 0 if it succeeded, 1 if it failed.")
 final class WatchCommand implements Callable<Integer> {
+
+    @Option(names = "--cluster", description = "follow a Workflow on the cluster instead")
+    boolean cluster;
+
+    @Mixin
+    ClusterOptions clusterOptions;
 
     @Parameters(paramLabel = "RUN", description = "the run id, as `imageflow runs` shows it")
     String runId;
@@ -31,6 +42,9 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (cluster) {
+            return watchCluster();
+        }
         RunnerClient client = new RunnerClient(apiPort);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> shown = new HashMap<>();
@@ -60,5 +74,27 @@ final class WatchCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("imageflow: run " + runId + " still running after " + timeoutSeconds
                 + " s");
         return ExitCodes.FAILURE;
+    }
+
+    private int watchCluster() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ClusterClient client = ClusterClient.connect()) {
+            Optional<PipelineRun> run = client.watch(clusterOptions.settings().namespace(), runId,
+                    Duration.ofSeconds(1), Duration.ofSeconds(timeoutSeconds), step -> out.printf("%-10s %s%s%s%n",
+                            step.stepId(), step.phase(), step.attempts() > 1 ? " (attempt " + step.attempts() + ")"
+                                    : "", step.message() == null ? "" : " " + step.message()));
+            if (run.isEmpty()) {
+                spec.commandLine().getErr().println("imageflow: no Workflow " + runId + " in namespace "
+                        + clusterOptions.settings().namespace() + "; see imageflow runs --cluster");
+                return ExitCodes.INVALID;
+            }
+            if (!run.get().finished()) {
+                spec.commandLine().getErr().println("imageflow: run " + runId + " still " + run.get().phase()
+                        + " after " + timeoutSeconds + " s");
+                return ExitCodes.FAILURE;
+            }
+            out.println("run " + runId + " " + run.get().phase());
+            return run.get().phase().equals("Succeeded") ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
     }
 }

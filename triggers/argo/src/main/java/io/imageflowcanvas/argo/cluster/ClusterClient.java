@@ -1,0 +1,255 @@
+package io.imageflowcanvas.argo.cluster;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.imageflowcanvas.argo.compile.ClusterManifests;
+import io.imageflowcanvas.argo.compile.PipelineCompiler;
+import io.imageflowcanvas.argo.model.workflow.NodeStatus;
+import io.imageflowcanvas.argo.model.workflow.Parameter;
+import io.imageflowcanvas.argo.model.workflow.Workflow;
+import io.imageflowcanvas.argo.model.workflow.WorkflowStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Pipelines on a cluster through fabric8, with the user's current kube context: the compiled objects are created, or
+ * server-side applied when they exist (idempotent: applying twice changes nothing; a server that cannot apply gets
+ * a replace where something differs), removal of what a pipeline owns by its label, and its runs
+ * read from the Workflows' status.
+ */
+public final class ClusterClient implements AutoCloseable {
+
+    /** The field manager our applies own fields under. */
+    public static final String FIELD_MANAGER = "imageflow";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final KubernetesClient client;
+
+    public ClusterClient(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** The cluster of the current kube context (KUBECONFIG or ~/.kube/config, or in-cluster). */
+    public static ClusterClient connect() {
+        return new ClusterClient(new KubernetesClientBuilder().build());
+    }
+
+    /** What apply did to one object. */
+    public record Applied(String kind, String name, String outcome) {
+        @Override
+        public String toString() {
+            return kind + "/" + name + " " + outcome;
+        }
+    }
+
+    /** Applies every object in order; each is reported created, configured or unchanged. */
+    public List<Applied> apply(ClusterManifests manifests) {
+        manifests.validate();
+        List<Applied> applied = new ArrayList<>();
+        for (JsonNode object : manifests.objects()) {
+            ArgoKinds kind = ArgoKinds.of(object.path("apiVersion").asText(), object.path("kind").asText());
+            GenericKubernetesResource resource = client.getKubernetesSerialization()
+                    .convertValue(object, GenericKubernetesResource.class);
+            String namespace = resource.getMetadata().getNamespace();
+            var resources = client.genericKubernetesResources(kind.context).inNamespace(namespace);
+            GenericKubernetesResource existing = resources.withName(resource.getMetadata().getName()).get();
+            String outcome;
+            if (existing == null) {
+                // A new object is created outright; later applies take ownership of its fields (forced).
+                resources.resource(resource).create();
+                outcome = "created";
+            } else {
+                outcome = update(resources, existing, resource);
+            }
+            applied.add(new Applied(kind.context.getKind(), resource.getMetadata().getName(), outcome));
+        }
+        return applied;
+    }
+
+    private static String update(NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> resources, GenericKubernetesResource existing,
+            GenericKubernetesResource desired) {
+        try {
+            GenericKubernetesResource result = resources.resource(desired).fieldManager(FIELD_MANAGER)
+                    .forceConflicts().serverSideApply();
+            return Objects.equals(existing.getMetadata().getResourceVersion(),
+                    result.getMetadata().getResourceVersion()) ? "unchanged" : "configured";
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HTTP_UNSUPPORTED_MEDIA_TYPE) {
+                throw e;
+            }
+            // This server cannot apply (an API server older than 1.16, or fabric8's mock server): replace the
+            // object when what we declare differs, keeping its resourceVersion so a concurrent change fails.
+            if (declaredFieldsMatch(existing, desired)) {
+                return "unchanged";
+            }
+            desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+            resources.resource(desired).update();
+            return "configured";
+        }
+    }
+
+    private static final int HTTP_UNSUPPORTED_MEDIA_TYPE = 415;
+
+    /** Whether every field we declare (labels, annotations, and all beside metadata) has our value already. */
+    private static boolean declaredFieldsMatch(GenericKubernetesResource existing,
+            GenericKubernetesResource desired) {
+        Map<String, String> labels = existing.getMetadata().getLabels() == null ? Map.of()
+                : existing.getMetadata().getLabels();
+        Map<String, String> annotations = existing.getMetadata().getAnnotations() == null ? Map.of()
+                : existing.getMetadata().getAnnotations();
+        if (desired.getMetadata().getLabels() != null
+                && !labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet())) {
+            return false;
+        }
+        if (desired.getMetadata().getAnnotations() != null
+                && !annotations.entrySet().containsAll(desired.getMetadata().getAnnotations().entrySet())) {
+            return false;
+        }
+        return desired.getAdditionalProperties().entrySet().stream().allMatch(field -> canonical(field.getValue())
+                .equals(canonical(existing.getAdditionalProperties().get(field.getKey()))));
+    }
+
+    /** As JSON text read back: 10 as a long and 10 as an int are the same value. */
+    private static JsonNode canonical(Object value) {
+        try {
+            return JSON.readTree(JSON.writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Removes the pipeline's Sensor, EventSources and WorkflowTemplate (found by label); its past runs and the
+     * shared objects (EventBus, service accounts) stay. Returns what was removed.
+     */
+    public List<String> delete(String namespace, String pipelineId) {
+        List<String> removed = new ArrayList<>();
+        for (ArgoKinds kind : ArgoKinds.PIPELINE_OWNED) {
+            var owned = client.genericKubernetesResources(kind.context).inNamespace(namespace)
+                    .withLabel(PipelineCompiler.PIPELINE_LABEL, pipelineId);
+            for (GenericKubernetesResource item : owned.list().getItems()) {
+                removed.add(kind.context.getKind() + "/" + item.getMetadata().getName());
+            }
+            owned.delete();
+        }
+        return removed;
+    }
+
+    /** The pipeline's runs (all pipelines' when {@code pipelineId} is null), newest first. */
+    public List<PipelineRun> runs(String namespace, String pipelineId) {
+        var workflows = client.genericKubernetesResources(ArgoKinds.WORKFLOW.context).inNamespace(namespace);
+        var items = pipelineId == null
+                ? workflows.withLabel(PipelineCompiler.PIPELINE_LABEL).list().getItems()
+                : workflows.withLabel(PipelineCompiler.PIPELINE_LABEL, pipelineId).list().getItems();
+        return items.stream().map(this::toRun)
+                .sorted(Comparator.comparing(PipelineRun::startedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+                        .reversed())
+                .toList();
+    }
+
+    /** One run by its Workflow name. */
+    public Optional<PipelineRun> run(String namespace, String name) {
+        GenericKubernetesResource workflow = client.genericKubernetesResources(ArgoKinds.WORKFLOW.context)
+                .inNamespace(namespace).withName(name).get();
+        return Optional.ofNullable(workflow).map(this::toRun);
+    }
+
+    /**
+     * Follows a run until it finishes or {@code timeout} passes, reading its status every {@code every}: each step
+     * state it has not reported yet (a new phase or another attempt) goes to {@code changes}. Returns the run as
+     * last read (finished unless the time ran out); empty when there is no such Workflow.
+     */
+    public Optional<PipelineRun> watch(String namespace, String name, Duration every, Duration timeout,
+            Consumer<PipelineRun.Step> changes) {
+        Map<String, PipelineRun.Step> reported = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<PipelineRun> current = run(namespace, name);
+            if (current.isEmpty()) {
+                return current;
+            }
+            for (PipelineRun.Step step : current.get().steps()) {
+                PipelineRun.Step before = reported.put(step.stepId(), step);
+                if (before == null || !before.phase().equals(step.phase()) || before.attempts() != step.attempts()) {
+                    changes.accept(step);
+                }
+            }
+            if (current.get().finished() || System.nanoTime() > deadline) {
+                return current;
+            }
+            LockSupport.parkNanos(every.toNanos());
+            if (Thread.currentThread().isInterrupted()) {
+                return current;
+            }
+        }
+    }
+
+    private PipelineRun toRun(GenericKubernetesResource resource) {
+        Workflow workflow = JSON.convertValue(JSON.valueToTree(resource.getAdditionalProperties()), Workflow.class);
+        WorkflowStatus status = workflow.getStatus() == null ? new WorkflowStatus() : workflow.getStatus();
+        Map<String, String> labels = resource.getMetadata().getLabels() == null ? Map.of()
+                : resource.getMetadata().getLabels();
+        List<Parameter> arguments = workflow.getSpec() == null || workflow.getSpec().getArguments() == null
+                || workflow.getSpec().getArguments().getParameters() == null ? List.of()
+                : workflow.getSpec().getArguments().getParameters();
+        return new PipelineRun(resource.getMetadata().getName(), labels.get(PipelineCompiler.PIPELINE_LABEL),
+                status.getPhase() == null ? "" : status.getPhase(), status.getStartedAt(), status.getFinishedAt(),
+                argument(arguments, "bucket"), argument(arguments, "key"), status.getMessage(), steps(status));
+    }
+
+    private static String argument(List<Parameter> arguments, String name) {
+        return arguments.stream().filter(p -> name.equals(p.getName())).map(Parameter::getValue)
+                .filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /**
+     * Each DAG task's own node: the Retry node around its attempts, or the HTTP node itself when it has no retry
+     * strategy. Attempts are the Retry node's children.
+     */
+    static List<PipelineRun.Step> steps(WorkflowStatus status) {
+        if (status.getNodes() == null) {
+            return List.of();
+        }
+        List<NodeStatus> own = new ArrayList<>();
+        for (NodeStatus node : status.getNodes().values()) {
+            String template = node.getTemplateName();
+            if (template == null || !template.startsWith("step-")) {
+                continue;
+            }
+            String stepId = template.substring("step-".length());
+            if ("Retry".equals(node.getType()) || (!"Retry".equals(node.getType())
+                    && stepId.equals(node.getDisplayName()))) {
+                own.add(node);
+            }
+        }
+        own.sort(Comparator.comparing((NodeStatus n) -> n.getStartedAt() == null ? "" : n.getStartedAt())
+                .thenComparing(NodeStatus::getDisplayName));
+        return own.stream().map(node -> new PipelineRun.Step(node.getDisplayName(),
+                node.getPhase() == null ? "Pending" : node.getPhase(),
+                "Retry".equals(node.getType()) ? (node.getChildren() == null ? 0 : node.getChildren().size()) : 1,
+                node.getMessage())).toList();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

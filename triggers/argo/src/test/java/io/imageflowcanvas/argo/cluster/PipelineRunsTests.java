@@ -1,0 +1,120 @@
+package io.imageflowcanvas.argo.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs and step states read from Workflow documents shaped like those Argo's controller writes: a DAG node, a
+ * Retry node per task with one HTTP node per attempt ({@code resize(0)}, {@code resize(1)}), the Agent's message.
+ */
+@EnableKubernetesMockClient(crud = true)
+class PipelineRunsTests {
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    /** A run of the default pipeline: resize needed two attempts (a 503 first), detect and filter as given. */
+    private static String workflow(String name, String phase, String detectPhase, String filterPhase) {
+        String finished = phase.equals("Running") ? "null" : "\"2026-11-22T10:00:09Z\"";
+        return """
+                {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+                 "metadata": {"name": "%1$s", "namespace": "imageflow",
+                   "labels": {"imageflowcanvas.io/pipeline": "default", "workflows.argoproj.io/phase": "%2$s"}},
+                 "spec": {"workflowTemplateRef": {"name": "imageflow-default"},
+                   "arguments": {"parameters": [{"name": "bucket", "value": "raw"},
+                     {"name": "key", "value": "holiday/photo 1.jpg"}, {"name": "etag", "value": "abc"}]}},
+                 "status": {"phase": "%2$s", "startedAt": "2026-11-22T10:00:00Z", "finishedAt": %3$s,
+                   "progress": "2/3", "estimatedDuration": 9, "resourcesDuration": {"cpu": 0},
+                   "nodes": {
+                     "%1$s": {"id": "%1$s", "name": "%1$s", "displayName": "%1$s", "type": "DAG",
+                       "templateName": "run-pipeline", "templateScope": "local/", "phase": "%2$s",
+                       "startedAt": "2026-11-22T10:00:00Z", "children": ["%1$s-1"]},
+                     "%1$s-1": {"id": "%1$s-1", "name": "%1$s.resize", "displayName": "resize", "type": "Retry",
+                       "templateName": "step-resize", "templateScope": "local/", "phase": "Succeeded",
+                       "boundaryID": "%1$s", "startedAt": "2026-11-22T10:00:01Z",
+                       "children": ["%1$s-2", "%1$s-3"],
+                       "outputs": {"result": "{\\"output\\":{\\"key\\":\\"holiday/photo 1.jpg/resize.jpg\\"}}"}},
+                     "%1$s-2": {"id": "%1$s-2", "name": "%1$s.resize(0)", "displayName": "resize(0)",
+                       "type": "HTTP", "templateName": "step-resize", "phase": "Failed", "boundaryID": "%1$s",
+                       "startedAt": "2026-11-22T10:00:01Z",
+                       "message": "received non-2xx response code: 503"},
+                     "%1$s-3": {"id": "%1$s-3", "name": "%1$s.resize(1)", "displayName": "resize(1)",
+                       "type": "HTTP", "templateName": "step-resize", "phase": "Succeeded", "boundaryID": "%1$s",
+                       "startedAt": "2026-11-22T10:00:03Z"},
+                     "%1$s-4": {"id": "%1$s-4", "name": "%1$s.detect", "displayName": "detect", "type": "Retry",
+                       "templateName": "step-detect", "phase": "%4$s", "boundaryID": "%1$s",
+                       "startedAt": "2026-11-22T10:00:04Z", "children": ["%1$s-5"]},
+                     "%1$s-5": {"id": "%1$s-5", "name": "%1$s.detect(0)", "displayName": "detect(0)",
+                       "type": "HTTP", "templateName": "step-detect", "phase": "%4$s", "boundaryID": "%1$s",
+                       "startedAt": "2026-11-22T10:00:04Z"},
+                     "%1$s-6": {"id": "%1$s-6", "name": "%1$s.filter", "displayName": "filter", "type": "Retry",
+                       "templateName": "step-filter", "phase": "%5$s", "boundaryID": "%1$s",
+                       "startedAt": "2026-11-22T10:00:05Z", "children": ["%1$s-7"],
+                       "message": "received non-2xx response code: 422"},
+                     "%1$s-7": {"id": "%1$s-7", "name": "%1$s.filter(0)", "displayName": "filter(0)",
+                       "type": "HTTP", "templateName": "step-filter", "phase": "%5$s", "boundaryID": "%1$s",
+                       "startedAt": "2026-11-22T10:00:05Z", "message": "received non-2xx response code: 422"}}}}
+                """.formatted(name, phase, finished, detectPhase, filterPhase);
+    }
+
+    private void store(String json) {
+        GenericKubernetesResource resource = client.getKubernetesSerialization().unmarshal(json,
+                GenericKubernetesResource.class);
+        client.genericKubernetesResources(ArgoKinds.WORKFLOW.context).inNamespace("imageflow").resource(resource)
+                .createOr(existing -> existing.update());
+    }
+
+    @Test
+    void listsThePipelinesRunsWithTheirSteps() {
+        store(workflow("default-aaaaa", "Failed", "Succeeded", "Failed"));
+        store(workflow("default-bbbbb", "Running", "Running", "Failed").replace("2026-11-22T10:00:00Z",
+                "2026-11-22T11:00:00Z"));
+        store(workflow("other-ccccc", "Succeeded", "Succeeded", "Succeeded")
+                .replace("\"imageflowcanvas.io/pipeline\": \"default\"", "\"imageflowcanvas.io/pipeline\": \"other\""));
+        ClusterClient cluster = new ClusterClient(client);
+
+        List<PipelineRun> runs = cluster.runs("imageflow", "default");
+        assertThat(runs).extracting(PipelineRun::name).containsExactly("default-bbbbb", "default-aaaaa");
+        PipelineRun failed = runs.get(1);
+        assertThat(failed.phase()).isEqualTo("Failed");
+        assertThat(failed.finished()).isTrue();
+        assertThat(failed.inputKey()).isEqualTo("holiday/photo 1.jpg");
+        assertThat(failed.steps()).containsExactly(
+                new PipelineRun.Step("resize", "Succeeded", 2, null),
+                new PipelineRun.Step("detect", "Succeeded", 1, null),
+                new PipelineRun.Step("filter", "Failed", 1, "received non-2xx response code: 422"));
+        assertThat(cluster.runs("imageflow", null)).hasSize(3);
+        assertThat(cluster.run("imageflow", "no-such-run")).isEmpty();
+    }
+
+    @Test
+    void watchReportsEachStepChangeUntilTheRunEnds() throws Exception {
+        store(workflow("default-wwwww", "Running", "Running", "Running"));
+        ClusterClient cluster = new ClusterClient(client);
+        List<PipelineRun.Step> changes = new CopyOnWriteArrayList<>();
+        CompletableFuture<PipelineRun> watched = CompletableFuture.supplyAsync(() -> cluster.watch("imageflow",
+                "default-wwwww", Duration.ofMillis(50), Duration.ofSeconds(30), changes::add).orElseThrow());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (changes.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(watched).isNotDone();
+        store(workflow("default-wwwww", "Succeeded", "Succeeded", "Succeeded"));
+
+        PipelineRun finished = watched.get(10, TimeUnit.SECONDS);
+        assertThat(finished.phase()).isEqualTo("Succeeded");
+        assertThat(changes).extracting(s -> s.stepId() + " " + s.phase()).containsExactly("resize Succeeded",
+                "detect Running", "filter Running", "detect Succeeded", "filter Succeeded");
+        assertThat(cluster.watch("imageflow", "gone", Duration.ofMillis(10), Duration.ofSeconds(1), changes::add)).isEmpty();
+    }
+}

@@ -1,0 +1,35 @@
+package io.imageflowcanvas.cli;
+
+import io.imageflowcanvas.argo.compile.ClusterSettings;
+import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.PipelineDefinitions;
+import io.imageflowcanvas.pipeline.PipelineValidator;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** What the cluster commands share: the namespace, and the pipeline file (the built-in default when none). */
+final class ClusterOptions {
+
+    @Option(names = {"-n", "--namespace"}, description = "namespace of the pipelines (default: IMAGEFLOW_NAMESPACE"
+            + " or " + ClusterSettings.DEFAULT_NAMESPACE + ")")
+    String namespace;
+
+    /** Cluster settings from the environment, with {@code --namespace} over IMAGEFLOW_NAMESPACE. */
+    ClusterSettings settings() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (namespace != null) {
+            env.put(ClusterSettings.NAMESPACE, namespace);
+        }
+        return ClusterSettings.from(env);
+    }
+
+    /** The validated pipeline in {@code file}, or the default pipeline; invalid ones throw with every problem. */
+    static ValidatedPipeline pipeline(Path file) throws IOException {
+        return new PipelineValidator(ComponentRegistry.builtIn()).validate(file == null
+                ? PipelineDefinitions.defaultPipeline() : PipelineDefinitions.read(file));
+    }
+}

@@ -1,0 +1,123 @@
+package io.imageflowcanvas.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.imageflowcanvas.argo.compile.ClusterSettings;
+import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.PipelineDefinitions;
+import io.imageflowcanvas.pipeline.PipelineValidator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster commands end to end against fabric8's Kubernetes mock server, reached the way a user's kube context
+ * would be (fabric8 reads the same settings from system properties).
+ */
+@EnableKubernetesMockClient(crud = true)
+class ClusterCommandsTests {
+
+    private static final Map<String, String> CONTEXT = Map.of("kubernetes.auth.tryKubeConfig", "false",
+            "kubernetes.auth.tryServiceAccount", "false", "kubernetes.trust.certificates", "true",
+            "kubernetes.namespace", "imageflow");
+    private static final ResourceDefinitionContext WORKFLOWS = new ResourceDefinitionContext.Builder()
+            .withGroup("argoproj.io").withVersion("v1alpha1").withKind("Workflow").withPlural("workflows")
+            .withNamespaced(true).build();
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result imageflow(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Imageflow.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void pointAtTheMockServer() {
+        System.setProperty("kubernetes.master", server.url("/"));
+        CONTEXT.forEach(System::setProperty);
+    }
+
+    @AfterEach
+    void forgetTheMockServer() {
+        System.clearProperty("kubernetes.master");
+        CONTEXT.keySet().forEach(System::clearProperty);
+    }
+
+    @Test
+    void renderPrintsTheValidatedManifestsOrRefusesABadDefinition(@TempDir Path dir) throws Exception {
+        Result render = imageflow("render");
+        assertThat(render.code()).as(render.err()).isEqualTo(ExitCodes.OK);
+        assertThat(render.out()).contains("kind: WorkflowTemplate", "name: imageflow-default", "kind: Sensor",
+                "kind: EventBus", "namespace: imageflow");
+        assertThat(render.out()).isEqualTo(RenderCommand.manifests(new PipelineValidator(ComponentRegistry.builtIn())
+                .validate(PipelineDefinitions.defaultPipeline()), ClusterSettings.defaults(), true).yaml());
+        assertThat(imageflow("render", "--without-base", "-n", "cams").out()).doesNotContain("kind: EventBus")
+                .contains("namespace: cams");
+
+        Path bad = Files.writeString(dir.resolve("bad.json"), """
+                {"pipelineId": "x", "name": "x", "version": "1", "trigger": {"bucket": "raw"},
+                 "steps": [{"stepId": "a", "componentName": "resize", "parameters": {"width": -1}}]}
+                """);
+        Result refused = imageflow("render", bad.toString());
+        assertThat(refused.code()).isEqualTo(ExitCodes.INVALID);
+        assertThat(refused.err()).contains("bad.json", "width");
+        Result badNamespace = imageflow("render", "-n", "Not_A_Namespace");
+        assertThat(badNamespace.code()).isEqualTo(ExitCodes.INVALID);
+        assertThat(badNamespace.err()).contains("Not_A_Namespace is not a Kubernetes namespace name");
+    }
+
+    @Test
+    void appliesDeletesAndFollowsRunsOnTheCluster() {
+        Result applied = imageflow("apply");
+        assertThat(applied.code()).as(applied.err()).isEqualTo(ExitCodes.OK);
+        assertThat(applied.out()).contains("WorkflowTemplate/imageflow-default created",
+                "Sensor/imageflow-default created");
+        assertThat(imageflow("apply").out()).doesNotContain("created", "configured")
+                .contains("WorkflowTemplate/imageflow-default unchanged");
+
+        // A run as Argo's controller records it, finished.
+        GenericKubernetesResource workflow = client.getKubernetesSerialization().unmarshal("""
+                {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+                 "metadata": {"name": "default-x7k2p", "namespace": "imageflow",
+                   "labels": {"imageflowcanvas.io/pipeline": "default"}},
+                 "spec": {"workflowTemplateRef": {"name": "imageflow-default"},
+                   "arguments": {"parameters": [{"name": "bucket", "value": "raw"}, {"name": "key", "value": "a.jpg"}]}},
+                 "status": {"phase": "Succeeded", "startedAt": "2026-11-22T10:00:00Z",
+                   "nodes": {"n1": {"id": "n1", "name": "default-x7k2p.resize", "displayName": "resize",
+                     "type": "HTTP", "templateName": "step-resize", "phase": "Succeeded",
+                     "startedAt": "2026-11-22T10:00:01Z"}}}}
+                """, GenericKubernetesResource.class);
+        client.genericKubernetesResources(WORKFLOWS).inNamespace("imageflow").resource(workflow).create();
+        Result runs = imageflow("runs", "--cluster", "--pipeline", "default");
+        assertThat(runs.code()).as(runs.err()).isEqualTo(ExitCodes.OK);
+        assertThat(runs.out()).contains("default-x7k2p", "Succeeded", "raw/a.jpg");
+        Result watch = imageflow("watch", "--cluster", "default-x7k2p");
+        assertThat(watch.code()).as(watch.err()).isEqualTo(ExitCodes.OK);
+        assertThat(watch.out()).contains("resize", "Succeeded", "run default-x7k2p Succeeded");
+        assertThat(imageflow("watch", "--cluster", "nothing-here").code()).isEqualTo(ExitCodes.INVALID);
+
+        Result deleted = imageflow("delete", "default");
+        assertThat(deleted.code()).isEqualTo(ExitCodes.OK);
+        assertThat(deleted.out()).contains("Sensor/imageflow-default deleted",
+                "WorkflowTemplate/imageflow-default deleted");
+        assertThat(imageflow("delete", "default").out()).contains("nothing of pipeline default");
+        assertThat(imageflow("runs", "--cluster").out()).as("runs outlive their pipeline").contains("default-x7k2p");
+    }
+}

@@ -2,8 +2,6 @@ package io.imageflowcanvas.cli;
 
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.compile.ClusterManifests;
-import io.imageflowcanvas.pipeline.PipelineValidationException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,17 +25,8 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClusterManifests manifests;
-        try {
-            manifests = RenderCommand.manifests(ClusterOptions.pipeline(file), cluster.settings(), true);
-        } catch (PipelineValidationException e) {
-            spec.commandLine().getErr().println((file == null ? "default pipeline" : file) + ": " + e.getMessage());
-            return ExitCodes.INVALID;
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("imageflow: cannot read " + file + ": " + e);
-            return ExitCodes.INVALID;
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("imageflow: " + e.getMessage());
+        ClusterManifests manifests = cluster.manifests(file, true, spec.commandLine().getErr());
+        if (manifests == null) {
             return ExitCodes.INVALID;
         }
         try (ClusterClient client = ClusterClient.connect()) {

@@ -1,11 +1,14 @@
 package io.imageflowcanvas.cli;
 
+import io.imageflowcanvas.argo.compile.ClusterManifests;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
+import io.imageflowcanvas.pipeline.PipelineValidationException;
 import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,6 +28,23 @@ final class ClusterOptions {
             env.put(ClusterSettings.NAMESPACE, namespace);
         }
         return ClusterSettings.from(env);
+    }
+
+    /**
+     * The shared objects (unless left out) and the objects of the pipeline in {@code file} (the default pipeline
+     * when null), validated; null after telling {@code err} why when the input is wrong.
+     */
+    ClusterManifests manifests(Path file, boolean withBase, PrintWriter err) {
+        try {
+            return RenderCommand.manifests(pipeline(file), settings(), withBase);
+        } catch (PipelineValidationException e) {
+            err.println((file == null ? "default pipeline" : file) + ": " + e.getMessage());
+        } catch (IOException e) {
+            err.println("imageflow: cannot read " + file + ": " + e);
+        } catch (IllegalArgumentException e) {
+            err.println("imageflow: " + e.getMessage());
+        }
+        return null;
     }
 
     /** The validated pipeline in {@code file}, or the default pipeline; invalid ones throw with every problem. */

@@ -4,8 +4,6 @@ import io.imageflowcanvas.argo.compile.ClusterBase;
 import io.imageflowcanvas.argo.compile.ClusterManifests;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.argo.compile.PipelineCompiler;
-import io.imageflowcanvas.pipeline.PipelineValidationException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,17 +31,8 @@ final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ClusterManifests manifests;
-        try {
-            manifests = manifests(ClusterOptions.pipeline(file), cluster.settings(), !withoutBase);
-        } catch (PipelineValidationException e) {
-            spec.commandLine().getErr().println((file == null ? "default pipeline" : file) + ": " + e.getMessage());
-            return ExitCodes.INVALID;
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("imageflow: cannot read " + file + ": " + e);
-            return ExitCodes.INVALID;
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("imageflow: " + e.getMessage());
+        ClusterManifests manifests = cluster.manifests(file, !withoutBase, spec.commandLine().getErr());
+        if (manifests == null) {
             return ExitCodes.INVALID;
         }
         spec.commandLine().getOut().print(manifests.yaml());

@@ -1,5 +1,6 @@
 package io.imageflowcanvas.cli;
 
+import static io.imageflowcanvas.cli.CliRun.imageflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -11,8 +12,6 @@ import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import io.imageflowcanvas.pipeline.PipelineValidator;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,15 +37,7 @@ class ClusterCommandsTests {
     KubernetesMockServer server;
     KubernetesClient client;
 
-    private record Result(int code, String out, String err) {
-    }
 
-    private static Result imageflow(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Imageflow.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @BeforeEach
     void pointAtTheMockServer() {
@@ -62,7 +53,7 @@ class ClusterCommandsTests {
 
     @Test
     void renderPrintsTheValidatedManifestsOrRefusesABadDefinition(@TempDir Path dir) throws Exception {
-        Result render = imageflow("render");
+        CliRun render = imageflow("render");
         assertThat(render.code()).as(render.err()).isEqualTo(ExitCodes.OK);
         assertThat(render.out()).contains("kind: WorkflowTemplate", "name: imageflow-default", "kind: Sensor",
                 "kind: EventBus", "namespace: imageflow");
@@ -75,17 +66,17 @@ class ClusterCommandsTests {
                 {"pipelineId": "x", "name": "x", "version": "1", "trigger": {"bucket": "raw"},
                  "steps": [{"stepId": "a", "componentName": "resize", "parameters": {"width": -1}}]}
                 """);
-        Result refused = imageflow("render", bad.toString());
+        CliRun refused = imageflow("render", bad.toString());
         assertThat(refused.code()).isEqualTo(ExitCodes.INVALID);
         assertThat(refused.err()).contains("bad.json", "width");
-        Result badNamespace = imageflow("render", "-n", "Not_A_Namespace");
+        CliRun badNamespace = imageflow("render", "-n", "Not_A_Namespace");
         assertThat(badNamespace.code()).isEqualTo(ExitCodes.INVALID);
         assertThat(badNamespace.err()).contains("Not_A_Namespace is not a Kubernetes namespace name");
     }
 
     @Test
     void appliesDeletesAndFollowsRunsOnTheCluster() {
-        Result applied = imageflow("apply");
+        CliRun applied = imageflow("apply");
         assertThat(applied.code()).as(applied.err()).isEqualTo(ExitCodes.OK);
         assertThat(applied.out()).contains("WorkflowTemplate/imageflow-default created",
                 "Sensor/imageflow-default created");
@@ -105,15 +96,15 @@ class ClusterCommandsTests {
                      "startedAt": "2026-11-22T10:00:01Z"}}}}
                 """, GenericKubernetesResource.class);
         client.genericKubernetesResources(WORKFLOWS).inNamespace("imageflow").resource(workflow).create();
-        Result runs = imageflow("runs", "--cluster", "--pipeline", "default");
+        CliRun runs = imageflow("runs", "--cluster", "--pipeline", "default");
         assertThat(runs.code()).as(runs.err()).isEqualTo(ExitCodes.OK);
         assertThat(runs.out()).contains("default-x7k2p", "Succeeded", "raw/a.jpg");
-        Result watch = imageflow("watch", "--cluster", "default-x7k2p");
+        CliRun watch = imageflow("watch", "--cluster", "default-x7k2p");
         assertThat(watch.code()).as(watch.err()).isEqualTo(ExitCodes.OK);
         assertThat(watch.out()).contains("resize", "Succeeded", "run default-x7k2p Succeeded");
         assertThat(imageflow("watch", "--cluster", "nothing-here").code()).isEqualTo(ExitCodes.INVALID);
 
-        Result deleted = imageflow("delete", "default");
+        CliRun deleted = imageflow("delete", "default");
         assertThat(deleted.code()).isEqualTo(ExitCodes.OK);
         assertThat(deleted.out()).contains("Sensor/imageflow-default deleted",
                 "WorkflowTemplate/imageflow-default deleted");

@@ -1,5 +1,6 @@
 package io.imageflowcanvas.cli;
 
+import static io.imageflowcanvas.cli.CliRun.imageflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
@@ -8,8 +9,6 @@ import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.RunnerSettings;
 import io.imageflowcanvas.local.history.RunRecord;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,16 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageflowTests {
 
-    /** One command's exit code and what it printed. */
-    private record Result(int code, String out, String err) {
-    }
 
-    private static Result imageflow(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Imageflow.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     @Test
     void validatesPipelineFiles(@TempDir Path dir) throws Exception {
@@ -47,7 +37,7 @@ class ImageflowTests {
                            {"stepId": "grey", "componentName": "filter", "dependencies": ["small"],
                             "parameters": {"type": "grayscale"}}]}
                 """);
-        Result valid = imageflow("validate", good.toString());
+        CliRun valid = imageflow("validate", good.toString());
         assertThat(valid.code()).isEqualTo(ExitCodes.OK);
         assertThat(valid.out()).contains("valid: thumbs (thumbnails) version 1, steps in order: small, grey");
 
@@ -57,7 +47,7 @@ class ImageflowTests {
                  "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 0}},
                            {"stepId": "grey", "componentName": "blur", "dependencies": ["nothing"]}]}
                 """);
-        Result invalid = imageflow("validate", bad.toString());
+        CliRun invalid = imageflow("validate", bad.toString());
         assertThat(invalid.code()).isEqualTo(ExitCodes.INVALID);
         assertThat(invalid.err()).contains("step 'small', parameters.width: must be between 1 and 16384, got 0",
                 "step 'grey', componentName: unknown component 'blur'",
@@ -70,7 +60,7 @@ class ImageflowTests {
     @Test
     void refusesMissingOrUnknownArguments() {
         assertThat(imageflow().code()).isEqualTo(ExitCodes.INVALID);
-        Result unknown = imageflow("runs", "--colour");
+        CliRun unknown = imageflow("runs", "--colour");
         assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID);
         assertThat(unknown.err()).contains("Unknown option: '--colour'");
     }
@@ -81,7 +71,7 @@ class ImageflowTests {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Result runs = imageflow("runs", "--api-port", Integer.toString(port));
+        CliRun runs = imageflow("runs", "--api-port", Integer.toString(port));
         assertThat(runs.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(runs.err()).contains("no runner answers", "./imageflow up");
     }
@@ -96,7 +86,7 @@ class ImageflowTests {
                 LocalSettings.DATA, work.resolve("data").toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
                 RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0")))) {
-            Result put = imageflow("put", "--endpoint", runner.functions().s3Endpoint(),
+            CliRun put = imageflow("put", "--endpoint", runner.functions().s3Endpoint(),
                     work.resolve("photos").toString());
             assertThat(put.code()).as(put.err()).isEqualTo(ExitCodes.OK);
             assertThat(put.out()).contains("] 2/2", "uploaded 2 file(s)");
@@ -104,21 +94,21 @@ class ImageflowTests {
             String api = Integer.toString(runner.apiPort());
             List<RunRecord> runs = awaitRuns(runner, 2);
             for (RunRecord run : runs) {
-                Result watch = imageflow("watch", run.runId(), "--api-port", api);
+                CliRun watch = imageflow("watch", run.runId(), "--api-port", api);
                 assertThat(watch.code()).as(watch.out() + watch.err()).isEqualTo(ExitCodes.OK);
                 assertThat(watch.out()).contains("run " + run.runId() + " SUCCEEDED")
                         .containsPattern("detect +SUCCEEDED " + run.key() + "/detect\\.json");
             }
-            Result list = imageflow("runs", "--api-port", api);
+            CliRun list = imageflow("runs", "--api-port", api);
             assertThat(list.code()).isEqualTo(ExitCodes.OK);
             assertThat(list.out()).contains("raw/front/dog.jpg", "raw/front/horses.jpg");
             assertThat(list.out().lines().filter(l -> l.contains(" SUCCEEDED ")).count()).isEqualTo(2);
 
-            Result unknown = imageflow("watch", "no-such-run", "--api-port", api);
+            CliRun unknown = imageflow("watch", "no-such-run", "--api-port", api);
             assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID);
 
             // A camera frame published as a CloudEvent becomes the third run.
-            Result camera = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), "--source",
+            CliRun camera = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), "--source",
                     "/cameras/gate", photos.resolve("dog.jpg").toString());
             assertThat(camera.code()).as(camera.err()).isEqualTo(ExitCodes.OK);
             assertThat(camera.out()).contains("sent dog.jpg as event ");
@@ -127,7 +117,7 @@ class ImageflowTests {
             // A Motion-JPEG video made of real photos, every second frame in structured mode: frames 0, 2, 4.
             Path video = work.resolve("gate.avi");
             writeVideo(video, "dog.jpg", "horses.jpg", "person.jpg", "kite.jpg", "giraffe.jpg");
-            Result frames = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), "--source",
+            CliRun frames = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), "--source",
                     "/cameras/video", "--structured", "--every", "2", video.toString());
             assertThat(frames.code()).as(frames.err()).isEqualTo(ExitCodes.OK);
             assertThat(frames.out()).contains("sent gate.avi#0 ", "sent gate.avi#2 ", "sent gate.avi#4 ")
@@ -136,7 +126,7 @@ class ImageflowTests {
                     .hasSize(3);
 
             Path notMotionJpeg = Files.write(work.resolve("clip.mp4"), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
-            Result refused = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), notMotionJpeg.toString());
+            CliRun refused = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), notMotionJpeg.toString());
             assertThat(refused.code()).isEqualTo(ExitCodes.INVALID);
             assertThat(refused.err()).contains("cannot read video", "only Motion-JPEG AVI");
         }

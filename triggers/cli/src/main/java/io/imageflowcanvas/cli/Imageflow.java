@@ -16,7 +16,13 @@ import picocli.CommandLine.Command;
 public final class Imageflow {
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(out, err, args);
+        // print() does not flush an autoflush PrintWriter; exit() would drop what is buffered.
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 
     /** Runs {@code args}, writing to {@code out} and {@code err}; returns an {@link ExitCodes} value. */

@@ -4,7 +4,10 @@ import io.imageflowcanvas.argo.compile.ClusterBase;
 import io.imageflowcanvas.argo.compile.ClusterManifests;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.argo.compile.PipelineCompiler;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +26,10 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--without-base", description = "leave out the shared EventBus and service accounts")
     boolean withoutBase;
 
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "write files instead (eventbus.yaml,"
+            + " rbac.yaml, <pipelineId>/{workflowtemplate,eventsources,sensor}.yaml), as kept under argo-events/")
+    Path outputDir;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -35,9 +42,26 @@ final class RenderCommand implements Callable<Integer> {
         if (manifests == null) {
             return ExitCodes.INVALID;
         }
-        spec.commandLine().getOut().print(manifests.yaml());
+        if (outputDir == null) {
+            spec.commandLine().getOut().print(manifests.yaml());
+            return ExitCodes.OK;
+        }
+        try {
+            for (Map.Entry<String, ClusterManifests> file : manifests.byFile().entrySet()) {
+                Path target = outputDir.resolve(file.getKey());
+                Files.createDirectories(target.getParent());
+                Files.writeString(target, HEADER + file.getValue().yaml());
+                spec.commandLine().getOut().println("wrote " + target);
+            }
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("imageflow: cannot write " + outputDir + ": " + e);
+            return ExitCodes.FAILURE;
+        }
         return ExitCodes.OK;
     }
+
+    static final String HEADER = "# Rendered by `imageflow render --output-dir` from the pipeline definition: change"
+            + " that, not this file.\n";
 
     /** The shared objects (unless left out) and the pipeline's, validated. */
     static ClusterManifests manifests(io.imageflowcanvas.pipeline.ValidatedPipeline pipeline,

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.imageflowcanvas.argo.schema.ManifestValidator;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Kubernetes objects in apply order, as JSON trees; rendered as one multi-document YAML stream. */
 public final class ClusterManifests {
@@ -47,6 +49,27 @@ public final class ClusterManifests {
     public ClusterManifests validate() {
         objects.stream().filter(ManifestValidator::covers).forEach(ManifestValidator::check);
         return this;
+    }
+
+    /**
+     * The objects grouped into files as a repository keeps them: {@code eventbus.yaml}, {@code rbac.yaml} for the
+     * shared objects, and {@code <pipelineId>/workflowtemplate.yaml}, {@code eventsources.yaml},
+     * {@code sensor.yaml} for each pipeline's. In apply order.
+     */
+    public Map<String, ClusterManifests> byFile() {
+        Map<String, ClusterManifests> files = new LinkedHashMap<>();
+        for (JsonNode object : objects) {
+            String pipeline = object.at("/metadata/labels").path(PipelineCompiler.PIPELINE_LABEL).asText("");
+            String file = switch (object.path("kind").asText()) {
+                case "EventBus" -> "eventbus.yaml";
+                case "WorkflowTemplate" -> pipeline + "/workflowtemplate.yaml";
+                case "EventSource" -> pipeline + "/eventsources.yaml";
+                case "Sensor" -> pipeline + "/sensor.yaml";
+                default -> "rbac.yaml";
+            };
+            files.computeIfAbsent(file, f -> new ClusterManifests()).objects.add(object);
+        }
+        return files;
     }
 
     /** The objects as YAML documents separated by {@code ---}, in order. */

@@ -72,7 +72,9 @@ public final class PipelineCompiler {
     static final String RETRY_TRANSIENT_ONLY = "lastRetry.status == 'Error' || !(lastRetry.message matches"
             + " 'non-2xx response code: 4(0[0-79]|1[0-9]|2[0-8]|[3-9][0-9])')";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Map entries sorted: renders must not depend on a map's iteration order (Map.of's changes every run). */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final ClusterSettings settings;
 
@@ -213,7 +215,7 @@ public final class PipelineCompiler {
         input.put("bucket", "@input-bucket@");
         input.put("key", "@input-key@");
         input.put("eTag", "@input-etag@");
-        body.set("parameters", JSON.valueToTree(step.parameters()));
+        body.set("parameters", JSON.valueToTree(new java.util.TreeMap<>(step.parameters())));
         ObjectNode output = body.putObject("output");
         output.put("bucket", pipeline.outputBucket());
         output.put("prefix", "@run-key@");

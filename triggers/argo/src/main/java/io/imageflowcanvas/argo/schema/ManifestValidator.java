@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checks Argo manifests against the vendored upstream schemas ({@code upstream/UPSTREAM.md}), strictly: a property
- * the schema does not define is an error. The cluster would not say so: Argo Events' CRDs accept any field, so a
- * misplaced one is silently ignored there.
+ * Checks manifests against the vendored upstream schemas ({@code upstream/UPSTREAM.md}), strictly: a property the
+ * schema does not define is an error. The cluster would not say so: Argo Events' CRDs accept any field, and a
+ * structural CRD such as Knative's Service prunes what it does not know, so a misplaced field is silently dropped.
+ * Knative Serving's {@code config-features} ConfigMap is checked for flag names and values Knative knows.
  */
 public final class ManifestValidator {
 
@@ -27,7 +28,8 @@ public final class ManifestValidator {
         WORKFLOW("argo-workflows", "io.argoproj.workflow.v1alpha1.Workflow"),
         EVENT_BUS("argo-events", "io.argoproj.events.v1alpha1.EventBus"),
         EVENT_SOURCE("argo-events", "io.argoproj.events.v1alpha1.EventSource"),
-        SENSOR("argo-events", "io.argoproj.events.v1alpha1.Sensor");
+        SENSOR("argo-events", "io.argoproj.events.v1alpha1.Sensor"),
+        KNATIVE_SERVICE("knative-serving-service", null);
 
         final String schemaFile;
         final String definition;
@@ -45,6 +47,7 @@ public final class ManifestValidator {
                 case "argoproj.io/v1alpha1/EventBus" -> EVENT_BUS;
                 case "argoproj.io/v1alpha1/EventSource" -> EVENT_SOURCE;
                 case "argoproj.io/v1alpha1/Sensor" -> SENSOR;
+                case "serving.knative.dev/v1/Service" -> KNATIVE_SERVICE;
                 default -> null;
             };
         }
@@ -57,13 +60,26 @@ public final class ManifestValidator {
     private ManifestValidator() {
     }
 
-    /** Whether the upstream schemas define this kind (Argo's); other kinds (RBAC, Secrets) are Kubernetes' own. */
+    /**
+     * Whether the vendored schemas define this kind (Argo's and Knative's Service), or it is Knative's
+     * config-features; other kinds (RBAC, Secrets) are Kubernetes' own.
+     */
     public static boolean covers(JsonNode manifest) {
-        return Kind.of(manifest.path("apiVersion").asText(null), manifest.path("kind").asText(null)) != null;
+        return Kind.of(manifest.path("apiVersion").asText(null), manifest.path("kind").asText(null)) != null
+                || isKnativeFeatures(manifest);
+    }
+
+    private static boolean isKnativeFeatures(JsonNode manifest) {
+        return "v1".equals(manifest.path("apiVersion").asText()) && "ConfigMap".equals(manifest.path("kind").asText())
+                && "config-features".equals(manifest.at("/metadata/name").asText())
+                && "knative-serving".equals(manifest.at("/metadata/namespace").asText());
     }
 
     /** Every problem with the manifest, each as "path: message"; empty when it is valid. */
     public static List<String> problems(JsonNode manifest) {
+        if (isKnativeFeatures(manifest)) {
+            return KnativeFeatures.problems(manifest);
+        }
         Kind kind = Kind.of(manifest.path("apiVersion").asText(null), manifest.path("kind").asText(null));
         if (kind == null) {
             return List.of("$: " + manifest.path("apiVersion").asText("(no apiVersion)") + " "
@@ -84,6 +100,9 @@ public final class ManifestValidator {
 
     /** The definition of the kind, with every object definition closed to properties it does not declare. */
     private static JsonSchema strictSchema(Kind kind) {
+        if (kind == Kind.KNATIVE_SERVICE) {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(KnativeFeatures.serviceSchema());
+        }
         JsonNode definitions = DEFINITIONS.computeIfAbsent(kind.schemaFile, ManifestValidator::strictDefinitions);
         ObjectNode root = JSON.createObjectNode();
         root.put("$ref", "#/definitions/" + kind.definition);
@@ -92,7 +111,7 @@ public final class ManifestValidator {
     }
 
     /** Kubernetes' x-kubernetes-* annotations mean nothing to a JSON Schema validator (which warns of each). */
-    private static void dropExtensions(JsonNode node) {
+    static void dropExtensions(JsonNode node) {
         if (node instanceof ObjectNode object) {
             object.properties().removeIf(entry -> entry.getKey().startsWith("x-kubernetes-"));
             object.forEach(ManifestValidator::dropExtensions);

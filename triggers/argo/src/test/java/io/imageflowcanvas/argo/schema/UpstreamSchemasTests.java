@@ -34,12 +34,13 @@ class UpstreamSchemasTests {
     @Test
     void everyVendoredFileMatchesItsRecordedGitBlob() throws Exception {
         String table = new String(resource("UPSTREAM.md"), StandardCharsets.UTF_8);
-        Matcher row = Pattern.compile("\\| `([^`]+\\.json)` \\|[^\\n]*\\| `([0-9a-f]{40})` \\|").matcher(table);
+        Matcher row = Pattern.compile("\\| `([^`]+\\.(?:json|yaml))` \\|[^\\n]*\\| `([0-9a-f]{40})` \\|").matcher(table);
         Map<String, String> recorded = new LinkedHashMap<>();
         while (row.find()) {
             recorded.put(row.group(1), row.group(2));
         }
-        assertThat(recorded).containsOnlyKeys("argo-workflows.schema.json", "argo-events.schema.json");
+        assertThat(recorded).containsOnlyKeys("argo-workflows.schema.json", "argo-events.schema.json",
+                "knative-serving-service.crd.yaml", "knative-serving-config-features.yaml");
         for (Map.Entry<String, String> file : recorded.entrySet()) {
             assertThat(gitBlobId(resource(file.getKey()))).as(file.getKey()).isEqualTo(file.getValue());
         }

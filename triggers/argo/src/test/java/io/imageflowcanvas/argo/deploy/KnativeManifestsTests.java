@@ -1,0 +1,123 @@
+package io.imageflowcanvas.argo.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.imageflowcanvas.argo.schema.ManifestValidator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every kustomization under knative/ builds with {@code kubectl kustomize} (offline), and what it builds matches
+ * the pinned Knative schemas: Services against the Service CRD, config-features against the flags Knative knows.
+ */
+class KnativeManifestsTests {
+
+    static final Path ROOT = findRoot();
+
+    private static Path findRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("knative"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("no knative/ folder above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    /** {@code kubectl kustomize DIR}, as YAML documents; kubectl must be on the PATH (.ci/setup sees to it). */
+    static List<JsonNode> kustomize(String folder) throws Exception {
+        Process process = new ProcessBuilder("kubectl", "kustomize", ROOT.resolve(folder).toString())
+                .redirectErrorStream(false).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("kubectl kustomize " + folder + ": " + err).isZero();
+        return new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(out).readAll();
+    }
+
+    private static JsonNode service(List<JsonNode> documents, String name) {
+        return documents.stream().filter(d -> d.path("kind").asText().equals("Service")
+                && d.at("/metadata/name").asText().equals(name)).findFirst().orElseThrow();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"knative/base", "knative/overlays/cpu", "knative/overlays/gpu", "knative/serving-features"})
+    void everyObjectMatchesThePinnedSchemas(String folder) throws Exception {
+        List<JsonNode> documents = kustomize(folder);
+        assertThat(documents).isNotEmpty();
+        for (JsonNode document : documents) {
+            assertThat(ManifestValidator.covers(document)).as(document.path("kind").asText()).isTrue();
+            assertThat(ManifestValidator.problems(document)).as(folder + " " + document.at("/metadata/name"))
+                    .isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"knative/overlays/cpu", "knative/overlays/gpu"})
+    void functionsScaleToZeroAndRunUnprivileged(String folder) throws Exception {
+        List<JsonNode> documents = kustomize(folder);
+        assertThat(documents).extracting(d -> d.at("/metadata/name").asText())
+                .containsExactlyInAnyOrder("resize", "filter", "detect");
+        for (JsonNode service : documents) {
+            assertThat(service.at("/metadata/namespace").asText()).isEqualTo("imageflow");
+            JsonNode template = service.at("/spec/template");
+            assertThat(template.at("/metadata/annotations").path("autoscaling.knative.dev/min-scale").asText())
+                    .isEqualTo("0");
+            JsonNode container = template.at("/spec/containers/0");
+            assertThat(container.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+            assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+            assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/actuator/health/readiness");
+        }
+        assertThat(service(documents, "detect").at("/spec/template/spec/containerConcurrency").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void detectIsPinnedToGpuNodesOnlyInTheGpuOverlay() throws Exception {
+        JsonNode gpu = service(kustomize("knative/overlays/gpu"), "detect").at("/spec/template/spec");
+        assertThat(gpu.path("runtimeClassName").asText()).isEqualTo("nvidia");
+        assertThat(gpu.at("/nodeSelector").path("imageflowcanvas.io/gpu").asText()).isEqualTo("true");
+        assertThat(gpu.at("/tolerations/0/key").asText()).isEqualTo("nvidia.com/gpu");
+        assertThat(gpu.at("/containers/0/resources/limits").path("nvidia.com/gpu").asText()).isEqualTo("1");
+        assertThat(gpu.at("/containers/0/image").asText()).isEqualTo("imageflowcanvas/detect:0.1.0");
+        JsonNode cpu = service(kustomize("knative/overlays/cpu"), "detect").at("/spec/template/spec");
+        assertThat(cpu.has("runtimeClassName")).isFalse();
+        assertThat(cpu.at("/containers/0/resources/limits").has("nvidia.com/gpu")).isFalse();
+        // Each Knative feature the GPU overlay relies on is switched on by serving-features.
+        JsonNode features = kustomize("knative/serving-features").getFirst().path("data");
+        for (String flag : List.of("nodeselector", "tolerations", "runtimeclassname", "persistent-volume-claim")) {
+            assertThat(features.path("kubernetes.podspec-" + flag).asText()).as(flag).isEqualTo("enabled");
+        }
+    }
+
+    @Test
+    void refusesWhatKnativeWouldSilentlyDrop() throws Exception {
+        ObjectNode service = (ObjectNode) service(kustomize("knative/overlays/cpu"), "resize").deepCopy();
+        // containerConcurrency belongs to the revision template's spec, not to the Service's.
+        ((ObjectNode) service.get("spec")).put("containerConcurrency", 4);
+        assertThat(ManifestValidator.problems(service))
+                .anyMatch(p -> p.contains("$.spec") && p.contains("containerConcurrency"));
+        ObjectNode probe = (ObjectNode) service(kustomize("knative/overlays/cpu"), "resize").deepCopy();
+        ((ObjectNode) probe.at("/spec/template/spec/containers/0/readinessProbe")).put("path", "/ready");
+        assertThat(ManifestValidator.problems(probe))
+                .anyMatch(p -> p.contains("readinessProbe") && p.contains("path"));
+        ObjectNode typo = (ObjectNode) service(kustomize("knative/overlays/cpu"), "resize").deepCopy();
+        ((ObjectNode) typo.at("/spec/template/spec")).put("timeoutSeconds", "ten");
+        assertThat(ManifestValidator.problems(typo)).anyMatch(p -> p.contains("timeoutSeconds"));
+        ObjectNode features = (ObjectNode) kustomize("knative/serving-features").getFirst().deepCopy();
+        ((ObjectNode) features.get("data")).put("kubernetes.podspec-nodeselectors", "enabled");
+        ((ObjectNode) features.get("data")).put("kubernetes.podspec-tolerations", "on");
+        assertThat(ManifestValidator.problems(features)).containsExactlyInAnyOrder(
+                "$.data.kubernetes.podspec-nodeselectors: Knative Serving has no such feature flag",
+                "$.data.kubernetes.podspec-tolerations: on is not one of enabled, disabled, allowed");
+    }
+}

@@ -1,0 +1,130 @@
+package io.imageflowcanvas.function.common.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A function image (the tar jib:buildTar wrote) loaded into podman and started as a cluster would start it: as its
+ * own non-root user, read-only root file system, a tmpfs /tmp, on the host's loopback network so it reaches the test's
+ * S3 server. podman is a Debian package that .ci/setup installs; functions/image/containers.conf configures it.
+ */
+public final class PodmanContainer implements AutoCloseable {
+
+    private static final Path CONFIG = Photos.repositoryRoot().resolve("functions/image/containers.conf");
+    private static final Pattern LOADED = Pattern.compile("Loaded image(?:\\(s\\))?: *(\\S+)");
+
+    private final String id;
+    private final int port;
+    private final long startedNanos;
+
+    private PodmanContainer(String id, int port, long startedNanos) {
+        this.id = id;
+        this.port = port;
+        this.startedNanos = startedNanos;
+    }
+
+    /** The image tar a module's build wrote (target/jib-image.tar). */
+    public static Path imageTar() {
+        Path tar = Path.of("target", "jib-image.tar").toAbsolutePath();
+        if (!Files.isRegularFile(tar)) {
+            throw new IllegalStateException("no " + tar + ": the image is built in the package phase (jib:buildTar)");
+        }
+        return tar;
+    }
+
+    /** Loads the image and starts it with {@code env} (plus PORT) and {@code readOnlyMounts} host -> container. */
+    public static PodmanContainer start(Path imageTar, Map<String, String> env, Map<Path, String> readOnlyMounts)
+            throws Exception {
+        Matcher loaded = LOADED.matcher(podman("load", "-q", "-i", imageTar.toString()));
+        if (!loaded.find()) {
+            throw new IllegalStateException("podman load did not name the image of " + imageTar);
+        }
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        List<String> run = new ArrayList<>(List.of("run", "-d", "--network", "host", "--read-only",
+                "--tmpfs", "/tmp:rw,mode=1777,size=512m", "-e", "PORT=" + port));
+        env.forEach((name, value) -> run.addAll(List.of("-e", name + "=" + value)));
+        readOnlyMounts.forEach((host, path) -> run.addAll(List.of("-v", host.toAbsolutePath() + ":" + path + ":ro")));
+        run.add(loaded.group(1));
+        long started = System.nanoTime();
+        String id = podman(run.toArray(String[]::new)).trim();
+        return new PodmanContainer(id, port, started);
+    }
+
+    static String podman(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("podman"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CONTAINERS_CONF", CONFIG.toString());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("podman is not installed: bash .ci/setup installs it", e);
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Waits until the readiness probe answers 200; returns the time from {@code podman run} to then. A container
+     * that stops meanwhile fails with its log.
+     */
+    public Duration awaitReady(Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return sinceStart();
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (!podman("inspect", "-f", "{{.State.Running}}", id).trim().equals("true")) {
+                throw new IllegalStateException("the container stopped before it was ready:\n" + logs());
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("not ready after " + timeout + ":\n" + logs());
+    }
+
+    /** Time since {@code podman run} was called. */
+    public Duration sinceStart() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    public String logs() throws Exception {
+        return podman("logs", id);
+    }
+
+    @Override
+    public void close() throws Exception {
+        podman("rm", "-f", id);
+    }
+}

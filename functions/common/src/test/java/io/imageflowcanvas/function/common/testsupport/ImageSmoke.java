@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The check every function image passes: started by podman against a real S3 server on loopback, it answers a
- * step CloudEvent for a real photo with 200 and writes its output object. Prints how long the container took to
+ * The check every function image passes: started by podman against a real S3 server on loopback, with its AOT
+ * cache in use, it answers a step CloudEvent for a real photo with 200 and writes its output object. Prints how long the container took to
  * become ready and to answer its first event (the cold start a scale-to-zero Service pays).
  */
 public final class ImageSmoke {
@@ -28,8 +28,10 @@ public final class ImageSmoke {
             Map<Path, String> readOnlyMounts) throws Exception {
         try (S3TestServer s3 = S3TestServer.start("raw", "processed")) {
             s3.put("raw", "cams/front door/" + photo, Photos.bytes(photo));
+            // AOTMode=on: the JVM refuses to start unless it can use the image's AOT cache.
             Map<String, String> env = new HashMap<>(Map.of("MINIO_ENDPOINT", s3.endpoint(),
-                    "MINIO_ACCESS_KEY", S3TestServer.ACCESS_KEY, "MINIO_SECRET_KEY", S3TestServer.SECRET_KEY));
+                    "MINIO_ACCESS_KEY", S3TestServer.ACCESS_KEY, "MINIO_SECRET_KEY", S3TestServer.SECRET_KEY,
+                    "JAVA_TOOL_OPTIONS", "-XX:AOTMode=on"));
             try (PodmanContainer container = PodmanContainer.start(PodmanContainer.imageTar(), env,
                     readOnlyMounts)) {
                 Duration ready = container.awaitReady(Duration.ofSeconds(120));

@@ -49,10 +49,24 @@ public final class PodmanContainer implements AutoCloseable {
     /** Loads the image and starts it with {@code env} (plus PORT) and {@code readOnlyMounts} host -> container. */
     public static PodmanContainer start(Path imageTar, Map<String, String> env, Map<Path, String> readOnlyMounts)
             throws Exception {
+        return run(load(imageTar), env, readOnlyMounts, Map.of(), null);
+    }
+
+    /** Loads an image tar into podman; returns the image's name. */
+    public static String load(Path imageTar) throws Exception {
         Matcher loaded = LOADED.matcher(podman("load", "-q", "-i", imageTar.toString()));
         if (!loaded.find()) {
             throw new IllegalStateException("podman load did not name the image of " + imageTar);
         }
+        return loaded.group(1);
+    }
+
+    /**
+     * Starts a loaded image; {@code writableMounts} are mounted read-write, {@code entrypoint} (a JSON array, or
+     * null for the image's own) replaces the image's.
+     */
+    public static PodmanContainer run(String image, Map<String, String> env, Map<Path, String> readOnlyMounts,
+            Map<Path, String> writableMounts, String entrypoint) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -61,10 +75,19 @@ public final class PodmanContainer implements AutoCloseable {
                 "--tmpfs", "/tmp:rw,mode=1777,size=512m", "-e", "PORT=" + port));
         env.forEach((name, value) -> run.addAll(List.of("-e", name + "=" + value)));
         readOnlyMounts.forEach((host, path) -> run.addAll(List.of("-v", host.toAbsolutePath() + ":" + path + ":ro")));
-        run.add(loaded.group(1));
+        writableMounts.forEach((host, path) -> run.addAll(List.of("-v", host.toAbsolutePath() + ":" + path + ":rw")));
+        if (entrypoint != null) {
+            run.addAll(List.of("--entrypoint", entrypoint));
+        }
+        run.add(image);
         long started = System.nanoTime();
         String id = podman(run.toArray(String[]::new)).trim();
         return new PodmanContainer(id, port, started);
+    }
+
+    /** Stops the container as a cluster would (SIGTERM, then SIGKILL after {@code grace}) and waits for it. */
+    public void stop(Duration grace) throws Exception {
+        podman("stop", "-t", Long.toString(grace.toSeconds()), id);
     }
 
     static String podman(String... args) throws IOException, InterruptedException {

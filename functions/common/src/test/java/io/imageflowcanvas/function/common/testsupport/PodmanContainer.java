@@ -85,6 +85,11 @@ public final class PodmanContainer implements AutoCloseable {
         return new PodmanContainer(id, port, started);
     }
 
+    /** Waits for the container's main process to end (a one-off command). */
+    public void awaitExit() throws Exception {
+        podman("wait", "--interval", "10ms", id);
+    }
+
     /** Stops the container as a cluster would (SIGTERM, then SIGKILL after {@code grace}) and waits for it. */
     public void stop(Duration grace) throws Exception {
         podman("stop", "-t", Long.toString(grace.toSeconds()), id);

@@ -46,8 +46,11 @@ public final class AotTraining {
             for (String photo : photos) {
                 s3.put("raw", "training/" + photo, Photos.bytes(photo));
             }
+            // Only detect reads models (and only its build has made them by now).
             Map<Path, String> mounts = new LinkedHashMap<>();
-            mounts.put(models, "/models");
+            if (function.equals("detect")) {
+                mounts.put(models, "/models");
+            }
             try (PodmanContainer container = PodmanContainer.run(image, Map.of("MINIO_ENDPOINT", s3.endpoint(),
                     "MINIO_ACCESS_KEY", S3TestServer.ACCESS_KEY, "MINIO_SECRET_KEY", S3TestServer.SECRET_KEY),
                     mounts, Map.of(output, "/aot"), JSON.writeValueAsString(entrypoint))) {

@@ -61,12 +61,12 @@ public final class ManifestValidator {
     }
 
     /**
-     * Whether the vendored schemas define this kind (Argo's and Knative's Service), or it is Knative's
-     * config-features; other kinds (RBAC, Secrets) are Kubernetes' own.
+     * Whether this kind can be checked: Argo's and Knative's Service by the vendored schemas, Knative's
+     * config-features by its flags, Kubernetes' own kinds by fabric8's typed model ({@link BuiltinKinds}).
      */
     public static boolean covers(JsonNode manifest) {
         return Kind.of(manifest.path("apiVersion").asText(null), manifest.path("kind").asText(null)) != null
-                || isKnativeFeatures(manifest);
+                || isKnativeFeatures(manifest) || BuiltinKinds.covers(manifest);
     }
 
     private static boolean isKnativeFeatures(JsonNode manifest) {
@@ -81,6 +81,9 @@ public final class ManifestValidator {
             return KnativeFeatures.problems(manifest);
         }
         Kind kind = Kind.of(manifest.path("apiVersion").asText(null), manifest.path("kind").asText(null));
+        if (kind == null && BuiltinKinds.covers(manifest)) {
+            return BuiltinKinds.problems(manifest);
+        }
         if (kind == null) {
             return List.of("$: " + manifest.path("apiVersion").asText("(no apiVersion)") + " "
                     + manifest.path("kind").asText("(no kind)") + " is not an Argo kind this validator knows");

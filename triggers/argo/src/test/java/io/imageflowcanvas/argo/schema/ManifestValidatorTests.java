@@ -103,6 +103,28 @@ class ManifestValidatorTests {
     }
 
     @Test
+    void checksKubernetesOwnKindsAgainstTheirTypedModel() {
+        List<JsonNode> builtin = rendered(ClusterSettings.defaults()).objects().stream()
+                .filter(o -> !o.path("apiVersion").asText().startsWith("argoproj.io")).toList();
+        assertThat(builtin).extracting(o -> o.path("kind").asText()).contains("ServiceAccount", "Secret", "Role",
+                "RoleBinding");
+        for (JsonNode manifest : builtin) {
+            assertThat(ManifestValidator.covers(manifest)).isTrue();
+            assertThat(ManifestValidator.problems(manifest)).as(manifest.at("/metadata/name").asText()).isEmpty();
+        }
+        ObjectNode binding = (ObjectNode) builtin.stream().filter(o -> o.path("kind").asText().equals("RoleBinding"))
+                .findFirst().orElseThrow().deepCopy();
+        // A subject names one namespace, not several: a field RoleBinding's subjects do not have.
+        ((ObjectNode) binding.at("/subjects/0")).putArray("namespaces").add("imageflow");
+        assertThat(ManifestValidator.problems(binding)).containsExactly("$.subjects[0].namespaces: not a field of"
+                + " Subject");
+        ObjectNode role = (ObjectNode) builtin.stream().filter(o -> o.path("kind").asText().equals("Role"))
+                .findFirst().orElseThrow().deepCopy();
+        role.putObject("rules").put("verbs", "get");
+        assertThat(ManifestValidator.problems(role)).singleElement().asString().startsWith("$: not a valid Role");
+    }
+
+    @Test
     void refusesAWrongKindAndSaysWhichManifest() {
         ObjectNode manifest = (ObjectNode) first("WorkflowTemplate");
         ((ArrayNode) manifest.at("/spec/templates")).addObject().put("name", 7);

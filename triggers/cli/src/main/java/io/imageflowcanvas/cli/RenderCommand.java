@@ -7,7 +7,10 @@ import io.imageflowcanvas.argo.compile.PipelineCompiler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,11 +56,31 @@ final class RenderCommand implements Callable<Integer> {
                 Files.writeString(target, HEADER + file.getValue().yaml());
                 spec.commandLine().getOut().println("wrote " + target);
             }
+            writeKustomization(outputDir);
         } catch (IOException e) {
             spec.commandLine().getErr().println("imageflow: cannot write " + outputDir + ": " + e);
             return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * A kustomization listing every rendered file in the folder (earlier renders of other pipelines included), so
+     * `kubectl apply -k DIR` applies them all, the shared objects first.
+     */
+    private void writeKustomization(Path dir) throws IOException {
+        List<String> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml"))
+                    .map(f -> dir.relativize(f).toString().replace('\\', '/'))
+                    .sorted(Comparator.comparing((String f) -> f.contains("/")).thenComparing(f -> f))
+                    .toList();
+        }
+        StringBuilder text = new StringBuilder(HEADER).append("apiVersion: kustomize.config.k8s.io/v1beta1\n")
+                .append("kind: Kustomization\nresources:\n");
+        files.forEach(f -> text.append("  - ").append(f).append('\n'));
+        Files.writeString(dir.resolve("kustomization.yaml"), text.toString());
+        spec.commandLine().getOut().println("wrote " + dir.resolve("kustomization.yaml"));
     }
 
     static final String HEADER = "# Rendered by `imageflow render --output-dir` from the pipeline definition: change"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs ImageFlowCanvas on K3s in the flux2 example's order: controllers, then configs, then apps.
+#
+#   infra/k3s/install.sh [cpu|gpu]
+#
+# Run it on the K3s server node as root, from the repository after `./mvnw verify` (which builds the function
+# images and detect's model). `gpu` pins detect to GPU agents joined with infra/k3s/gpu-agent.sh.
+# MINIO_ENDPOINT_HOST (host:port of your S3 server, default minio.minio.svc.cluster.local:9000), MINIO_ACCESS_KEY and
+# MINIO_SECRET_KEY name the object store the functions use; the well-known default login is refused.
+#
+# Installed here: K3s (when missing, without Traefik), Knative Serving with Kourier, Argo Workflows, Argo Events,
+# the Knative features detect needs, the configs (namespace, network policies, runtime class, models claim), the
+# MinIO Secret, the function images (imported into K3s' containerd: no registry needed) and the apps.
+# Not installed yet: Kafka, MinIO, Prometheus/Grafana, OpenTelemetry/Tempo: point the settings at your own.
+set -euo pipefail
+
+variant=${1:-cpu}
+case "$variant" in cpu | gpu) ;; *) echo "usage: $0 [cpu|gpu]" >&2; exit 2 ;; esac
+here="$(cd "$(dirname "$0")" && pwd)"
+project="$(cd "$here/../.." && pwd)"
+knative_version=knative-v1.23.0
+argo_workflows_version=v4.1.2
+argo_events_version=v1.9.11
+
+: "${MINIO_ACCESS_KEY:?set MINIO_ACCESS_KEY (and MINIO_SECRET_KEY) to your object store login}"
+: "${MINIO_SECRET_KEY:?set MINIO_SECRET_KEY}"
+if [ "$MINIO_ACCESS_KEY" = minioadmin ] || [ "$MINIO_SECRET_KEY" = minioadmin ]; then
+  echo "install: refusing the well-known default login minioadmin on a cluster" >&2
+  exit 2
+fi
+for image in resize filter detect; do
+  [ -f "$project/functions/$image/target/jib-image.tar" ] || { echo "install: run ./mvnw verify first (no $image image)" >&2; exit 2; }
+done
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "K3s"
+if ! command -v k3s >/dev/null 2>&1; then
+  # Kourier is the Knative networking layer here, so K3s' Traefik is left out.
+  curl -sfL https://get.k3s.io | INSTALL_K3S_EXEC="--disable traefik" sh -
+fi
+export KUBECONFIG=${KUBECONFIG:-/etc/rancher/k3s/k3s.yaml}
+kubectl wait --for=condition=Ready node --all --timeout=300s
+
+step "controllers: Knative Serving with Kourier, Argo Workflows, Argo Events"
+kubectl apply -f "https://github.com/knative/serving/releases/download/$knative_version/serving-crds.yaml"
+kubectl apply -f "https://github.com/knative/serving/releases/download/$knative_version/serving-core.yaml"
+kubectl apply -f "https://github.com/knative-extensions/net-kourier/releases/download/$knative_version/kourier.yaml"
+kubectl patch configmap/config-network -n knative-serving --type merge \
+  -p '{"data":{"ingress-class":"kourier.ingress.networking.knative.dev"}}'
+kubectl apply -k "$project/knative/serving-features"
+kubectl create namespace argo --dry-run=client -o yaml | kubectl apply -f -
+kubectl apply -n argo --server-side -f "https://github.com/argoproj/argo-workflows/releases/download/$argo_workflows_version/install.yaml"
+# Steps are short http calls: requeue after 1 s instead of the controller's 10 s per transition.
+kubectl set env -n argo deployment/workflow-controller DEFAULT_REQUEUE_TIME=1s
+kubectl create namespace argo-events --dry-run=client -o yaml | kubectl apply -f -
+kubectl apply -f "https://github.com/argoproj/argo-events/releases/download/$argo_events_version/install.yaml"
+kubectl wait --for=condition=Available deployment --all -n knative-serving --timeout=300s
+kubectl wait --for=condition=Available deployment --all -n argo --timeout=300s
+
+step "configs: namespace, network policies, runtime class, models claim, Secrets"
+kubectl apply -k "$here/configs"
+kubectl -n imageflow create secret generic minio-credentials \
+  --from-literal=accesskey="$MINIO_ACCESS_KEY" --from-literal=secretkey="$MINIO_SECRET_KEY" \
+  --dry-run=client -o yaml | kubectl apply -f -
+
+step "apps: function images, Knative Services, the default pipeline"
+for image in resize filter detect; do
+  k3s ctr images import "$project/functions/$image/target/jib-image.tar"
+done
+kubectl apply -k "$here/apps/$variant"
+kubectl wait --for=condition=Ready ksvc --all -n imageflow --timeout=600s || true
+kubectl get ksvc -n imageflow
+echo
+echo "Next: fill the imageflow-models claim with .cache/models (detect waits for it), and point MinIO's bucket"
+echo "notifications and the Kafka settings at your own servers (README, 'On a cluster')."

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Removes what install.sh put on the cluster, in reverse order: apps, configs, controllers. K3s itself stays
+# (its own k3s-uninstall.sh removes it).
+#
+#   infra/k3s/uninstall.sh [cpu|gpu]
+set -euo pipefail
+
+variant=${1:-cpu}
+here="$(cd "$(dirname "$0")" && pwd)"
+project="$(cd "$here/../.." && pwd)"
+export KUBECONFIG=${KUBECONFIG:-/etc/rancher/k3s/k3s.yaml}
+
+kubectl delete -k "$here/apps/$variant" --ignore-not-found
+kubectl delete -k "$here/configs" --ignore-not-found
+kubectl delete -k "$project/knative/serving-features" --ignore-not-found
+kubectl delete namespace argo-events argo kourier-system knative-serving --ignore-not-found
+kubectl get crd -o name | grep -E 'argoproj.io|knative.dev' | xargs -r kubectl delete

@@ -5,13 +5,14 @@
 #
 # Run it on the K3s server node as root, from the repository after `./mvnw verify` (which builds the function
 # images and detect's model). `gpu` pins detect to GPU agents joined with infra/k3s/gpu-agent.sh.
-# MINIO_ENDPOINT_HOST (host:port of your S3 server, default minio.minio.svc.cluster.local:9000), MINIO_ACCESS_KEY and
-# MINIO_SECRET_KEY name the object store the functions use; the well-known default login is refused.
+# MINIO_ACCESS_KEY and MINIO_SECRET_KEY become the login of the MinIO it installs (the well-known default is
+# refused).
 #
 # Installed here: K3s (when missing, without Traefik), Knative Serving with Kourier, Argo Workflows, Argo Events,
-# the Knative features detect needs, the configs (namespace, network policies, runtime class, models claim), the
-# MinIO Secret, the function images (imported into K3s' containerd: no registry needed) and the apps.
-# Not installed yet: Kafka, MinIO, Prometheus/Grafana, OpenTelemetry/Tempo: point the settings at your own.
+# Kafka (one KRaft broker), MinIO (notifications of raw to Kafka through a queue directory), the Knative features
+# detect needs, the configs (namespace, network policies, runtime class, models claim), the MinIO Secrets, the
+# function images (imported into K3s' containerd: no registry needed) and the apps.
+# Not installed yet: Prometheus/Grafana, OpenTelemetry/Tempo.
 set -euo pipefail
 
 variant=${1:-cpu}
@@ -58,11 +59,22 @@ kubectl apply -f "https://github.com/argoproj/argo-events/releases/download/$arg
 kubectl wait --for=condition=Available deployment --all -n knative-serving --timeout=300s
 kubectl wait --for=condition=Available deployment --all -n argo --timeout=300s
 
+step "controllers: Kafka and MinIO"
+minio_secret() { # namespace
+  kubectl -n "$1" create secret generic minio-credentials \
+    --from-literal=accesskey="$MINIO_ACCESS_KEY" --from-literal=secretkey="$MINIO_SECRET_KEY" \
+    --dry-run=client -o yaml | kubectl apply -f -
+}
+kubectl apply -k "$here/controllers/kafka"
+kubectl create namespace minio --dry-run=client -o yaml | kubectl apply -f -
+minio_secret minio
+kubectl apply -k "$here/controllers/minio"
+kubectl rollout status -n kafka statefulset/kafka --timeout=300s
+kubectl rollout status -n minio statefulset/minio --timeout=300s
+
 step "configs: namespace, network policies, runtime class, models claim, Secrets"
 kubectl apply -k "$here/configs"
-kubectl -n imageflow create secret generic minio-credentials \
-  --from-literal=accesskey="$MINIO_ACCESS_KEY" --from-literal=secretkey="$MINIO_SECRET_KEY" \
-  --dry-run=client -o yaml | kubectl apply -f -
+minio_secret imageflow
 
 step "apps: function images, Knative Services, the default pipeline"
 for image in resize filter detect; do
@@ -72,5 +84,4 @@ kubectl apply -k "$here/apps/$variant"
 kubectl wait --for=condition=Ready ksvc --all -n imageflow --timeout=600s || true
 kubectl get ksvc -n imageflow
 echo
-echo "Next: fill the imageflow-models claim with .cache/models (detect waits for it), and point MinIO's bucket"
-echo "notifications and the Kafka settings at your own servers (README, 'On a cluster')."
+echo "Next: fill the imageflow-models claim with .cache/models (detect waits for it)."

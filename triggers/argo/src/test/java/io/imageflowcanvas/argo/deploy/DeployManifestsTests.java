@@ -26,7 +26,8 @@ class DeployManifestsTests {
 
     @ParameterizedTest
     @ValueSource(strings = {"knative/base", "knative/overlays/cpu", "knative/overlays/gpu", "knative/serving-features",
-        "infra/k3s/configs", "infra/k3s/apps/cpu", "infra/k3s/apps/gpu", "argo-events"})
+        "infra/k3s/controllers/kafka", "infra/k3s/controllers/minio", "infra/k3s/configs", "infra/k3s/apps/cpu",
+        "infra/k3s/apps/gpu", "argo-events"})
     void everyObjectIsKnownAndValid(String folder) throws Exception {
         List<JsonNode> documents = kustomize(folder);
         assertThat(documents).isNotEmpty();
@@ -49,6 +50,20 @@ class DeployManifestsTests {
                     assertThat(policy.at("/metadata/name").asText()).isEqualTo("default-deny");
                     assertThat(policy.at("/spec/podSelector").isEmpty()).isTrue();
                 });
+    }
+
+    @Test
+    void minioSendsRawsNotificationsToKafkaThroughAQueueDirectory() throws Exception {
+        JsonNode minio = kustomize("infra/k3s/controllers/minio").stream()
+                .filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        minio.at("/spec/template/spec/containers/0/env").forEach(e -> env.put(e.path("name").asText(),
+                e.path("value").asText()));
+        assertThat(env).containsEntry("MINIO_NOTIFY_KAFKA_BROKERS_PRIMARY", "kafka.kafka.svc.cluster.local:9092")
+                .containsEntry("MINIO_NOTIFY_KAFKA_QUEUE_DIR_PRIMARY", "/data/.notify-queue");
+        JsonNode kafka = kustomize("infra/k3s/controllers/kafka").stream()
+                .filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+        assertThat(kafka.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("apache/kafka:4.2.1");
     }
 
     @Test

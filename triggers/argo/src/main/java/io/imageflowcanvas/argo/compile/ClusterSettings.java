@@ -16,8 +16,9 @@ import java.util.Map;
  * @param kafkaUrl {@value #KAFKA_URL} (default {@value #DEFAULT_KAFKA_URL}): Kafka bootstrap servers
  * @param cameraTopic {@value #CAMERA_TOPIC} (default {@value #DEFAULT_CAMERA_TOPIC}): camera CloudEvents beside a
  *     bucket trigger
- * @param bucketEventsTopic {@value #BUCKET_EVENTS_TOPIC}: the Kafka topic MinIO publishes bucket notifications
- *     to (a notification target: persistent, unlike the listen API); unset, bucket triggers use the listen API
+ * @param bucketEventsTopic {@value #BUCKET_EVENTS_TOPIC} (default {@value #DEFAULT_BUCKET_EVENTS_TOPIC}, as
+ *     infra/k3s configures MinIO): the Kafka topic MinIO publishes bucket notifications to (a notification target
+ *     with a queue directory: persistent, unlike the listen API); set empty, bucket triggers use the listen API
  * @param progressUrl {@value #PROGRESS_URL} (default {@value #DEFAULT_PROGRESS_URL}): where run results are POSTed
  *     as CloudEvents (a Knative KafkaSink writing to pipeline-progress)
  */
@@ -37,6 +38,7 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
     public static final String CAMERA_TOPIC = "IMAGEFLOW_CAMERA_TOPIC";
     public static final String DEFAULT_CAMERA_TOPIC = "camera-uploads";
     public static final String BUCKET_EVENTS_TOPIC = "IMAGEFLOW_BUCKET_EVENTS_TOPIC";
+    public static final String DEFAULT_BUCKET_EVENTS_TOPIC = "minio-events";
     public static final String PROGRESS_URL = "IMAGEFLOW_PROGRESS_URL";
     public static final String DEFAULT_PROGRESS_URL =
             "http://kafka-sink-ingress.knative-eventing.svc.cluster.local/{namespace}/pipeline-progress";
@@ -50,7 +52,7 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
                 env.getOrDefault(FUNCTION_URL, DEFAULT_FUNCTION_URL),
                 env.getOrDefault(MINIO_ENDPOINT, DEFAULT_MINIO_ENDPOINT),
                 env.getOrDefault(MINIO_SECRET, DEFAULT_MINIO_SECRET), env.getOrDefault(KAFKA_URL, DEFAULT_KAFKA_URL),
-                env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC), env.get(BUCKET_EVENTS_TOPIC),
+                env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC), blankToNull(env.getOrDefault(BUCKET_EVENTS_TOPIC, DEFAULT_BUCKET_EVENTS_TOPIC)),
                 env.getOrDefault(PROGRESS_URL, DEFAULT_PROGRESS_URL));
     }
 
@@ -58,6 +60,10 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
         if (!namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
             throw new IllegalArgumentException(NAMESPACE + "=" + namespace + " is not a Kubernetes namespace name");
         }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     /** The in-cluster URL of a function. */

@@ -38,7 +38,7 @@ class ClusterClientTests {
         List<ClusterClient.Applied> first = cluster.apply(defaultPipeline());
         assertThat(first).extracting(ClusterClient.Applied::outcome).containsOnly("created");
         assertThat(first).extracting(Object::toString).contains("WorkflowTemplate/imageflow-default created",
-                "Sensor/imageflow-default created", "EventSource/imageflow-default-minio created",
+                "Sensor/imageflow-default created", "EventSource/imageflow-default-bucket-events created",
                 "EventSource/imageflow-default-kafka created", "EventBus/default created",
                 "ServiceAccount/imageflow-workflow created");
 
@@ -78,7 +78,7 @@ class ClusterClientTests {
 
         List<String> removed = cluster.delete("imageflow", "default");
         assertThat(removed).containsExactlyInAnyOrder("Sensor/imageflow-default",
-                "EventSource/imageflow-default-minio", "EventSource/imageflow-default-kafka",
+                "EventSource/imageflow-default-bucket-events", "EventSource/imageflow-default-kafka",
                 "WorkflowTemplate/imageflow-default");
         assertThat(stored(ArgoKinds.SENSOR)).extracting(r -> r.getMetadata().getName())
                 .containsExactly("imageflow-diamond");

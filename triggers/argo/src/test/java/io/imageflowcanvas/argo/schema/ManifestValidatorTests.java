@@ -39,7 +39,7 @@ class ManifestValidatorTests {
     @Test
     void everyRenderedArgoObjectIsValid() {
         for (ClusterSettings settings : List.of(ClusterSettings.defaults(),
-                ClusterSettings.from(Map.of(ClusterSettings.BUCKET_EVENTS_TOPIC, "minio-events")))) {
+                ClusterSettings.from(Map.of(ClusterSettings.BUCKET_EVENTS_TOPIC, "")))) {
             List<JsonNode> argo = rendered(settings).objects().stream().filter(ManifestValidator::covers).toList();
             assertThat(argo).extracting(o -> o.path("kind").asText()).contains("EventBus", "WorkflowTemplate",
                     "EventSource", "Sensor");
@@ -76,11 +76,12 @@ class ManifestValidatorTests {
 
     @Test
     void refusesAnEventSourceFilterOutsideItsPlace() {
+        // A bucket filter belongs to a MinIO source, not to the Kafka source of bucket notifications.
         List<String> problems = problemsAfter("EventSource", source -> {
-            ObjectNode upload = (ObjectNode) source.at("/spec/minio/upload");
-            upload.put("prefix", "cams/");
+            ObjectNode upload = (ObjectNode) source.at("/spec/kafka/upload");
+            upload.putObject("filter").put("prefix", "cams/");
         });
-        assertThat(problems).anyMatch(p -> p.contains("$.spec.minio.upload") && p.contains("prefix"));
+        assertThat(problems).anyMatch(p -> p.contains("$.spec.kafka.upload.filter") && p.contains("prefix"));
     }
 
     @Test

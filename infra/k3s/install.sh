@@ -9,7 +9,8 @@
 # refused).
 #
 # Installed here: K3s (when missing, without Traefik), Knative Serving with Kourier, Argo Workflows, Argo Events,
-# Kafka (one KRaft broker), MinIO (notifications of raw to Kafka through a queue directory), the Knative features
+# Kafka (one KRaft broker), MinIO (notifications of raw to Kafka through a queue directory), the workflow archive
+# (PostgreSQL) and artifact repository (MinIO) of Argo Workflows, the Knative features
 # detect needs, the configs (namespace, network policies, runtime class, models claim), the MinIO Secrets, the
 # function images (imported into K3s' containerd: no registry needed) and the apps.
 # Not installed yet: Prometheus/Grafana, OpenTelemetry/Tempo.
@@ -54,6 +55,13 @@ kubectl create namespace argo --dry-run=client -o yaml | kubectl apply -f -
 kubectl apply -n argo --server-side -f "https://github.com/argoproj/argo-workflows/releases/download/$argo_workflows_version/install.yaml"
 # Steps are short http calls: requeue after 1 s instead of the controller's 10 s per transition.
 kubectl set env -n argo deployment/workflow-controller DEFAULT_REQUEUE_TIME=1s
+# The workflow archive's database login: generated once, kept on later installs.
+if ! kubectl -n argo get secret argo-postgres-config >/dev/null 2>&1; then
+  kubectl -n argo create secret generic argo-postgres-config --from-literal=username=argo \
+    --from-literal=password="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+fi
+kubectl apply -k "$here/controllers/argo-workflows"
+kubectl rollout restart -n argo deployment/workflow-controller
 kubectl create namespace argo-events --dry-run=client -o yaml | kubectl apply -f -
 kubectl apply -f "https://github.com/argoproj/argo-events/releases/download/$argo_events_version/install.yaml"
 kubectl wait --for=condition=Available deployment --all -n knative-serving --timeout=300s

@@ -16,5 +16,6 @@ kubectl delete -k "$project/knative/serving-features" --ignore-not-found
 # The data of Kafka and MinIO goes with their namespaces (their volume claims).
 kubectl delete -k "$here/controllers/minio" --ignore-not-found
 kubectl delete -k "$here/controllers/kafka" --ignore-not-found
+kubectl delete -k "$here/controllers/argo-workflows" --ignore-not-found
 kubectl delete namespace argo-events argo kourier-system knative-serving --ignore-not-found
 kubectl get crd -o name | grep -E 'argoproj.io|knative.dev' | xargs -r kubectl delete

@@ -26,7 +26,8 @@ class DeployManifestsTests {
 
     @ParameterizedTest
     @ValueSource(strings = {"knative/base", "knative/overlays/cpu", "knative/overlays/gpu", "knative/serving-features",
-        "infra/k3s/controllers/kafka", "infra/k3s/controllers/minio", "infra/k3s/configs", "infra/k3s/apps/cpu",
+        "infra/k3s/controllers/kafka", "infra/k3s/controllers/minio", "infra/k3s/controllers/argo-workflows",
+        "infra/k3s/configs", "infra/k3s/apps/cpu",
         "infra/k3s/apps/gpu", "argo-events"})
     void everyObjectIsKnownAndValid(String folder) throws Exception {
         List<JsonNode> documents = kustomize(folder);
@@ -64,6 +65,14 @@ class DeployManifestsTests {
         JsonNode kafka = kustomize("infra/k3s/controllers/kafka").stream()
                 .filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
         assertThat(kafka.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("apache/kafka:4.2.1");
+        // Argo keeps runs in its PostgreSQL archive and step logs in MinIO.
+        JsonNode controller = kustomize("infra/k3s/controllers/argo-workflows").stream()
+                .filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow();
+        assertThat(controller.at("/metadata/name").asText()).isEqualTo("workflow-controller-configmap");
+        assertThat(controller.at("/data/persistence").asText()).contains("archive: true",
+                "host: postgres.argo.svc.cluster.local");
+        assertThat(controller.at("/data/artifactRepository").asText()).contains("archiveLogs: true",
+                "endpoint: minio.minio.svc.cluster.local:9000", "bucket: argo-artifacts");
     }
 
     @Test

@@ -17,8 +17,6 @@ import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import io.imageflowcanvas.pipeline.PipelineValidationException;
 import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
-import io.minio.BucketExistsArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import java.net.URI;
 import java.util.Map;
@@ -71,7 +69,9 @@ public final class LocalRunner implements AutoCloseable {
         listeners.add(progress);
         MinioClient client = MinioClient.builder().endpoint(functions.s3Endpoint()).region("us-east-1")
                 .credentials(settings.functions().accessKey(), settings.functions().secretKey()).build();
-        createMissingBuckets(client, pipeline);
+        // A pipeline of the user's may name buckets other than raw and processed.
+        LocalFunctions.createMissingBuckets(client, new java.util.LinkedHashSet<>(java.util.List.of(
+                landingBucket(pipeline), pipeline.outputBucket())));
         String bootstrap = kafka != null ? kafka.bootstrapServers() : settings.kafka();
         this.cameras = new CameraIngress(bootstrap, cameraTopic(pipeline, settings), client,
                 landingBucket(pipeline), this::submit);
@@ -83,21 +83,6 @@ public final class LocalRunner implements AutoCloseable {
         this.listener = watcher == null || functions.embeddedS3() ? null
                 : new MinioListener(client, pipeline.trigger(), this::submit);
         this.api = new RunnerApi(settings.apiPort(), history);
-    }
-
-    /** A pipeline of the user's may name buckets other than raw and processed; the runner makes them. */
-    private static void createMissingBuckets(MinioClient client, ValidatedPipeline pipeline) {
-        for (String bucket : new java.util.LinkedHashSet<>(java.util.Arrays.asList(landingBucket(pipeline),
-                pipeline.outputBucket()))) {
-            try {
-                if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot create bucket " + bucket + " for pipeline "
-                        + pipeline.pipelineId() + ": " + e.getMessage(), e);
-            }
-        }
     }
 
     /** Starts everything; an invalid pipeline file stops the start with its problems. */

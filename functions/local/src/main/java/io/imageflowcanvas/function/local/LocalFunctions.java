@@ -100,16 +100,20 @@ public final class LocalFunctions implements AutoCloseable {
         }
     }
 
-    private static void createBuckets(String endpoint, LocalSettings settings) throws Exception {
-        MinioClient client = MinioClient.builder().endpoint(endpoint).region("us-east-1")
-                .credentials(settings.accessKey(), settings.secretKey()).build();
-        for (String bucket : BUCKETS) {
+    private static void createBuckets(String endpoint, LocalSettings settings) {
+        createMissingBuckets(MinioClient.builder().endpoint(endpoint).region("us-east-1")
+                .credentials(settings.accessKey(), settings.secretKey()).build(), BUCKETS);
+    }
+
+    /** Makes each bucket that does not exist yet; a server that cannot be used fails with the bucket's name. */
+    public static void createMissingBuckets(MinioClient client, java.util.Collection<String> buckets) {
+        for (String bucket : buckets) {
             try {
                 if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
                     client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
                 }
             } catch (Exception e) {
-                throw new IllegalStateException("the S3 server at " + endpoint + " cannot be used: bucket " + bucket
+                throw new IllegalStateException("the S3 server cannot be used: bucket " + bucket
                         + " could not be checked or created: " + e.getMessage(), e);
             }
         }

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * The check every function image passes: started by podman against a real S3 server on loopback, with its AOT
- * cache in use, it answers a step CloudEvent for a real photo with 200 and writes its output object. Prints how long the container took to
- * become ready and to answer its first event (the cold start a scale-to-zero Service pays).
+ * cache in use and its native libraries mapped from the image, it answers a step CloudEvent for a real photo with
+ * 200 and writes its output object. Prints how long the container took to become ready and to answer its first
+ * event (the cold start a scale-to-zero Service pays).
  */
 public final class ImageSmoke {
 
@@ -28,10 +29,11 @@ public final class ImageSmoke {
             Map<Path, String> readOnlyMounts) throws Exception {
         try (S3TestServer s3 = S3TestServer.start("raw", "processed")) {
             s3.put("raw", "cams/front door/" + photo, Photos.bytes(photo));
-            // AOTMode=on: the JVM refuses to start unless it can use the image's AOT cache.
+            // AOTMode=on: the JVM refuses to start unless it can use the image's AOT cache. JavaCPP's debug log
+            // says where OpenCV's libraries were loaded from.
             Map<String, String> env = new HashMap<>(Map.of("MINIO_ENDPOINT", s3.endpoint(),
                     "MINIO_ACCESS_KEY", S3TestServer.ACCESS_KEY, "MINIO_SECRET_KEY", S3TestServer.SECRET_KEY,
-                    "JAVA_TOOL_OPTIONS", "-XX:AOTMode=on"));
+                    "JAVA_TOOL_OPTIONS", "-XX:AOTMode=on -Dorg.bytedeco.javacpp.logger.debug=true"));
             try (PodmanContainer container = PodmanContainer.start(PodmanContainer.imageTar(), env,
                     readOnlyMounts)) {
                 Duration ready = container.awaitReady(Duration.ofSeconds(120));
@@ -47,6 +49,9 @@ public final class ImageSmoke {
                 Duration firstAnswer = container.sinceStart();
                 String logs = container.logs();
                 assertThat(response.status()).as(response.text() + "\n" + logs).isEqualTo(200);
+                // Mapped from the image's unpacked copies, nothing unpacked again at start.
+                assertThat(logs).contains("Loading /app/native/libjniopencv_imgcodecs.so")
+                        .doesNotContain("Debug: Extracting");
                 String key = response.body().at("/output/key").asString();
                 assertThat(key).startsWith("cams/front door/" + photo + "/" + function + ".");
                 byte[] output = s3.get("processed", key);

@@ -52,13 +52,16 @@ public final class PodmanContainer implements AutoCloseable {
         return run(load(imageTar), env, readOnlyMounts, Map.of(), null);
     }
 
-    /** Loads an image tar into podman; returns the image's name. */
+    /**
+     * Loads an image tar into podman; returns the image's id. Not its name: the training image and the final one
+     * share it, and the name moves to whichever was loaded last.
+     */
     public static String load(Path imageTar) throws Exception {
         Matcher loaded = LOADED.matcher(podman("load", "-q", "-i", imageTar.toString()));
         if (!loaded.find()) {
             throw new IllegalStateException("podman load did not name the image of " + imageTar);
         }
-        return loaded.group(1);
+        return podman("image", "inspect", "--format", "{{.Id}}", loaded.group(1)).trim();
     }
 
     /**

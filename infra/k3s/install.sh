@@ -10,10 +10,11 @@
 #
 # Installed here: K3s (when missing, without Traefik), Knative Serving with Kourier, Argo Workflows, Argo Events,
 # Kafka (one KRaft broker), MinIO (notifications of raw to Kafka through a queue directory), the workflow archive
-# (PostgreSQL) and artifact repository (MinIO) of Argo Workflows, the Knative features
-# detect needs, the configs (namespace, network policies, runtime class, models claim), the MinIO Secrets, the
-# function images (imported into K3s' containerd: no registry needed) and the apps.
-# Not installed yet: Prometheus/Grafana, OpenTelemetry/Tempo.
+# (PostgreSQL) and artifact repository (MinIO) of Argo Workflows, the Knative features detect needs, monitoring
+# (Prometheus with the alert rules, Grafana with the dashboard, an OpenTelemetry Collector and Tempo for traces),
+# NVIDIA's device plugin (gpu), the configs (namespace, network policies, runtime class, models claim), the
+# Secrets (generated where nobody has to know them), the function images (imported into K3s' containerd: no
+# registry needed) and the apps.
 set -euo pipefail
 
 variant=${1:-cpu}
@@ -33,6 +34,7 @@ fi
 for image in resize filter detect; do
   [ -f "$project/functions/$image/target/jib-image.tar" ] || { echo "install: run ./mvnw verify first (no $image image)" >&2; exit 2; }
 done
+[ -f "$project/.cache/models/centernet.onnx" ] || { echo "install: run ./mvnw verify first (no detect model in .cache/models)" >&2; exit 2; }
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -80,9 +82,39 @@ kubectl apply -k "$here/controllers/minio"
 kubectl rollout status -n kafka statefulset/kafka --timeout=300s
 kubectl rollout status -n minio statefulset/minio --timeout=300s
 
+step "controllers: monitoring and tracing"
+kubectl create namespace monitoring --dry-run=client -o yaml | kubectl apply -f -
+# Grafana's admin login: generated once, kept on later installs; read it with
+#   kubectl -n monitoring get secret grafana-admin -o jsonpath='{.data.password}' | base64 -d
+if ! kubectl -n monitoring get secret grafana-admin >/dev/null 2>&1; then
+  kubectl -n monitoring create secret generic grafana-admin --from-literal=username=admin \
+    --from-literal=password="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+fi
+kubectl apply -k "$here/controllers/monitoring"
+if [ "$variant" = gpu ]; then
+  kubectl apply -k "$here/controllers/nvidia-device-plugin"
+fi
+
 step "configs: namespace, network policies, runtime class, models claim, Secrets"
 kubectl apply -k "$here/configs"
 minio_secret imageflow
+
+step "configs: detect's models into the imageflow-models claim"
+# A short-lived pod mounts the claim (on a GPU agent for gpu, where detect runs and a local volume must be) and
+# receives .cache/models through kubectl cp.
+placement=''
+if [ "$variant" = gpu ]; then
+  placement='"nodeSelector":{"imageflowcanvas.io/gpu":"true"},"tolerations":[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"}],'
+fi
+loader='{"spec":{'"$placement"'"securityContext":{"runAsUser":65532,"fsGroup":65532},
+  "volumes":[{"name":"models","persistentVolumeClaim":{"claimName":"imageflow-models"}}],
+  "containers":[{"name":"models-loader","image":"busybox:1.37","command":["sleep","600"],
+    "volumeMounts":[{"name":"models","mountPath":"/models"}]}]}}'
+kubectl -n imageflow delete pod models-loader --ignore-not-found
+kubectl -n imageflow run models-loader --image=busybox:1.37 --restart=Never --overrides="$loader"
+kubectl -n imageflow wait --for=condition=Ready pod/models-loader --timeout=300s
+kubectl -n imageflow cp "$project/.cache/models/." models-loader:/models
+kubectl -n imageflow delete pod models-loader --wait=false
 
 step "apps: function images, Knative Services, the default pipeline"
 for image in resize filter detect; do
@@ -91,5 +123,3 @@ done
 kubectl apply -k "$here/apps/$variant"
 kubectl wait --for=condition=Ready ksvc --all -n imageflow --timeout=600s || true
 kubectl get ksvc -n imageflow
-echo
-echo "Next: fill the imageflow-models claim with .cache/models (detect waits for it)."

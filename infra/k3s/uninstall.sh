@@ -17,5 +17,10 @@ kubectl delete -k "$project/knative/serving-features" --ignore-not-found
 kubectl delete -k "$here/controllers/minio" --ignore-not-found
 kubectl delete -k "$here/controllers/kafka" --ignore-not-found
 kubectl delete -k "$here/controllers/argo-workflows" --ignore-not-found
+# Metrics and traces go with the monitoring namespace (their volume claims).
+kubectl delete -k "$here/controllers/monitoring" --ignore-not-found
+if [ "$variant" = gpu ]; then
+  kubectl delete -k "$here/controllers/nvidia-device-plugin" --ignore-not-found
+fi
 kubectl delete namespace argo-events argo kourier-system knative-serving --ignore-not-found
 kubectl get crd -o name | grep -E 'argoproj.io|knative.dev' | xargs -r kubectl delete

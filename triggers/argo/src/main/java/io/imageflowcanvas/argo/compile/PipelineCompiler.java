@@ -40,6 +40,7 @@ import io.imageflowcanvas.argo.model.workflow.WorkflowSpec;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplate;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplateRef;
 import io.imageflowcanvas.function.common.contract.StepEventTypes;
+import io.imageflowcanvas.function.common.contract.TraceParents;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.util.ArrayList;
@@ -192,7 +193,8 @@ public final class PipelineCompiler {
                                 header("ce-specversion", "1.0"),
                                 header("ce-id", "{{workflow.uid}}-" + step.stepId()),
                                 header("ce-source", "/imageflowcanvas/argo/" + pipeline.pipelineId()),
-                                header("ce-type", StepEventTypes.requested(step.component()))))
+                                header("ce-type", StepEventTypes.requested(step.component())),
+                                header("traceparent", traceParent(step.stepId()))))
                         .body(stepRequestBody(pipeline, step)));
         if (step.maxRetries() > 0) {
             template.retryStrategy(new RetryStrategy().limit(Integer.toString(step.maxRetries()))
@@ -201,6 +203,15 @@ public final class PipelineCompiler {
                             .factor(Long.toString(Math.max(1, Math.round(Math.ceil(step.backoffFactor())))))));
         }
         return template;
+    }
+
+    /**
+     * The W3C trace context of a step, as {@link TraceParents#forStep} computes it for the local runner: the run id
+     * is the workflow's name, so all steps of a run (and their retries) are one trace.
+     */
+    static String traceParent(String stepId) {
+        return "00-{{=sprig.substr(0, 32, sprig.sha256sum(workflow.name))}}"
+                + "-{{=sprig.substr(0, 16, sprig.sha256sum(workflow.name + '/" + stepId + "'))}}-01";
     }
 
     /**

@@ -8,14 +8,17 @@ import java.util.regex.Pattern;
 
 /**
  * Fills in the Argo template tags the compiler emits, as Argo's controller would, for the tests: plain variables
- * ({@code {{workflow.name}}}) and the few expression forms used ({@code toJson} of a parameter, and the empty-eTag
- * test). Any other tag is refused, so a new form in the compiler needs a matching case here.
+ * ({@code {{workflow.name}}}) and the few expression forms used ({@code toJson} of a parameter, the empty-eTag
+ * test, and a prefix of a {@code sha256sum} for the trace context; sprig's {@code substr(start, end, s)}). Any other tag is refused, so a new form in the compiler needs a matching case here.
  */
 final class ArgoTemplates {
 
     private static final Pattern TAG = Pattern.compile("\\{\\{(=?)(.+?)}}");
     private static final Pattern TO_JSON = Pattern.compile("toJson\\((.+)\\)");
     private static final Pattern EMPTY_OR_JSON = Pattern.compile("(.+) == '' \\? 'null' : toJson\\((.+)\\)");
+    /** {@code sprig.substr(0, 32, sprig.sha256sum(workflow.name + '/resize'))}: the steps' trace context. */
+    private static final Pattern SUBSTR_OF_SHA256 = Pattern.compile(
+            "sprig\\.substr\\((\\d+), (\\d+), sprig\\.sha256sum\\(([\\w.]+)(?: \\+ '([^']*)')?\\)\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ArgoTemplates() {
@@ -33,11 +36,17 @@ final class ArgoTemplates {
             } else {
                 Matcher emptyOrJson = EMPTY_OR_JSON.matcher(expression);
                 Matcher toJson = TO_JSON.matcher(expression);
+                Matcher substrOfSha256 = SUBSTR_OF_SHA256.matcher(expression);
                 if (emptyOrJson.matches() && emptyOrJson.group(1).equals(emptyOrJson.group(2))) {
                     String argument = variable(name(emptyOrJson.group(1)), variables);
                     value = argument.isEmpty() ? "null" : json(argument);
                 } else if (toJson.matches()) {
                     value = json(variable(name(toJson.group(1)), variables));
+                } else if (substrOfSha256.matches()) {
+                    String argument = variable(substrOfSha256.group(3), variables)
+                            + (substrOfSha256.group(4) == null ? "" : substrOfSha256.group(4));
+                    value = sha256Hex(argument).substring(Integer.parseInt(substrOfSha256.group(1)),
+                            Integer.parseInt(substrOfSha256.group(2)));
                 } else {
                     throw new IllegalArgumentException("no test evaluation for {{=" + expression + "}}");
                 }
@@ -59,6 +68,16 @@ final class ArgoTemplates {
             throw new IllegalArgumentException("no value for " + name);
         }
         return value;
+    }
+
+    /** Sprig's {@code sha256sum}: lowercase hex of the UTF-8 bytes' digest. */
+    private static String sha256Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String json(String value) {

@@ -14,6 +14,7 @@ import io.imageflowcanvas.argo.model.workflow.Template;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplate;
 import io.imageflowcanvas.function.common.contract.ObjectRef;
 import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.function.common.contract.TraceParents;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.io.InputStream;
 import java.util.List;
@@ -123,6 +124,18 @@ class PipelineCompilerTests {
                             .isEqualTo(JSON.convertValue(step.parameters(), Map.class));
                 }
             }
+        }
+    }
+
+    @Test
+    void stepsCarryTheRunsTraceContextAsTheLocalRunnerComputesIt() {
+        for (ValidatedPipeline.Step step : diamond.steps()) {
+            String header = template("step-" + step.stepId()).getHttp().getHeaders().stream()
+                    .filter(h -> h.getName().equals("traceparent")).findFirst().orElseThrow().getValue();
+            String traceParent = ArgoTemplates.substitute(header, Map.of("workflow.name", "diamond-x7k2p"));
+            assertThat(traceParent).matches(TraceParents.FORMAT)
+                    .isEqualTo(TraceParents.forStep("diamond-x7k2p", step.stepId()))
+                    .startsWith("00-" + TraceParents.traceId("diamond-x7k2p") + "-");
         }
     }
 

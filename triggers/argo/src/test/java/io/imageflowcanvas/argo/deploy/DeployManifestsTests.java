@@ -5,6 +5,8 @@ import static io.imageflowcanvas.argo.deploy.KnativeManifestsTests.kustomize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.imageflowcanvas.argo.schema.ManifestValidator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,9 +27,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DeployManifestsTests {
 
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     @ParameterizedTest
     @ValueSource(strings = {"knative/base", "knative/overlays/cpu", "knative/overlays/gpu", "knative/serving-features",
         "infra/k3s/controllers/kafka", "infra/k3s/controllers/minio", "infra/k3s/controllers/argo-workflows",
+        "infra/k3s/controllers/monitoring", "infra/k3s/controllers/nvidia-device-plugin", "infra/k3s/controllers",
         "infra/k3s/configs", "infra/k3s/apps/cpu",
         "infra/k3s/apps/gpu", "argo-events"})
     void everyObjectIsKnownAndValid(String folder) throws Exception {
@@ -73,6 +79,77 @@ class DeployManifestsTests {
                 "host: postgres.argo.svc.cluster.local");
         assertThat(controller.at("/data/artifactRepository").asText()).contains("archiveLogs: true",
                 "endpoint: minio.minio.svc.cluster.local:9000", "bucket: argo-artifacts");
+    }
+
+    @Test
+    void alertRulesParseAndFireOnTheirSeries() throws Exception {
+        Path rules = ROOT.resolve("infra/k3s/controllers/monitoring/rules");
+        assertThat(run(rules, promtool(), "check", "rules", "imageflow.rules.yml")).contains("SUCCESS: 7 rules found");
+        // Each alert fires on the series that should raise it and stays quiet on healthy ones.
+        assertThat(run(rules, promtool(), "test", "rules", "imageflow.rules.test.yml")).contains("SUCCESS");
+    }
+
+    @Test
+    void dashboardQueriesAreValidPromQlOnMetricsWeExport(@TempDir Path temp) throws Exception {
+        JsonNode dashboard = MAPPER.readTree(ROOT.resolve("infra/k3s/controllers/monitoring/dashboards/imageflow.json")
+                .toFile());
+        List<String> expressions = new ArrayList<>();
+        dashboard.path("panels").forEach(panel -> panel.path("targets")
+                .forEach(target -> expressions.add(target.path("expr").asText())));
+        assertThat(expressions).hasSizeGreaterThan(8).allSatisfy(expr -> assertThat(expr)
+                .containsAnyOf("imageflow_step_executions_total", "imageflow_step_duration_seconds_bucket",
+                        "imageflow_image_decodes_total", "argo_workflows_total_count", "up{job=\"imageflow-functions\"}"));
+        // promtool parses every query as a recording rule.
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        for (int i = 0; i < expressions.size(); i++) {
+            rules.append("      - record: dashboard:query").append(i).append("\n        expr: ")
+                    .append(MAPPER.writeValueAsString(expressions.get(i))).append('\n');
+        }
+        Files.writeString(temp.resolve("dashboard.rules.yml"), rules);
+        assertThat(run(temp, promtool(), "check", "rules", "dashboard.rules.yml"))
+                .contains("SUCCESS: " + expressions.size() + " rules found");
+    }
+
+    @Test
+    void argoCdApplicationsSyncFoldersThatBuildInInstallOrder() throws Exception {
+        List<JsonNode> applications = new YAMLMapper().readerFor(JsonNode.class)
+                .<JsonNode>readValues(ROOT.resolve("infra/k3s/gitops/applications.yaml").toFile()).readAll();
+        // No schema of Argo CD's Application is pinned: its shape is checked here, its folders fully.
+        assertThat(applications).extracting(a -> a.at("/metadata/name").asText())
+                .containsExactly("imageflow-controllers", "imageflow-configs", "imageflow-apps");
+        int wave = 0;
+        for (JsonNode application : applications) {
+            assertThat(application.path("apiVersion").asText()).isEqualTo("argoproj.io/v1alpha1");
+            assertThat(application.path("kind").asText()).isEqualTo("Application");
+            assertThat(application.at("/metadata/annotations/argocd.argoproj.io~1sync-wave").asText())
+                    .isEqualTo(Integer.toString(wave++));
+            assertThat(application.at("/spec/destination/server").asText()).isEqualTo("https://kubernetes.default.svc");
+            assertThat(application.at("/spec/syncPolicy/automated/prune").asBoolean()).isTrue();
+            String path = application.at("/spec/source/path").asText();
+            for (JsonNode document : kustomize(path)) {
+                assertThat(ManifestValidator.problems(document)).as(path + ": " + document.path("kind").asText())
+                        .isEmpty();
+            }
+        }
+    }
+
+    /** Debian's promtool: on the PATH, or the copy .ci/setup takes from the package into .cache/bin. */
+    private static String promtool() {
+        Path copy = ROOT.resolve(".cache/bin/promtool");
+        return Files.isExecutable(copy) ? copy.toString() : "promtool";
+    }
+
+    private static String run(Path directory, String... command) throws Exception {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(command[0] + " is not installed: bash .ci/setup installs it", e);
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.imageflowcanvas.local.executor;
 import io.imageflowcanvas.function.common.contract.StepEventTypes;
 import io.imageflowcanvas.function.common.contract.StepRequest;
 import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.function.common.contract.TraceParents;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Calls functions exactly as Argo's http templates will in a cluster: a binary-mode CloudEvent POSTed to the
- * function's URL, the result event's data read back. 4xx answers are permanent failures, 5xx answers, timeouts
+ * function's URL with the run's trace context ({@link TraceParents}), the result event's data read back. 4xx answers are permanent failures, 5xx answers, timeouts
  * and refused connections transient ones.
  */
 public final class HttpStepInvoker implements StepInvoker {
@@ -46,6 +47,8 @@ public final class HttpStepInvoker implements StepInvoker {
                 .header("ce-id", UUID.randomUUID().toString())
                 .header("ce-source", "/imageflowcanvas/runner")
                 .header("ce-type", StepEventTypes.requested(component))
+                // Every step of a run in one trace (the functions' spans are its children).
+                .header("traceparent", TraceParents.forStep(String.valueOf(request.runId()), request.stepId()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)))
                 .build();
         HttpResponse<byte[]> response;

@@ -15,6 +15,7 @@ import io.imageflowcanvas.function.common.storage.StoredObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,11 +46,17 @@ public class StepExecutor {
     private final ObjectStore store;
     private final ImageLimits limits;
     private final StepMetrics metrics;
+    private final StepTracing tracing;
 
     public StepExecutor(ObjectStore store, ImageLimits limits, StepMetrics metrics) {
+        this(store, limits, metrics, StepTracing.NONE);
+    }
+
+    public StepExecutor(ObjectStore store, ImageLimits limits, StepMetrics metrics, StepTracing tracing) {
         this.store = store;
         this.limits = limits;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     public <P> StepResult execute(ImageStep<P> step, StepRequest request) {
@@ -83,7 +90,7 @@ public class StepExecutor {
     private <P> StepResult run(ImageStep<P> step, StepRequest request) {
         RequestChecks.check(request);
         P params = step.parameters(new StepParameters(request.parameters()));
-        Timings timings = new Timings();
+        Timings timings = new Timings(step.type(), tracing);
 
         ObjectRef requested = request.input();
         StoredObject input = store.stat(requested.bucket(), requested.key(), requested.versionId())
@@ -188,15 +195,24 @@ public class StepExecutor {
                 reused, metadata, timings);
     }
 
-    /** Milliseconds per phase, in order, plus the total. */
+    /** Milliseconds per phase, in order, plus the total; each phase also becomes a span ("resize decode"). */
     private static final class Timings {
+        private final String stepType;
+        private final StepTracing tracing;
+        private final Instant startedAt = Instant.now();
         private final long start = System.nanoTime();
         private long last = start;
         private final Map<String, Long> laps = new LinkedHashMap<>();
 
+        Timings(String stepType, StepTracing tracing) {
+            this.stepType = stepType;
+            this.tracing = tracing;
+        }
+
         void lap(String phase) {
             long now = System.nanoTime();
             laps.put(phase, (now - last) / 1_000_000);
+            tracing.phase(stepType + " " + phase, startedAt.plusNanos(last - start), startedAt.plusNanos(now - start));
             last = now;
         }
 

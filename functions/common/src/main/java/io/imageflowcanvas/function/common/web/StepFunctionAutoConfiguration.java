@@ -2,11 +2,12 @@ package io.imageflowcanvas.function.common.web;
 
 import io.imageflowcanvas.function.common.step.StepExecutor;
 import io.imageflowcanvas.function.common.step.StepMetrics;
+import io.imageflowcanvas.function.common.step.StepTracing;
 import io.imageflowcanvas.function.common.storage.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
 import io.minio.MinioClient;
-import org.bytedeco.javacpp.Loader;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -41,22 +42,35 @@ public class StepFunctionAutoConfiguration {
         return new StepMetrics(registry);
     }
 
+    /** Phase spans and the answer's trace context, when the app has a tracer (it does, unless excluded). */
     @Bean
-    StepExecutor stepExecutor(ObjectStore store, ImageProperties image, StepMetrics metrics) {
-        return new StepExecutor(store, image.limits(), metrics);
+    StepTracing stepTracing(ObjectProvider<Tracer> tracer) {
+        Tracer available = tracer.getIfAvailable();
+        return available == null ? StepTracing.NONE : new TracerStepTracing(available);
+    }
+
+    @Bean
+    StepExecutor stepExecutor(ObjectStore store, ImageProperties image, StepMetrics metrics, StepTracing tracing) {
+        return new StepExecutor(store, image.limits(), metrics, tracing);
+    }
+
+    @Bean
+    CloudEventTraceContext cloudEventTraceContext() {
+        return new CloudEventTraceContext();
     }
 
     /**
-     * Loads OpenCV's native libraries before the app reports ready, so the first request after a scale-from-zero
-     * does not pay for it (about a second).
+     * The app reports ready once OpenCV's native libraries are loaded (started with the app by
+     * {@link OpenCvPreload}), so the first request after a scale from zero does not pay for them.
      */
     @Bean
-    ApplicationRunner openCvPreload() {
-        return args -> Loader.load(opencv_imgcodecs.class);
+    ApplicationRunner openCvLoaded() {
+        return args -> OpenCvPreload.await();
     }
 
     @Bean
-    StepFunctions stepFunctions(StepExecutor executor) {
-        return new StepFunctions(executor);
+    StepFunctions stepFunctions(StepExecutor executor, StepTracing tracing) {
+        return tracing instanceof TracerStepTracing tracer
+                ? new StepFunctions(executor, tracer::currentTraceParent) : new StepFunctions(executor);
     }
 }

@@ -8,8 +8,10 @@ import io.imageflowcanvas.function.common.contract.StepResult;
 import io.imageflowcanvas.function.common.step.ImageStep;
 import io.imageflowcanvas.function.common.step.StepExecutor;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.springframework.cloud.function.cloudevent.CloudEventMessageBuilder;
 import org.springframework.cloud.function.cloudevent.CloudEventMessageUtils;
 import org.springframework.messaging.Message;
@@ -24,21 +26,30 @@ public class StepFunctions {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final StepExecutor executor;
+    private final Supplier<Optional<String>> traceParent;
 
     public StepFunctions(StepExecutor executor) {
+        this(executor, Optional::empty);
+    }
+
+    /** {@code traceParent}: the current request span's W3C trace context, set on the answer as ce-traceparent. */
+    public StepFunctions(StepExecutor executor, Supplier<Optional<String>> traceParent) {
         this.executor = executor;
+        this.traceParent = traceParent;
     }
 
     public Function<Message<StepRequest>, Message<StepResult>> of(ImageStep<?> step) {
         return message -> {
             requireEventType(step, message);
             StepResult result = executor.execute(step, requestOf(step, message));
-            return CloudEventMessageBuilder.withData(result)
+            CloudEventMessageBuilder<StepResult> answer = CloudEventMessageBuilder.withData(result)
                     .setId(UUID.randomUUID().toString())
                     .setType(StepEventTypes.completed(step.type()))
                     .setSource(StepEventTypes.source(step.type()))
-                    .setSubject(CloudEventHeaders.percentEncode(result.output().key()))
-                    .build();
+                    .setSubject(CloudEventHeaders.percentEncode(result.output().key()));
+            // The distributed-tracing extension: whoever handles the answer can continue this step's trace.
+            traceParent.get().ifPresent(value -> answer.setHeader("ce-traceparent", value));
+            return answer.build();
         };
     }
 

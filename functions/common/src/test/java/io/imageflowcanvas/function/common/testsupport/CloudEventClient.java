@@ -36,14 +36,20 @@ public final class CloudEventClient {
 
     /** Binary mode: attributes as {@code ce-*} headers, the request JSON as body. */
     public Response binary(String path, String type, Object data) {
+        return binary(path, type, data, Map.of());
+    }
+
+    /** Binary mode with more headers (trace context, for one). */
+    public Response binary(String path, String type, Object data, Map<String, String> headers) {
         String body = data instanceof String s ? s : JSON.writeValueAsString(data);
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("content-type", "application/json")
                 .header("ce-specversion", "1.0")
                 .header("ce-id", UUID.randomUUID().toString())
                 .header("ce-source", "/imageflowcanvas/tests")
-                .header("ce-type", type)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("ce-type", type);
+        headers.forEach(request::header);
+        return send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     /** Structured mode: the whole event as one {@code application/cloudevents+json} document. */

@@ -3,9 +3,13 @@ package io.imageflowcanvas.function.common.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.function.common.contract.StepEventTypes;
+import io.imageflowcanvas.function.common.contract.TraceParents;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +31,8 @@ public abstract class StepFunctionContractTests {
     protected static final String RAW = "raw";
     protected static final String PROCESSED = "processed";
     protected static final S3TestServer s3 = S3TestServer.start(RAW, PROCESSED);
+    /** Where the function exports its spans (the collector's place in a cluster). */
+    protected static final OtlpReceiver otlp = OtlpReceiver.start();
 
     @LocalServerPort
     protected int port;
@@ -37,11 +43,14 @@ public abstract class StepFunctionContractTests {
         registry.add("minio.endpoint", s3::endpoint);
         registry.add("minio.access-key", () -> S3TestServer.ACCESS_KEY);
         registry.add("minio.secret-key", () -> S3TestServer.SECRET_KEY);
+        registry.add("management.opentelemetry.tracing.export.otlp.endpoint", otlp::tracesEndpoint);
+        registry.add("management.opentelemetry.tracing.export.schedule-delay", () -> "100ms");
     }
 
     @AfterAll
     static void stopStorage() throws Exception {
         s3.close();
+        otlp.close();
     }
 
     @BeforeEach
@@ -95,6 +104,40 @@ public abstract class StepFunctionContractTests {
         assertThat(s3.keys(PROCESSED)).contains(outputKey);
         assertThat(response.body().at("/output/eTag").asString()).isEqualTo(s3.eTag(PROCESSED, outputKey));
         assertThat(response.body().at("/runId").asString()).isEqualTo("run-1");
+    }
+
+    @Test
+    void continuesTheCallersTraceAndExportsASpanPerPhase() throws Exception {
+        s3.put(RAW, "contract/traced.jpg", ImageFixtures.photoJpeg());
+        String traceId = randomHex(32);
+        String parent = "00-" + traceId + "-" + randomHex(16) + "-01";
+        CloudEventClient.Response response = conforming(client.binary("/", requestedType(),
+                request("contract/traced.jpg", validParameters()), Map.of("traceparent", parent)));
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        // The answer names this function's own span in the caller's trace.
+        assertThat(response.header("ce-traceparent")).matches(TraceParents.FORMAT)
+                .startsWith("00-" + traceId + "-").isNotEqualTo(parent).endsWith("-01");
+        assertThat(otlp.awaitSpans(traceId, List.of(stepType() + " lookup", stepType() + " read",
+                stepType() + " decode", stepType() + " process", stepType() + " write"), Duration.ofSeconds(20)))
+                .as("spans of trace " + traceId + " exported over OTLP").isTrue();
+    }
+
+    @Test
+    void readsTraceContextFromTheCloudEventsTracingExtension() throws Exception {
+        s3.put(RAW, "contract/extension.jpg", ImageFixtures.photoJpeg());
+        String traceId = randomHex(32);
+        CloudEventClient.Response response = conforming(client.binary("/", requestedType(),
+                request("contract/extension.jpg", validParameters()),
+                Map.of("ce-traceparent", "00-" + traceId + "-" + randomHex(16) + "-01")));
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        assertThat(response.header("ce-traceparent")).startsWith("00-" + traceId + "-");
+    }
+
+    private static String randomHex(int digits) {
+        byte[] bytes = new byte[digits / 2];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        bytes[0] |= 1; // an all-zero id is invalid
+        return HexFormat.of().formatHex(bytes);
     }
 
     @Test

@@ -27,8 +27,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-magick_convert=$(command -v convert)
-[ -x /usr/bin/convert ] && magick_convert=/usr/bin/convert
 magick_mogrify=/usr/bin/mogrify
 
 # A real camera photo: Kleiber_by_Lukas_Baubkus.jpg (6028x3391) from lomiri-wallpapers-20.04.
@@ -54,7 +52,8 @@ big=("$work"/12mp/*.jpg)
 small=("$work"/2mp/*.jpg)
 
 ./mvnw -q -DskipTests package -pl bench -am
-gcc -O2 -o "$work/vips_blur" bench/peers/vips_blur.c $(pkg-config --cflags --libs vips)
+read -r -a vips_flags <<< "$(pkg-config --cflags --libs vips)"
+gcc -O2 -o "$work/vips_blur" bench/peers/vips_blur.c "${vips_flags[@]}"
 classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
 java="$(sed -n 's/^java.version=//p' .mvn/wrapper.properties)"
 java_home=$(ls -d /usr/lib/jvm/temurin-"$java"-jdk-* | head -n 1)
@@ -76,10 +75,10 @@ pair() {
   awk -v n=$((${#files[@]} * rounds)) -v s="$start" -v e="$end" -v ra="$(cat "$out/a.rss")" -v rb="$(cat "$out/b.rss")" \
     'BEGIN { printf "%d %.3f %.1f\n", n, e - s, (ra + rb) / 1024 }'
 }
-vipsthumbnail_tool() { /usr/bin/time -f %M -o "$2.rss" vipsthumbnail -s 800x600 -o "$2/%s.jpg[Q=85]" $(repeat "$rounds" "${@:3}"); }
+vipsthumbnail_tool() { local files; mapfile -t files < <(repeat "$rounds" "${@:3}"); /usr/bin/time -f %M -o "$2.rss" vipsthumbnail -s 800x600 -o "$2/%s.jpg[Q=85]" "${files[@]}"; }
 vipsblur_tool() { /usr/bin/time -f %M -o "$2.rss" "$work/vips_blur" 2 "$rounds" "$2" "${@:3}"; }
-magick_resize_tool() { /usr/bin/time -f %M -o "$2.rss" "$magick_mogrify" -path "$2" -resize 800x600 -quality 85 $(repeat "$rounds" "${@:3}"); }
-magick_blur_tool() { /usr/bin/time -f %M -o "$2.rss" "$magick_mogrify" -path "$2" -gaussian-blur 0x2 -quality 85 $(repeat "$rounds" "${@:3}"); }
+magick_resize_tool() { local files; mapfile -t files < <(repeat "$rounds" "${@:3}"); /usr/bin/time -f %M -o "$2.rss" "$magick_mogrify" -path "$2" -resize 800x600 -quality 85 "${files[@]}"; }
+magick_blur_tool() { local files; mapfile -t files < <(repeat "$rounds" "${@:3}"); /usr/bin/time -f %M -o "$2.rss" "$magick_mogrify" -path "$2" -gaussian-blur 0x2 -quality 85 "${files[@]}"; }
 
 # Ours: one warm JVM serving two images at a time (the function's parallelism), timed after a warm-up round.
 ours() {

@@ -155,8 +155,8 @@ class DeployManifestsTests {
     @Test
     void scriptsAreShellcheckClean() throws Exception {
         List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=warning"));
-        // The install path and the scripts the build runs.
-        for (String folder : List.of("infra/k3s", "functions/image", ".ci")) {
+        // The install path, the scripts the build runs and the benchmarks.
+        for (String folder : List.of("infra/k3s", "functions/image", ".ci", "bench")) {
             try (Stream<Path> files = Files.list(ROOT.resolve(folder))) {
                 files.filter(f -> f.toString().endsWith(".sh") || f.getFileName().toString().matches("setup|run"))
                         .map(Path::toString).sorted().forEach(command::add);

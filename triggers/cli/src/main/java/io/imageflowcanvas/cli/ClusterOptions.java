@@ -36,7 +36,7 @@ final class ClusterOptions {
      */
     ClusterManifests manifests(Path file, boolean withBase, PrintWriter err) {
         try {
-            return RenderCommand.manifests(pipeline(file), settings(), withBase);
+            return ClusterManifests.forPipeline(pipeline(file), settings(), withBase);
         } catch (PipelineValidationException e) {
             err.println((file == null ? "default pipeline" : file) + ": " + e.getMessage());
         } catch (IOException e) {

@@ -1,9 +1,6 @@
 package io.imageflowcanvas.cli;
 
-import io.imageflowcanvas.argo.compile.ClusterBase;
 import io.imageflowcanvas.argo.compile.ClusterManifests;
-import io.imageflowcanvas.argo.compile.ClusterSettings;
-import io.imageflowcanvas.argo.compile.PipelineCompiler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,11 +82,4 @@ final class RenderCommand implements Callable<Integer> {
 
     static final String HEADER = "# Rendered by `imageflow render --output-dir` from the pipeline definition: change"
             + " that, not this file.\n";
-
-    /** The shared objects (unless left out) and the pipeline's, validated. */
-    static ClusterManifests manifests(io.imageflowcanvas.pipeline.ValidatedPipeline pipeline,
-            ClusterSettings settings, boolean withBase) {
-        ClusterManifests manifests = withBase ? ClusterBase.manifests(settings) : new ClusterManifests();
-        return manifests.addAll(new PipelineCompiler(settings).compile(pipeline)).validate();
-    }
 }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.imageflowcanvas.argo.compile.ClusterManifests;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
@@ -57,7 +58,7 @@ class ClusterCommandsTests {
         assertThat(render.code()).as(render.err()).isEqualTo(ExitCodes.OK);
         assertThat(render.out()).contains("kind: WorkflowTemplate", "name: imageflow-default", "kind: Sensor",
                 "kind: EventBus", "namespace: imageflow");
-        assertThat(render.out()).isEqualTo(RenderCommand.manifests(new PipelineValidator(ComponentRegistry.builtIn())
+        assertThat(render.out()).isEqualTo(ClusterManifests.forPipeline(new PipelineValidator(ComponentRegistry.builtIn())
                 .validate(PipelineDefinitions.defaultPipeline()), ClusterSettings.defaults(), true).yaml());
         assertThat(imageflow("render", "--without-base", "-n", "cams").out()).doesNotContain("kind: EventBus")
                 .contains("namespace: cams");

@@ -2,6 +2,7 @@ package io.imageflowcanvas.local;
 
 import io.imageflowcanvas.function.common.contract.ObjectRef;
 import io.imageflowcanvas.function.local.LocalFunctions;
+import io.imageflowcanvas.local.api.RunnerApi;
 import io.imageflowcanvas.local.executor.HttpStepInvoker;
 import io.imageflowcanvas.local.executor.LocalExecutor;
 import io.imageflowcanvas.local.executor.RunListener;
@@ -82,7 +83,7 @@ public final class LocalRunner implements AutoCloseable {
         // An external S3 sends no notifications into this process; MinIO's listen API stands in for them.
         this.listener = watcher == null || functions.embeddedS3() ? null
                 : new MinioListener(client, pipeline.trigger(), this::submit);
-        this.api = new RunnerApi(settings.apiPort(), history);
+        this.api = new RunnerApi(settings.apiPort(), history, ComponentRegistry.builtIn(), System.getenv());
     }
 
     /** Starts everything; an invalid pipeline file stops the start with its problems. */

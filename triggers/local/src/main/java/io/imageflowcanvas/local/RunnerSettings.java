@@ -13,7 +13,7 @@ import java.util.Map;
  * @param pollEvery {@value #POLL_MILLIS} (default 200): how often the trigger bucket is checked for new keys
  * @param reconcileEvery {@value #RECONCILE_SECONDS} (default 60): how often every object is checked for a run
  * @param maxRuns {@value #MAX_RUNS} (default 4): runs in flight at once; more wait
- * @param apiPort {@value #API_PORT} (default {@value #DEFAULT_API_PORT}): the runner's read-only HTTP API on
+ * @param apiPort {@value #API_PORT} (default {@value #DEFAULT_API_PORT}): the runner's HTTP API on
  *     loopback, which {@code imageflow runs} and {@code imageflow watch} read
  * @param kafka {@value #KAFKA}: bootstrap servers of an existing Kafka; unset, a broker runs in-process
  * @param kafkaPort {@value #KAFKA_PORT} (default 9092): the in-process broker's port on the runner's host

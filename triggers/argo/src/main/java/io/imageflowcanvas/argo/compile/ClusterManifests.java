@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.imageflowcanvas.argo.schema.ManifestValidator;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,16 @@ public final class ClusterManifests {
             .build());
 
     private final List<JsonNode> objects = new ArrayList<>();
+
+    /**
+     * What `imageflow render` and the runner's API show for a pipeline: the shared objects (EventBus, RBAC) unless
+     * {@code withBase} is false, then the pipeline's, validated against their schemas.
+     */
+    public static ClusterManifests forPipeline(ValidatedPipeline pipeline, ClusterSettings settings,
+            boolean withBase) {
+        ClusterManifests manifests = withBase ? ClusterBase.manifests(settings) : new ClusterManifests();
+        return manifests.addAll(new PipelineCompiler(settings).compile(pipeline)).validate();
+    }
 
     /** Adds a model object (generated Argo model or fabric8 model). */
     public ClusterManifests add(Object object) {

@@ -1,0 +1,202 @@
+package io.imageflowcanvas.local.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.imageflowcanvas.argo.compile.ClusterSettings;
+import io.imageflowcanvas.local.history.RunHistory;
+import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.PipelineDefinitions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The runner's HTTP API on loopback, for the {@code imageflow} CLI and the canvas; documented in
+ * {@code openapi.yaml}, served at {@code GET /api/openapi.yaml}. Runs ({@code GET /api/runs?limit=N},
+ * {@code GET /api/runs/{runId}}), the component palette ({@code GET /api/components}), and a pipeline definition
+ * checked ({@code POST /api/pipelines/validate}) or rendered to its Argo objects
+ * ({@code POST /api/pipelines/render}). Every error is an RFC 9457 problem document.
+ */
+public final class RunnerApi implements AutoCloseable {
+
+    /** Request bodies above this (a pipeline definition's limit) are refused with 413 before they are read. */
+    static final int MAX_BODY_BYTES = PipelineDefinitions.MAX_BYTES;
+
+    private static final Logger log = LoggerFactory.getLogger(RunnerApi.class);
+    private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
+
+    /** One operation: its method, its path as OpenAPI writes it, and what answers it. */
+    record Route(String method, String template, Handler handler) {
+
+        Pattern pattern() {
+            return Pattern.compile(template.replaceAll("\\{[^}]+}", "([^/]+)"));
+        }
+    }
+
+    @FunctionalInterface
+    interface Handler {
+        Answer handle(Request request);
+    }
+
+    /** A request as the handlers see it: path parameters (decoded), query parameters, the body. */
+    record Request(List<String> pathParameters, Map<String, String> query, byte[] body) {
+
+        String query(String name, String fallback) {
+            return query.getOrDefault(name, fallback);
+        }
+    }
+
+    /** What a handler answers. */
+    record Answer(int status, String contentType, byte[] body) {
+
+        static Answer json(int status, Object body) {
+            return new Answer(status, "application/json", JSON.writeValueAsBytes(body));
+        }
+
+        static Answer text(int status, String contentType, String body) {
+            return new Answer(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<Route> routes;
+
+    /** {@code clusterEnvironment}: the IMAGEFLOW_* settings rendering uses ({@link ClusterSettings}). */
+    public RunnerApi(int port, RunHistory history, ComponentRegistry registry, Map<String, String> clusterEnvironment)
+            throws IOException {
+        RunEndpoints runs = new RunEndpoints(history);
+        PipelineEndpoints pipelines = new PipelineEndpoints(registry, clusterEnvironment);
+        this.routes = List.of(
+                new Route("GET", "/api/openapi.yaml", request -> openApi()),
+                new Route("GET", "/api/runs", runs::recent),
+                new Route("GET", "/api/runs/{runId}", runs::run),
+                new Route("GET", "/api/components", pipelines::components),
+                new Route("POST", "/api/pipelines/validate", pipelines::validate),
+                new Route("POST", "/api/pipelines/render", pipelines::render));
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        server.createContext("/api/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Method and path of every operation, for the check against openapi.yaml. */
+    List<String> operations() {
+        return routes.stream().map(route -> route.method() + " " + route.template()).toList();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Answer answer;
+            try {
+                answer = answer(exchange);
+            } catch (ApiProblem.Failure failure) {
+                answer = problem(failure.problem());
+            } catch (RuntimeException e) {
+                log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+                answer = problem(ApiProblem.of(500, "Internal error", "the runner failed to answer: " + e));
+            }
+            exchange.getResponseHeaders().set("content-type", answer.contentType());
+            exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer.body());
+            }
+        }
+    }
+
+    private Answer answer(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        String method = exchange.getRequestMethod();
+        List<String> allowed = routes.stream().filter(route -> route.pattern().matcher(path).matches())
+                .map(Route::method).toList();
+        if (allowed.isEmpty()) {
+            throw new ApiProblem.Failure(ApiProblem.of(404, "Not found", "no operation at " + path
+                    + "; GET /api/openapi.yaml lists them"));
+        }
+        if (!allowed.contains(method)) {
+            exchange.getResponseHeaders().set("allow", String.join(", ", allowed));
+            throw new ApiProblem.Failure(ApiProblem.of(405, "Method not allowed", method + " is not supported on "
+                    + path + "; use " + String.join(" or ", allowed)));
+        }
+        Route route = routes.stream().filter(r -> r.method().equals(method) && r.pattern().matcher(path).matches())
+                .findFirst().orElseThrow();
+        Matcher matcher = route.pattern().matcher(path);
+        matcher.matches();
+        List<String> parameters = new java.util.ArrayList<>();
+        for (int group = 1; group <= matcher.groupCount(); group++) {
+            parameters.add(URLDecoder.decode(matcher.group(group), StandardCharsets.UTF_8));
+        }
+        return route.handler().handle(new Request(parameters, query(exchange.getRequestURI().getRawQuery()),
+                body(exchange)));
+    }
+
+    /** The body, refused with 413 above {@link #MAX_BODY_BYTES} (by its declared length, or as it arrives). */
+    private static byte[] body(HttpExchange exchange) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("content-length");
+        if (declared != null && Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
+            throw tooLarge(Long.parseLong(declared.trim()));
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw tooLarge(body.length);
+            }
+            return body;
+        }
+    }
+
+    private static ApiProblem.Failure tooLarge(long bytes) {
+        return new ApiProblem.Failure(ApiProblem.of(413, "Body too large", "the body has " + bytes
+                + " bytes; the limit is " + MAX_BODY_BYTES));
+    }
+
+    private static Map<String, String> query(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return Map.of();
+        }
+        return java.util.Arrays.stream(raw.split("&")).map(pair -> pair.split("=", 2))
+                .collect(Collectors.toMap(pair -> URLDecoder.decode(pair[0], StandardCharsets.UTF_8),
+                        pair -> pair.length > 1 ? URLDecoder.decode(pair[1], StandardCharsets.UTF_8) : "",
+                        (first, second) -> first, LinkedHashMap::new));
+    }
+
+    private static Answer openApi() {
+        try (InputStream in = RunnerApi.class.getResourceAsStream("openapi.yaml")) {
+            return new Answer(200, "application/yaml", Optional.ofNullable(in)
+                    .orElseThrow(() -> new IllegalStateException("openapi.yaml is missing from the runner"))
+                    .readAllBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read openapi.yaml", e);
+        }
+    }
+
+    private static Answer problem(ApiProblem problem) {
+        return new Answer(problem.status(), "application/problem+json", JSON.writeValueAsBytes(problem.body()));
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.close();
+    }
+}

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The runner's HTTP API on loopback, for the {@code imageflow} CLI and the canvas; documented in
+ * The runner's HTTP API on loopback, for the {@code imageflow} CLI and the canvas (served at {@code /}); documented in
  * {@code openapi.yaml}, served at {@code GET /api/openapi.yaml}. Runs ({@code GET /api/runs?limit=N},
  * {@code GET /api/runs/{runId}}), the component palette ({@code GET /api/components}), and a pipeline definition
  * checked ({@code POST /api/pipelines/validate}) or rendered to its Argo objects
@@ -92,6 +92,7 @@ public final class RunnerApi implements AutoCloseable {
                 new Route("POST", "/api/pipelines/render", pipelines::render));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         server.createContext("/api/", this::handle);
+        server.createContext("/", CanvasFiles::handle);
         server.setExecutor(executor);
         server.start();
     }

@@ -175,6 +175,23 @@ class RunnerApiTests {
         assertThat(documented).containsExactlyInAnyOrderElementsOf(api.operations());
     }
 
+    @Test
+    void servesTheCanvasPageAndItsAssetsButNothingElse() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("text/html"));
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"\\./(assets/[^\"]+\\.js)\"")
+                .matcher(page.body());
+        assertThat(script.find()).as(page.body()).isTrue();
+        HttpResponse<String> asset = get("/" + script.group(1));
+        assertThat(asset.statusCode()).isEqualTo(200);
+        assertThat(asset.headers().firstValue("content-type")).hasValue("text/javascript");
+        assertThat(asset.body()).contains("api/pipelines/validate");
+        assertThat(get("/assets/../index.html").statusCode()).isEqualTo(404);
+        assertThat(get("/etc/passwd").statusCode()).isEqualTo(404);
+    }
+
     private static String defaultPipeline() throws Exception {
         try (var in = PipelineDefinitions.class.getResourceAsStream("default-pipeline.json")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -1,0 +1,118 @@
+// The canvas' pure logic: a graph of step nodes and dependency edges <-> a pipeline definition, and the
+// parameter checks the form shows inline (the runner's validation stays the authority).
+
+/** A step id for a new node of `component`: the component's name, then name-2, name-3, ... */
+export function nextStepId(component, nodes) {
+  const taken = new Set(nodes.map((node) => node.id));
+  if (!taken.has(component)) return component;
+  for (let n = 2; ; n++) {
+    if (!taken.has(`${component}-${n}`)) return `${component}-${n}`;
+  }
+}
+
+/** A trigger from the form: a bucket (with an optional key prefix) or a Kafka topic of camera events. */
+export function toTrigger({ kind, bucket, prefix, topic }) {
+  if (kind === 'kafka') return { kafkaTopic: topic };
+  return prefix ? { bucket, prefix } : { bucket };
+}
+
+/**
+ * The pipeline definition the runner validates and renders: one step per node (in canvas order), an edge
+ * source -> target making the target depend on the source.
+ */
+export function toDefinition({ pipelineId, version, trigger }, nodes, edges) {
+  return {
+    pipelineId,
+    name: pipelineId,
+    version,
+    trigger: toTrigger(trigger),
+    steps: nodes.map((node) => {
+      const step = {
+        stepId: node.id,
+        componentName: node.data.component,
+        parameters: compactParameters(node.data.parameters ?? {}),
+      };
+      const dependencies = edges.filter((edge) => edge.target === node.id).map((edge) => edge.source);
+      if (dependencies.length > 0) step.dependencies = dependencies;
+      return step;
+    }),
+  };
+}
+
+function compactParameters(parameters) {
+  return Object.fromEntries(Object.entries(parameters).filter(([, value]) => value !== '' && value !== undefined));
+}
+
+/**
+ * The form's fields for a component: name, input kind, the choices of a select (a boolean too, so that "not set",
+ * meaning the default, stays distinct from false) and the spec from the palette.
+ */
+export function parameterFields(component) {
+  return Object.entries(component.parameters ?? {}).map(([name, spec]) => {
+    const choices = spec.enum ?? (spec.type === 'boolean' ? ['true', 'false'] : null);
+    return { name, spec, choices, input: choices ? 'select' : spec.type === 'string' ? 'text' : 'number' };
+  });
+}
+
+/** A form's raw value as the parameter's JSON type ('' stays '', meaning "not set"). */
+export function coerce(spec, raw) {
+  if (raw === '' || raw === undefined || raw === null) return '';
+  if (spec.type === 'integer' || spec.type === 'number') {
+    const number = Number(raw);
+    return Number.isNaN(number) ? raw : number;
+  }
+  if (spec.type === 'boolean') return raw === true || raw === 'true';
+  return String(raw);
+}
+
+/** Problems of a step's parameters against its component's specs: [{field, message}]. */
+export function checkParameters(component, parameters) {
+  const problems = [];
+  const specs = component.parameters ?? {};
+  for (const name of Object.keys(parameters)) {
+    if (!(name in specs)) problems.push({ field: name, message: `${component.name} has no parameter ${name}` });
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    const value = parameters[name];
+    const applies = !spec.when || Object.entries(spec.when).every(([other, values]) =>
+      values.includes(String(parameters[other] ?? specs[other]?.default ?? '')));
+    if (value === undefined || value === '') {
+      if (spec.required && applies) problems.push({ field: name, message: `${name} is required` });
+      continue;
+    }
+    if (spec.type === 'integer' || spec.type === 'number') {
+      if (typeof value !== 'number' || Number.isNaN(value)) {
+        problems.push({ field: name, message: `${name} must be a number` });
+        continue;
+      }
+      if (spec.type === 'integer' && !Number.isInteger(value)) {
+        problems.push({ field: name, message: `${name} must be a whole number` });
+      }
+      if (spec.minimum !== undefined && value < spec.minimum) {
+        problems.push({ field: name, message: `${name} must be at least ${spec.minimum}` });
+      }
+      if (spec.maximum !== undefined && value > spec.maximum) {
+        problems.push({ field: name, message: `${name} must be at most ${spec.maximum}` });
+      }
+      if (spec.odd && value % 2 === 0) problems.push({ field: name, message: `${name} must be odd` });
+    }
+    if (spec.enum && !spec.enum.includes(String(value))) {
+      problems.push({ field: name, message: `${name} must be one of ${spec.enum.join(', ')}` });
+    }
+  }
+  if (component.requireAny?.length && !component.requireAny.some((name) => parameters[name] !== undefined
+      && parameters[name] !== '')) {
+    problems.push({ field: component.requireAny[0], message: `set at least one of ${component.requireAny.join(', ')}` });
+  }
+  return problems;
+}
+
+/** The runner's problems grouped by step id ('' for the pipeline as a whole). */
+export function problemsByStep(problems) {
+  const byStep = {};
+  for (const problem of problems ?? []) {
+    const key = problem.stepId ?? '';
+    (byStep[key] ??= []).push(problem);
+  }
+  return byStep;
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkParameters, coerce, nextStepId, parameterFields, problemsByStep, toDefinition, toTrigger,
+} from './model.js';
+
+// As GET /api/components describes resize and filter.
+const resize = {
+  name: 'resize',
+  parameters: {
+    width: { type: 'integer', minimum: 1, maximum: 16384, required: false },
+    height: { type: 'integer', minimum: 1, maximum: 16384, required: false },
+    interpolation: { type: 'string', enum: ['auto', 'area', 'lanczos'], default: 'auto', required: false },
+  },
+  requireAny: ['width', 'height'],
+};
+const filter = {
+  name: 'filter',
+  parameters: {
+    type: { type: 'string', enum: ['gaussian', 'median', 'grayscale'], required: true },
+    kernelSize: { type: 'integer', minimum: 3, maximum: 31, odd: true, required: false, when: { type: ['median'] } },
+  },
+  requireAny: [],
+};
+
+const node = (id, component, parameters = {}) => ({ id, data: { component, parameters } });
+
+describe('toDefinition', () => {
+  it('makes one step per node and a dependency per incoming edge', () => {
+    const definition = toDefinition({ pipelineId: 'shop', version: '1', trigger: { kind: 'bucket', bucket: 'raw',
+      prefix: 'cams/' } }, [node('resize', 'resize', { width: 320, height: '' }),
+      node('detect', 'detect', { confidence: 0.4 }), node('filter', 'filter')],
+    [{ source: 'resize', target: 'detect' }, { source: 'resize', target: 'filter' }]);
+    expect(definition).toEqual({
+      pipelineId: 'shop',
+      name: 'shop',
+      version: '1',
+      trigger: { bucket: 'raw', prefix: 'cams/' },
+      steps: [
+        { stepId: 'resize', componentName: 'resize', parameters: { width: 320 } },
+        { stepId: 'detect', componentName: 'detect', parameters: { confidence: 0.4 }, dependencies: ['resize'] },
+        { stepId: 'filter', componentName: 'filter', parameters: {}, dependencies: ['resize'] },
+      ],
+    });
+  });
+});
+
+describe('toTrigger', () => {
+  it('makes a bucket trigger, with a prefix only when one is given, or a topic trigger', () => {
+    expect(toTrigger({ kind: 'bucket', bucket: 'raw', prefix: '' })).toEqual({ bucket: 'raw' });
+    expect(toTrigger({ kind: 'kafka', bucket: 'raw', topic: 'frames' })).toEqual({ kafkaTopic: 'frames' });
+  });
+});
+
+describe('nextStepId', () => {
+  it('numbers a component that is already on the canvas', () => {
+    expect(nextStepId('resize', [])).toBe('resize');
+    expect(nextStepId('resize', [node('resize', 'resize'), node('resize-2', 'resize')])).toBe('resize-3');
+  });
+});
+
+describe('checkParameters', () => {
+  it('accepts a valid step', () => {
+    expect(checkParameters(resize, { width: 320 })).toEqual([]);
+  });
+
+  it('names the field that is out of range, not whole, or unknown', () => {
+    expect(checkParameters(resize, { width: 0 })).toEqual([{ field: 'width', message: 'width must be at least 1' }]);
+    expect(checkParameters(resize, { width: 1.5 })).toEqual([{ field: 'width', message: 'width must be a whole number' }]);
+    expect(checkParameters(resize, { width: 10, sharpness: 2 })).toEqual([
+      { field: 'sharpness', message: 'resize has no parameter sharpness' }]);
+  });
+
+  it('needs one of the requireAny parameters and every required one', () => {
+    expect(checkParameters(resize, {})).toEqual([{ field: 'width', message: 'set at least one of width, height' }]);
+    expect(checkParameters(filter, {})).toEqual([{ field: 'type', message: 'type is required' }]);
+  });
+
+  it('checks choices and odd kernels', () => {
+    expect(checkParameters(filter, { type: 'sepia' })).toEqual([
+      { field: 'type', message: 'type must be one of gaussian, median, grayscale' }]);
+    expect(checkParameters(filter, { type: 'median', kernelSize: 4 })).toEqual([
+      { field: 'kernelSize', message: 'kernelSize must be odd' }]);
+  });
+});
+
+describe('form helpers', () => {
+  it('picks an input per parameter type and coerces what the form gives', () => {
+    expect(parameterFields(resize).map((f) => [f.name, f.input])).toEqual([
+      ['width', 'number'], ['height', 'number'], ['interpolation', 'select']]);
+    expect(coerce(resize.parameters.width, '640')).toBe(640);
+    expect(coerce(resize.parameters.width, '')).toBe('');
+    expect(coerce({ type: 'boolean' }, 'true')).toBe(true);
+    expect(parameterFields({ parameters: { keep: { type: 'boolean', default: true } } })[0])
+      .toMatchObject({ input: 'select', choices: ['true', 'false'] });
+  });
+
+  it('groups the runner problems by step', () => {
+    expect(problemsByStep([{ stepId: 'a', field: 'x', message: 'm' }, { stepId: null, field: '$', message: 'n' }]))
+      .toEqual({ a: [{ stepId: 'a', field: 'x', message: 'm' }], '': [{ stepId: null, field: '$', message: 'n' }] });
+  });
+});

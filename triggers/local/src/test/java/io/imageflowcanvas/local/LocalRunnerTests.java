@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The whole local runner: drop an image into raw, find the run and the outputs. */
 class LocalRunnerTests {
 
-    private static RunnerSettings settings(Path data, String... more) {
+    static RunnerSettings settings(Path data, String... more) {
         Map<String, String> env = new HashMap<>(Map.of(LocalSettings.S3_PORT, "0", LocalSettings.RESIZE_PORT, "0",
                 LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0", LocalSettings.DATA, data.toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString()));

@@ -1,0 +1,41 @@
+package io.imageflowcanvas.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imageflowcanvas.function.common.testsupport.Photos;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The canvas in real headless Chromium (Debian's, which .ci/setup installs) against a running local runner:
+ * canvas/e2e/compose.e2e.mjs composes resize -> detect, sees a bad parameter refused inline and by the runner,
+ * fixes it, validates and previews the Argo objects. Its screenshots stay in target/canvas-screenshots.
+ */
+class CanvasBrowserTests {
+
+    @Test
+    void composesValidatesAndPreviewsAPipelineInChromium(@TempDir Path data) throws Exception {
+        Path root = Photos.repositoryRoot();
+        Path screenshots = root.resolve("triggers/local/target/canvas-screenshots");
+        try (LocalRunner runner = LocalRunner.start(LocalRunnerTests.settings(data))) {
+            Process browser;
+            try {
+                browser = new ProcessBuilder("node", "e2e/compose.e2e.mjs", "http://127.0.0.1:" + runner.apiPort()
+                        + "/", screenshots.toString()).directory(root.resolve("canvas").toFile())
+                        .redirectErrorStream(true).start();
+            } catch (IOException e) {
+                throw new IllegalStateException("node is not installed: bash .ci/setup", e);
+            }
+            String output = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(browser.waitFor(120, TimeUnit.SECONDS)).as(output).isTrue();
+            assertThat(browser.exitValue()).as(output).isZero();
+            assertThat(output).contains("composed, validated and previewed");
+            assertThat(screenshots.resolve("1-invalid.png")).isNotEmptyFile();
+            assertThat(screenshots.resolve("2-valid.png")).isNotEmptyFile();
+        }
+    }
+}

@@ -1,7 +1,7 @@
 // Composes a pipeline in the canvas as a person would, in real headless Chromium (Debian's, driven by
 // playwright-core): resize -> detect from the palette, connected by dragging, a bad width flagged inline and by
-// the runner on the step, fixed, validated, and its Argo YAML previewed. Exits non-zero with the reason on the
-// first thing that does not happen.
+// the runner on the step, fixed, validated, its Argo YAML previewed, saved and opened again in a new page. Exits
+// non-zero with the reason on the first thing that does not happen.
 //
 //   node e2e/compose.e2e.mjs RUNNER_URL SCREENSHOT_DIR
 import { mkdirSync } from 'node:fs';
@@ -55,8 +55,21 @@ try {
   }
   expect(/name: imageflow-my-pipeline$/m.test(yaml), 'the preview is not of this pipeline');
   await page.screenshot({ path: `${screenshots}/2-valid.png` });
+
+  // Saved, then opened again in a fresh page: the same steps, edge and parameter.
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved my-pipeline version 1').waitFor();
+  const reopened = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  reopened.on('pageerror', (error) => pageErrors.push(error.message));
+  await reopened.goto(url);
+  await reopened.getByLabel('Open a saved pipeline').selectOption('my-pipeline');
+  await reopened.getByText('Opened my-pipeline version 1').waitFor();
+  expect(await reopened.locator('.react-flow__node').count() === 2, 'the opened pipeline has not two steps');
+  expect(await reopened.locator('.react-flow__edge').count() === 1, 'the opened pipeline lost its edge');
+  await reopened.locator('[data-id="resize"]').click();
+  expect(await reopened.getByLabel('width').inputValue() === '640', 'the opened pipeline lost width 640');
   expect(pageErrors.length === 0, `the page threw: ${pageErrors.join('; ')}`);
-  console.log('canvas: composed, validated and previewed resize -> detect');
+  console.log('canvas: composed, validated, previewed, saved and reopened resize -> detect');
 } finally {
   await browser.close();
 }

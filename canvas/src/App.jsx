@@ -4,7 +4,9 @@ import {
   applyNodeChanges, useReactFlow,
 } from '@xyflow/react';
 import * as api from './api.js';
-import { checkParameters, coerce, nextStepId, parameterFields, problemsByStep, toDefinition } from './model.js';
+import {
+  checkParameters, coerce, fromDefinition, nextStepId, parameterFields, problemsByStep, toDefinition,
+} from './model.js';
 
 /** A step on the canvas: its id and component, red when it has problems. */
 function StepNode({ id, data, selected }) {
@@ -87,8 +89,11 @@ function Editor() {
   const [yaml, setYaml] = useState('');
   const { screenToFlowPosition } = useReactFlow();
 
+  const [saved, setSaved] = useState([]);
+
   useEffect(() => {
     api.components().then(setComponents).catch((e) => setStatus(`Cannot load the components: ${e.message}`));
+    api.savedPipelines().then(setSaved).catch(() => setSaved([]));
   }, []);
 
   const byName = useMemo(() => Object.fromEntries(components.map((c) => [c.name, c])), [components]);
@@ -138,6 +143,21 @@ function Editor() {
     setStatus(`Valid: ${result.steps.length} steps`);
   });
   const onPreview = () => run(async () => setYaml(await api.render(definition())));
+  const onSave = () => run(async () => {
+    const result = await api.save(definition());
+    setStatus(`Saved ${result.pipelineId} version ${result.version}`);
+    setSaved(await api.savedPipelines());
+  });
+  const onOpen = (pipelineId) => run(async () => {
+    if (!pipelineId) return;
+    const found = await api.savedPipeline(pipelineId);
+    const state = fromDefinition(found.definition);
+    setPipeline(state.settings);
+    setNodes(state.nodes);
+    setEdges(state.edges);
+    setYaml('');
+    setStatus(`Opened ${pipelineId} version ${found.definition.version}`);
+  });
   const pipelineProblems = grouped[''] ?? [];
 
   return (
@@ -153,6 +173,11 @@ function Editor() {
         </ReactFlow>
       </main>
       <aside className="inspector" aria-label="Pipeline">
+        <label htmlFor="open-pipeline">Open a saved pipeline</label>
+        <select id="open-pipeline" value="" onChange={(e) => onOpen(e.target.value)}>
+          <option value="">{saved.length ? 'choose...' : 'none saved yet'}</option>
+          {saved.map((p) => <option key={p.pipelineId} value={p.pipelineId}>{p.pipelineId} ({p.latest})</option>)}
+        </select>
         <label htmlFor="pipeline-id">Pipeline id</label>
         <input id="pipeline-id" value={pipeline.pipelineId} onChange={(e) => setSetting('pipelineId', e.target.value)} />
         <label htmlFor="pipeline-version">Version</label>
@@ -176,6 +201,7 @@ function Editor() {
         <div className="actions">
           <button type="button" onClick={onValidate} disabled={nodes.length === 0}>Validate</button>
           <button type="button" onClick={onPreview} disabled={nodes.length === 0}>Preview Argo YAML</button>
+          <button type="button" onClick={onSave} disabled={nodes.length === 0}>Save</button>
         </div>
         {status && <div className={`status${serverProblems.length ? ' error' : ''}`} role="status">{status}</div>}
         {pipelineProblems.map((p) => <div key={p.message} className="field-problem" role="alert">

@@ -24,3 +24,19 @@ function post(path, definition) {
 
 export const validate = (definition) => post('api/pipelines/validate', definition);
 export const render = (definition) => post('api/pipelines/render?base=false', definition);
+
+export async function savedPipelines() {
+  return (await answer(await fetch('api/pipelines'))).pipelines;
+}
+
+export async function savedPipeline(pipelineId) {
+  return answer(await fetch(`api/pipelines/${encodeURIComponent(pipelineId)}`));
+}
+
+export function save(definition) {
+  return fetch(`api/pipelines/${encodeURIComponent(definition.pipelineId)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(definition),
+  }).then(answer);
+}

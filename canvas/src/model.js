@@ -20,11 +20,15 @@ export function toTrigger({ kind, bucket, prefix, topic }) {
  * The pipeline definition the runner validates and renders: one step per node (in canvas order), an edge
  * source -> target making the target depend on the source.
  */
-export function toDefinition({ pipelineId, version, trigger }, nodes, edges) {
+export function toDefinition({ pipelineId, version, trigger, metadata }, nodes, edges) {
+  const positions = Object.fromEntries(nodes.map((node) => [node.id,
+    { x: Math.round(node.position?.x ?? 0), y: Math.round(node.position?.y ?? 0) }]));
   return {
     pipelineId,
     name: pipelineId,
     version,
+    // Where the steps lie on the canvas travels with the definition (the runner ignores it).
+    metadata: { ...metadata, canvas: { positions } },
     trigger: toTrigger(trigger),
     steps: nodes.map((node) => {
       const step = {
@@ -115,4 +119,42 @@ export function problemsByStep(problems) {
     (byStep[key] ??= []).push(problem);
   }
   return byStep;
+}
+
+/**
+ * The canvas state of a saved definition: steps where the canvas left them (metadata.canvas.positions), others in
+ * columns by their depth in the DAG; an edge per dependency.
+ */
+export function fromDefinition(definition) {
+  const positions = definition.metadata?.canvas?.positions ?? {};
+  const byId = Object.fromEntries(definition.steps.map((step) => [step.stepId, step]));
+  const depths = {};
+  const depthOf = (id, path = new Set()) => {
+    if (depths[id] !== undefined) return depths[id];
+    if (path.has(id) || !byId[id]) return 0;
+    path.add(id);
+    const dependencies = byId[id].dependencies ?? [];
+    depths[id] = dependencies.length ? 1 + Math.max(...dependencies.map((d) => depthOf(d, path))) : 0;
+    return depths[id];
+  };
+  const rows = {};
+  const nodes = definition.steps.map((step) => {
+    const column = depthOf(step.stepId);
+    rows[column] = (rows[column] ?? -1) + 1;
+    return {
+      id: step.stepId,
+      type: 'step',
+      position: positions[step.stepId] ?? { x: 80 + column * 240, y: 80 + rows[column] * 120 },
+      data: { component: step.componentName, parameters: { ...step.parameters } },
+    };
+  });
+  const edges = definition.steps.flatMap((step) => (step.dependencies ?? [])
+    .map((source) => ({ id: `${source}->${step.stepId}`, source, target: step.stepId })));
+  const { canvas, ...metadata } = definition.metadata ?? {};
+  const trigger = definition.trigger?.kafkaTopic
+    ? { kind: 'kafka', bucket: 'raw', prefix: '', topic: definition.trigger.kafkaTopic }
+    : { kind: 'bucket', bucket: definition.trigger?.bucket ?? 'raw', prefix: definition.trigger?.prefix ?? '',
+      topic: 'frames' };
+  return { settings: { pipelineId: definition.pipelineId, version: definition.version ?? '1', trigger, metadata },
+    nodes, edges };
 }

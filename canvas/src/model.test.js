@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkParameters, coerce, nextStepId, parameterFields, problemsByStep, toDefinition, toTrigger,
+  checkParameters, coerce, fromDefinition, nextStepId, parameterFields, problemsByStep, toDefinition, toTrigger,
 } from './model.js';
 
 // As GET /api/components describes resize and filter.
@@ -34,6 +34,7 @@ describe('toDefinition', () => {
       pipelineId: 'shop',
       name: 'shop',
       version: '1',
+      metadata: { canvas: { positions: { resize: { x: 0, y: 0 }, detect: { x: 0, y: 0 }, filter: { x: 0, y: 0 } } } },
       trigger: { bucket: 'raw', prefix: 'cams/' },
       steps: [
         { stepId: 'resize', componentName: 'resize', parameters: { width: 320 } },
@@ -97,5 +98,35 @@ describe('form helpers', () => {
   it('groups the runner problems by step', () => {
     expect(problemsByStep([{ stepId: 'a', field: 'x', message: 'm' }, { stepId: null, field: '$', message: 'n' }]))
       .toEqual({ a: [{ stepId: 'a', field: 'x', message: 'm' }], '': [{ stepId: null, field: '$', message: 'n' }] });
+  });
+});
+
+describe('fromDefinition', () => {
+  const saved = {
+    pipelineId: 'shop', name: 'shop', version: '2',
+    metadata: { owner: 'ops', canvas: { positions: { resize: { x: 10, y: 20 } } } },
+    trigger: { kafkaTopic: 'frames' },
+    steps: [
+      { stepId: 'resize', componentName: 'resize', parameters: { width: 320 } },
+      { stepId: 'detect', componentName: 'detect', parameters: {}, dependencies: ['resize'] },
+      { stepId: 'filter', componentName: 'filter', parameters: { type: 'grayscale' }, dependencies: ['resize'] },
+    ],
+  };
+
+  it('keeps saved positions and lays out the rest in columns by depth', () => {
+    const { nodes, edges, settings } = fromDefinition(saved);
+    expect(nodes.map((n) => [n.id, n.position])).toEqual([
+      ['resize', { x: 10, y: 20 }], ['detect', { x: 320, y: 80 }], ['filter', { x: 320, y: 200 }]]);
+    expect(edges.map((e) => `${e.source}->${e.target}`)).toEqual(['resize->detect', 'resize->filter']);
+    expect(settings).toMatchObject({ pipelineId: 'shop', version: '2', trigger: { kind: 'kafka', topic: 'frames' } });
+  });
+
+  it('gives back the definition it was made from', () => {
+    const { nodes, edges, settings } = fromDefinition(saved);
+    const again = toDefinition(settings, nodes, edges);
+    expect(again.steps).toEqual(saved.steps);
+    expect(again.trigger).toEqual(saved.trigger);
+    expect(again.metadata.owner).toBe('ops');
+    expect(again.metadata.canvas.positions.resize).toEqual({ x: 10, y: 20 });
   });
 });

@@ -83,7 +83,8 @@ public final class LocalRunner implements AutoCloseable {
         // An external S3 sends no notifications into this process; MinIO's listen API stands in for them.
         this.listener = watcher == null || functions.embeddedS3() ? null
                 : new MinioListener(client, pipeline.trigger(), this::submit);
-        this.api = new RunnerApi(settings.apiPort(), history, ComponentRegistry.builtIn(), System.getenv());
+        this.api = new RunnerApi(settings.apiPort(), history, ComponentRegistry.builtIn(),
+                settings.functions().dataDirectory().resolve("pipelines"), System.getenv());
     }
 
     /** Starts everything; an invalid pipeline file stops the start with its problems. */

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The canvas in real headless Chromium (Debian's, which .ci/setup installs) against a running local runner:
  * canvas/e2e/compose.e2e.mjs composes resize -> detect, sees a bad parameter refused inline and by the runner,
- * fixes it, validates and previews the Argo objects. Its screenshots stay in target/canvas-screenshots.
+ * fixes it, validates, previews the Argo objects, saves the pipeline and opens it again in a new page. Its
+ * screenshots stay in target/canvas-screenshots.
  */
 class CanvasBrowserTests {
 
@@ -33,7 +34,7 @@ class CanvasBrowserTests {
             String output = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(browser.waitFor(120, TimeUnit.SECONDS)).as(output).isTrue();
             assertThat(browser.exitValue()).as(output).isZero();
-            assertThat(output).contains("composed, validated and previewed");
+            assertThat(output).contains("composed, validated, previewed, saved and reopened");
             assertThat(screenshots.resolve("1-invalid.png")).isNotEmptyFile();
             assertThat(screenshots.resolve("2-valid.png")).isNotEmptyFile();
         }

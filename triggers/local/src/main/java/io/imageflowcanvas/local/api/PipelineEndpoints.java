@@ -119,7 +119,7 @@ final class PipelineEndpoints {
     }
 
     /** The body as a validated pipeline: 400 when it is not JSON at all, 422 with every problem otherwise. */
-    private ValidatedPipeline validated(byte[] body) {
+    ValidatedPipeline validated(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8);
         try {
             JSON.readTree(text);

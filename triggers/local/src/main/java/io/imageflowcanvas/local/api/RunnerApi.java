@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The runner's HTTP API on loopback, for the {@code imageflow} CLI and the canvas (served at {@code /}); documented in
  * {@code openapi.yaml}, served at {@code GET /api/openapi.yaml}. Runs ({@code GET /api/runs?limit=N},
- * {@code GET /api/runs/{runId}}), the component palette ({@code GET /api/components}), and a pipeline definition
+ * {@code GET /api/runs/{runId}}), the component palette ({@code GET /api/components}), a pipeline definition
  * checked ({@code POST /api/pipelines/validate}) or rendered to its Argo objects
- * ({@code POST /api/pipelines/render}). Every error is an RFC 9457 problem document.
+ * ({@code POST /api/pipelines/render}), and saved pipelines ({@code GET|PUT /api/pipelines/{pipelineId}}, their
+ * versions). Every error is an RFC 9457 problem document.
  */
 public final class RunnerApi implements AutoCloseable {
 
@@ -78,18 +80,27 @@ public final class RunnerApi implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Route> routes;
 
-    /** {@code clusterEnvironment}: the IMAGEFLOW_* settings rendering uses ({@link ClusterSettings}). */
-    public RunnerApi(int port, RunHistory history, ComponentRegistry registry, Map<String, String> clusterEnvironment)
-            throws IOException {
+    /**
+     * {@code pipelineFolder}: where saved pipelines are kept; {@code clusterEnvironment}: the IMAGEFLOW_* settings
+     * rendering uses ({@link ClusterSettings}).
+     */
+    public RunnerApi(int port, RunHistory history, ComponentRegistry registry, Path pipelineFolder,
+            Map<String, String> clusterEnvironment) throws IOException {
         RunEndpoints runs = new RunEndpoints(history);
         PipelineEndpoints pipelines = new PipelineEndpoints(registry, clusterEnvironment);
+        SavedPipelineEndpoints saved = new SavedPipelineEndpoints(new PipelineStore(pipelineFolder),
+                pipelines::validated);
         this.routes = List.of(
                 new Route("GET", "/api/openapi.yaml", request -> openApi()),
                 new Route("GET", "/api/runs", runs::recent),
                 new Route("GET", "/api/runs/{runId}", runs::run),
                 new Route("GET", "/api/components", pipelines::components),
                 new Route("POST", "/api/pipelines/validate", pipelines::validate),
-                new Route("POST", "/api/pipelines/render", pipelines::render));
+                new Route("POST", "/api/pipelines/render", pipelines::render),
+                new Route("GET", "/api/pipelines", saved::list),
+                new Route("GET", "/api/pipelines/{pipelineId}", saved::latest),
+                new Route("PUT", "/api/pipelines/{pipelineId}", saved::save),
+                new Route("GET", "/api/pipelines/{pipelineId}/versions/{version}", saved::version));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         server.createContext("/api/", this::handle);
         server.createContext("/", CanvasFiles::handle);

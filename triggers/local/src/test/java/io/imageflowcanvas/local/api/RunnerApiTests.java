@@ -33,6 +33,8 @@ class RunnerApiTests {
 
     @TempDir
     static Path history;
+    @TempDir
+    static Path pipelines;
 
     private static RunHistory runs;
     private static RunnerApi api;
@@ -41,7 +43,7 @@ class RunnerApiTests {
     static void start() throws Exception {
         runs = RunHistory.open(history);
         runs.begin("default-1", "default", "1", new ObjectRef("raw", "cams/a b.jpg", "e1", null, 10L, "image/jpeg"));
-        api = new RunnerApi(0, runs, ComponentRegistry.builtIn(), Map.of());
+        api = new RunnerApi(0, runs, ComponentRegistry.builtIn(), pipelines, Map.of());
     }
 
     @AfterAll
@@ -143,6 +145,43 @@ class RunnerApiTests {
     }
 
     @Test
+    void savesVersionsThatNeverChangeAndOpensThemAgain() throws Exception {
+        String v1 = defaultPipeline().replace("\"pipelineId\": \"default\"", "\"pipelineId\": \"shop\"")
+                .replace("\"version\": \"1.0.0\"", "\"version\": \"1.9\"");
+        assertThat(put("/api/pipelines/shop", v1).statusCode()).isEqualTo(201);
+        assertThat(put("/api/pipelines/shop", v1).statusCode()).as("the same again").isEqualTo(200);
+        String changed = v1.replace("\"confidence\": 0.4", "\"confidence\": 0.5");
+        HttpResponse<String> conflict = put("/api/pipelines/shop", changed);
+        assertThat(conflict.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(conflict.body()).path("detail").asText()).contains("new version");
+        HttpResponse<String> v2 = put("/api/pipelines/shop", changed.replace("\"1.9\"", "\"1.10\""));
+        assertThat(v2.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(v2.body()).path("versions").toString()).isEqualTo("[\"1.9\",\"1.10\"]");
+
+        JsonNode list = JSON.readTree(get("/api/pipelines").body()).path("pipelines");
+        assertThat(list.findValuesAsText("pipelineId")).contains("shop");
+        JsonNode latest = JSON.readTree(get("/api/pipelines/shop").body());
+        assertThat(latest.at("/definition/version").asText()).isEqualTo("1.10");
+        assertThat(latest.at("/definition/steps/1/parameters/confidence").asDouble()).isEqualTo(0.5);
+        JsonNode first = JSON.readTree(get("/api/pipelines/shop/versions/1.9").body());
+        assertThat(first.at("/steps/1/parameters/confidence").asDouble()).isEqualTo(0.4);
+    }
+
+    @Test
+    void refusesToSaveWhatIsInvalidMisnamedOrReservedAndFindsNothingOutsideTheStore() throws Exception {
+        String bad = defaultPipeline().replaceFirst("\"width\"\\s*:\\s*\\d+", "\"width\": 0");
+        assertThat(put("/api/pipelines/default", bad).statusCode()).isEqualTo(422);
+        assertThat(put("/api/pipelines/other", defaultPipeline()).statusCode()).isEqualTo(400);
+        assertThat(put("/api/pipelines/validate", defaultPipeline().replace("\"pipelineId\": \"default\"",
+                "\"pipelineId\": \"validate\"")).statusCode()).isEqualTo(400);
+        assertThat(put("/api/pipelines/default", defaultPipeline().replace("\"version\": \"1.0.0\"",
+                "\"version\": \"../1\"")).statusCode()).isEqualTo(422);
+        assertThat(get("/api/pipelines/nothing").statusCode()).isEqualTo(404);
+        assertThat(get("/api/pipelines/%2E%2E").statusCode()).isEqualTo(404);
+        assertThat(get("/api/pipelines/shop/versions/%2E%2E%2Fx").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void listsRunsAndOneRunWithItsSteps() throws Exception {
         HttpResponse<String> list = get("/api/runs?limit=5");
         assertThat(list.statusCode()).isEqualTo(200);
@@ -170,8 +209,12 @@ class RunnerApiTests {
         JsonNode document = new YAMLMapper().readTree(response.body());
         assertThat(document.path("openapi").asText()).startsWith("3.1");
         List<String> documented = new ArrayList<>();
-        document.path("paths").properties().forEach(path -> path.getValue().fieldNames()
-                .forEachRemaining(method -> documented.add(method.toUpperCase() + " " + path.getKey())));
+        List<String> methods = List.of("get", "put", "post", "delete", "patch", "head", "options");
+        document.path("paths").properties().forEach(path -> path.getValue().fieldNames().forEachRemaining(field -> {
+            if (methods.contains(field)) {
+                documented.add(field.toUpperCase() + " " + path.getKey());
+            }
+        }));
         assertThat(documented).containsExactlyInAnyOrderElementsOf(api.operations());
     }
 
@@ -201,6 +244,12 @@ class RunnerApiTests {
     private static HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> put(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                .header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {

@@ -163,9 +163,6 @@ class DeployManifestsTests {
             }
         }
         assertThat(command).anyMatch(f -> f.endsWith("install.sh"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+        run(ROOT, command.toArray(String[]::new));
     }
 }

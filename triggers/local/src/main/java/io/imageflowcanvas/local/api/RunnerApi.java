@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +44,11 @@ public final class RunnerApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunnerApi.class);
     private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
-    /** One operation: its method, its path as OpenAPI writes it, and what answers it. */
-    record Route(String method, String template, Handler handler) {
+    /** One operation: its method, its path as OpenAPI writes it (compiled once into a pattern), what answers it. */
+    record Route(String method, String template, Pattern pattern, Handler handler) {
 
-        Pattern pattern() {
-            return Pattern.compile(template.replaceAll("\\{[^}]+}", "([^/]+)"));
+        Route(String method, String template, Handler handler) {
+            this(method, template, Pattern.compile(template.replaceAll("\\{[^}]+}", "([^/]+)")), handler);
         }
     }
 
@@ -139,22 +140,22 @@ public final class RunnerApi implements AutoCloseable {
     private Answer answer(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
-        List<String> allowed = routes.stream().filter(route -> route.pattern().matcher(path).matches())
-                .map(Route::method).toList();
-        if (allowed.isEmpty()) {
+        List<Route> matching = routes.stream().filter(route -> route.pattern().matcher(path).matches()).toList();
+        if (matching.isEmpty()) {
             throw new ApiProblem.Failure(ApiProblem.of(404, "Not found", "no operation at " + path
                     + "; GET /api/openapi.yaml lists them"));
         }
-        if (!allowed.contains(method)) {
+        Optional<Route> found = matching.stream().filter(r -> r.method().equals(method)).findFirst();
+        if (found.isEmpty()) {
+            List<String> allowed = matching.stream().map(Route::method).toList();
             exchange.getResponseHeaders().set("allow", String.join(", ", allowed));
             throw new ApiProblem.Failure(ApiProblem.of(405, "Method not allowed", method + " is not supported on "
                     + path + "; use " + String.join(" or ", allowed)));
         }
-        Route route = routes.stream().filter(r -> r.method().equals(method) && r.pattern().matcher(path).matches())
-                .findFirst().orElseThrow();
+        Route route = found.get();
         Matcher matcher = route.pattern().matcher(path);
         matcher.matches();
-        List<String> parameters = new java.util.ArrayList<>();
+        List<String> parameters = new ArrayList<>();
         for (int group = 1; group <= matcher.groupCount(); group++) {
             parameters.add(URLDecoder.decode(matcher.group(group), StandardCharsets.UTF_8));
         }

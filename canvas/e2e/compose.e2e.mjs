@@ -1,13 +1,15 @@
 // Composes a pipeline in the canvas as a person would, in real headless Chromium (Debian's, driven by
-// playwright-core): resize -> detect from the palette, connected by dragging, a bad width flagged inline and by
-// the runner on the step, fixed, validated, its Argo YAML previewed, saved and opened again in a new page. Exits
-// non-zero with the reason on the first thing that does not happen.
+// playwright-core): resize -> detect from the palette, connected by dragging (and by keyboard), a bad width
+// flagged inline and by the runner on the step, fixed, validated, its Argo YAML previewed, saved and opened again
+// in a new page; then deployed on the runner, a photo uploaded (and a file that is not one refused), the run
+// followed live until every step is green, and the annotated result opened with its boxes. Exits non-zero with the
+// reason on the first thing that does not happen; the last screenshot is 5-result.png.
 //
-//   node e2e/compose.e2e.mjs RUNNER_URL SCREENSHOT_DIR
+//   node e2e/compose.e2e.mjs RUNNER_URL SCREENSHOT_DIR PHOTO
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
-const [url, screenshots] = process.argv.slice(2);
+const [url, screenshots, photo] = process.argv.slice(2);
 mkdirSync(screenshots, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -32,6 +34,17 @@ try {
     .dragTo(page.locator('[data-id="detect"] .react-flow__handle-left'));
   expect(await page.locator('.react-flow__edge').count() === 1, 'dragging resize onto detect made no edge');
 
+  // Keyboard: the same dependency removed and made again with the "runs after" checkbox.
+  await page.locator('[data-id="detect"]').click();
+  const after = page.getByRole('checkbox', { name: 'resize' });
+  await after.focus();
+  await page.keyboard.press('Space');
+  expect(await page.locator('.react-flow__edge').count() === 0, 'unchecking "runs after resize" kept the edge');
+  await page.keyboard.press('Space');
+  expect(await page.locator('.react-flow__edge').count() === 1, 'checking "runs after resize" made no edge');
+
+  // Its own bucket, so that only this pipeline runs on the upload (the default one watches raw).
+  await page.getByLabel('Bucket').fill('uploads');
   await page.locator('[data-id="resize"]').click();
   await page.getByLabel('width').fill('0');
   const inline = await page.locator('.field-problem').allTextContents();
@@ -68,8 +81,50 @@ try {
   expect(await reopened.locator('.react-flow__edge').count() === 1, 'the opened pipeline lost its edge');
   await reopened.locator('[data-id="resize"]').click();
   expect(await reopened.getByLabel('width').inputValue() === '640', 'the opened pipeline lost width 640');
+
+  // Deployed on this runner, then fed from the browser: a file that is not an image is refused, a photo runs.
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await page.getByText('Deployed my-pipeline version 1 on this runner').waitFor();
+  await page.getByText('Running here: version 1, on uploads/').waitFor();
+  await page.setInputFiles('#upload', { name: 'notes.jpg', mimeType: 'image/jpeg',
+    buffer: Buffer.from('these are notes, not a photo') });
+  const refused = await page.locator('.upload-status.error').textContent();
+  expect(refused.includes('not an image'), `a file that is not an image was not refused clearly: ${refused}`);
+  await page.setInputFiles('#upload', photo);
+  await page.locator('.upload-status:not(.error)').getByText('Uploaded').waitFor();
+  // The run drawn on the DAG while it runs (if the browser sees it before it ends), then all green.
+  try {
+    await page.locator('[data-id="detect"] .step.run-running').waitFor({ timeout: 5000 });
+    await page.screenshot({ path: `${screenshots}/3-running.png` });
+  } catch {
+    console.log('canvas: the run ended before detect was drawn running; no 3-running.png');
+  }
+  await page.locator('[data-testid="run-status"]', { hasText: 'SUCCEEDED' }).waitFor({ timeout: 60000 });
+  for (const step of ['resize', 'detect']) {
+    await page.locator(`[data-id="${step}"] .step.run-succeeded`).waitFor();
+  }
+  const state = await page.locator('[data-testid="state-detect"]').textContent();
+  expect(/succeeded \d/.test(state), `the detect step shows no duration: ${state}`);
+  await page.screenshot({ path: `${screenshots}/4-succeeded.png` });
+
+  // The annotated image at full size with its boxes, the detections and a presigned download link.
+  await page.locator('[data-testid="result-detect"] .thumb').click();
+  const viewer = page.getByRole('dialog');
+  await viewer.locator('.detections li').first().waitFor();
+  await viewer.locator('svg .box').first().waitFor({ state: 'attached' });
+  const boxCount = await viewer.locator('svg .box').count();
+  expect(boxCount >= 1, 'the annotated result shows no box');
+  const loaded = await viewer.locator('.viewer-image img').evaluate((img) => img.complete && img.naturalWidth > 0);
+  expect(loaded, 'the annotated image did not load');
+  const download = await viewer.getByRole('link', { name: 'Download image' }).getAttribute('href');
+  expect(/X-Amz-Signature=/.test(download), `the download link is not presigned: ${download}`);
+  await page.screenshot({ path: `${screenshots}/5-result.png` });
+  await page.keyboard.press('Escape');
+  expect(await page.getByRole('dialog').count() === 0, 'Escape did not close the viewer');
+
   expect(pageErrors.length === 0, `the page threw: ${pageErrors.join('; ')}`);
-  console.log('canvas: composed, validated, previewed, saved and reopened resize -> detect');
+  console.log(`canvas: composed, validated, previewed, saved and reopened resize -> detect; deployed, ran an`
+    + ` upload to green and showed ${boxCount} boxes`);
 } finally {
   await browser.close();
 }

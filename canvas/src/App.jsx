@@ -5,21 +5,52 @@ import {
 } from '@xyflow/react';
 import * as api from './api.js';
 import {
-  checkParameters, coerce, fromDefinition, nextStepId, parameterFields, problemsByStep, toDefinition,
+  checkParameters, coerce, dependenciesOf, fromDefinition, nextStepId, parameterFields, problemsByStep,
+  setDependency, toDefinition,
 } from './model.js';
+import { RunDetail, RunsPanel, Viewer, useClock, useRunFeed } from './Runs.jsx';
+import { formatDuration, stepStates } from './runs.js';
 
-/** A step on the canvas: its id and component, red when it has problems. */
+/**
+ * A step on the canvas: its id and component, red when it has problems; with a run shown, coloured by the step's
+ * state in it, with its duration and error.
+ */
 function StepNode({ id, data, selected }) {
   const count = data.problems?.length ?? 0;
+  const state = data.run;
+  const runClass = state ? ` run-${state.status.toLowerCase()}` : '';
   return (
-    <div className={`step${selected ? ' selected' : ''}${count ? ' invalid' : ''}`} data-testid={`step-${id}`}>
+    <div className={`step${selected ? ' selected' : ''}${count ? ' invalid' : ''}${runClass}`}
+      data-testid={`step-${id}`}>
       <Handle type="target" position={Position.Left} />
       <div className="step-id">{id}</div>
       <div className="step-component">{data.component}</div>
       {count > 0 && <div className="step-problems" title={data.problems.map((p) => p.message).join('\n')}>
         {count} problem{count > 1 ? 's' : ''}</div>}
+      {state && <div className="step-state" data-testid={`state-${id}`}>
+        {state.status.toLowerCase()} {formatDuration(state.durationMs)}</div>}
+      {state?.message && state.status !== 'SUCCEEDED' && <div className="step-problems" title={state.message}>
+        {state.message.length > 60 ? `${state.message.slice(0, 60)}…` : state.message}</div>}
       <Handle type="source" position={Position.Right} />
     </div>
+  );
+}
+
+/** The keyboard's way to connect steps: a checkbox per other step, checked when this one runs after it. */
+function RunsAfter({ stepId, stepIds, edges, onChange }) {
+  const others = stepIds.filter((id) => id !== stepId);
+  if (others.length === 0) return null;
+  const current = dependenciesOf(edges, stepId);
+  return (
+    <fieldset className="runs-after">
+      <legend>{stepId} runs after</legend>
+      {others.map((other) => (
+        <label key={other} className="check">
+          <input type="checkbox" checked={current.includes(other)}
+            onChange={(e) => onChange(other, stepId, e.target.checked)} /> {other}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 
@@ -90,16 +121,37 @@ function Editor() {
   const { screenToFlowPosition } = useReactFlow();
 
   const [saved, setSaved] = useState([]);
+  const [deployed, setDeployed] = useState([]);
+  const [target, setTarget] = useState('local');
+  const [selectedRunId, setSelectedRunId] = useState(null);
+  const [runDetail, setRunDetail] = useState(null);
+  const [viewing, setViewing] = useState(null);
+  const [uploadStatus, setUploadStatus] = useState(null);
+  const feed = useRunFeed();
+  const running = runDetail?.run.status === 'RUNNING' || feed.runs.some((r) => r.status === 'RUNNING');
+  const now = useClock(running);
 
   useEffect(() => {
     api.components().then(setComponents).catch((e) => setStatus(`Cannot load the components: ${e.message}`));
     api.savedPipelines().then(setSaved).catch(() => setSaved([]));
+    api.deployments().then(setDeployed).catch(() => setDeployed([]));
   }, []);
+
+  // The shown run is loaded again whenever an event arrives.
+  useEffect(() => {
+    if (!selectedRunId) return;
+    api.run(selectedRunId).then(setRunDetail).catch(() => {});
+  }, [selectedRunId, feed.version]);
 
   const byName = useMemo(() => Object.fromEntries(components.map((c) => [c.name, c])), [components]);
   const grouped = problemsByStep(serverProblems);
-  const shownNodes = nodes.map((node) => ({ ...node, data: { ...node.data, problems: grouped[node.id] ?? [] } }));
+  // A run is drawn on the canvas when it is a run of the pipeline being shown.
+  const runStates = runDetail && runDetail.run.pipelineId === pipeline.pipelineId
+    ? stepStates(runDetail.steps, now) : {};
+  const shownNodes = nodes.map((node) => ({ ...node, data: { ...node.data, problems: grouped[node.id] ?? [],
+    run: runStates[node.id] } }));
   const selected = nodes.find((node) => node.selected);
+  const deployment = deployed.find((d) => d.pipelineId === pipeline.pipelineId);
 
   const changed = () => { setServerProblems([]); setYaml(''); setStatus(''); };
   const addStep = useCallback((component, position) => {
@@ -148,6 +200,30 @@ function Editor() {
     setStatus(`Saved ${result.pipelineId} version ${result.version}`);
     setSaved(await api.savedPipelines());
   });
+  const onDeploy = () => run(async () => {
+    const current = definition();
+    await api.save(current);
+    setSaved(await api.savedPipelines());
+    const result = await api.deploy(current.pipelineId, current.version, target);
+    if (target === 'cluster') {
+      setStatus(`Applied to the cluster: ${result.applied.map((a) => `${a.kind}/${a.name} ${a.outcome}`).join(', ')}`);
+    } else {
+      setStatus(`Deployed ${result.pipelineId} version ${result.version} on this runner`);
+      setDeployed(await api.deployments());
+    }
+  });
+  const onUpload = async (files) => {
+    for (const file of files) {
+      setUploadStatus({ text: `Uploading ${file.name}…` });
+      try {
+        const result = await api.upload(pipeline.pipelineId, file);
+        setUploadStatus({ text: `Uploaded ${file.name} as ${result.object.key}` });
+        setSelectedRunId(result.runId);
+      } catch (e) {
+        setUploadStatus({ text: `${file.name}: ${e.message}`, error: true });
+      }
+    }
+  };
   const onOpen = (pipelineId) => run(async () => {
     if (!pipelineId) return;
     const found = await api.savedPipeline(pipelineId);
@@ -163,15 +239,29 @@ function Editor() {
   return (
     <div className="editor">
       <Palette components={components} onAdd={(name) => addStep(name)} />
-      <main className="canvas" onDrop={onDrop} onDragOver={(e) => e.preventDefault()} aria-label="Pipeline canvas">
-        <ReactFlow nodes={shownNodes} edges={edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1 }}
-          onNodesChange={(changes) => { setNodes((n) => applyNodeChanges(changes, n)); }}
-          onEdgesChange={(changes) => { setEdges((e) => applyEdgeChanges(changes, e)); changed(); }}
-          onConnect={(connection) => { setEdges((e) => addEdge(connection, e)); changed(); }}>
-          <Background />
-          <Controls />
-        </ReactFlow>
-      </main>
+      <div className="center">
+        <main className="canvas" onDrop={onDrop} onDragOver={(e) => e.preventDefault()} aria-label="Pipeline canvas">
+          <ReactFlow nodes={shownNodes} edges={edges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1 }}
+            onNodesChange={(changes) => { setNodes((n) => applyNodeChanges(changes, n)); }}
+            onEdgesChange={(changes) => { setEdges((e) => applyEdgeChanges(changes, e)); changed(); }}
+            onConnect={(connection) => { setEdges((e) => addEdge(connection, e)); changed(); }}>
+            <Background />
+            <Controls />
+          </ReactFlow>
+        </main>
+        <RunsPanel runs={feed.runs} live={feed.live} selectedRunId={selectedRunId} now={now}
+          onSelect={setSelectedRunId}
+          upload={<div className="upload">
+            <label htmlFor="upload" className={deployment ? '' : 'disabled'}>
+              {deployment ? `Upload images to ${deployment.pipelineId}` : 'Deploy here to upload images'}</label>
+            <input id="upload" type="file" accept="image/*" multiple disabled={!deployment || !deployment.trigger.bucket}
+              onChange={(e) => { onUpload([...e.target.files]); e.target.value = ''; }} />
+            {uploadStatus && <span className={`upload-status${uploadStatus.error ? ' error' : ''}`}
+              role={uploadStatus.error ? 'alert' : 'status'}>{uploadStatus.text}</span>}
+          </div>}
+          detail={<RunDetail detail={runDetail} now={now} onOpen={setViewing} />} />
+      </div>
+      {viewing && <Viewer item={viewing} onClose={() => setViewing(null)} />}
       <aside className="inspector" aria-label="Pipeline">
         <label htmlFor="open-pipeline">Open a saved pipeline</label>
         <select id="open-pipeline" value="" onChange={(e) => onOpen(e.target.value)}>
@@ -203,12 +293,27 @@ function Editor() {
           <button type="button" onClick={onPreview} disabled={nodes.length === 0}>Preview Argo YAML</button>
           <button type="button" onClick={onSave} disabled={nodes.length === 0}>Save</button>
         </div>
+        <div className="deploy">
+          <label htmlFor="deploy-target" className="inline">Deploy to</label>
+          <select id="deploy-target" value={target} onChange={(e) => setTarget(e.target.value)}>
+            <option value="local">this runner</option>
+            <option value="cluster">the cluster (kube context)</option>
+          </select>
+          <button type="button" onClick={onDeploy} disabled={nodes.length === 0}>Deploy</button>
+        </div>
+        {deployment && <div className="deployed">Running here: version {deployment.version}, on {
+          deployment.trigger.bucket ? `${deployment.trigger.bucket}/${deployment.trigger.prefix ?? ''}`
+            : `topic ${deployment.trigger.kafkaTopic}`}</div>}
         {status && <div className={`status${serverProblems.length ? ' error' : ''}`} role="status">{status}</div>}
         {pipelineProblems.map((p) => <div key={p.message} className="field-problem" role="alert">
           {p.field}: {p.message}</div>)}
         {selected && byName[selected.data.component] && (
-          <ParameterForm node={shownNodes.find((n) => n.id === selected.id)} component={byName[selected.data.component]}
-            onChange={setParameter} />
+          <>
+            <ParameterForm node={shownNodes.find((n) => n.id === selected.id)}
+              component={byName[selected.data.component]} onChange={setParameter} />
+            <RunsAfter stepId={selected.id} stepIds={nodes.map((n) => n.id)} edges={edges}
+              onChange={(from, to, on) => { setEdges((e) => setDependency(e, from, to, on)); changed(); }} />
+          </>
         )}
         {yaml && <pre className="yaml" aria-label="Argo objects">{yaml}</pre>}
       </aside>

@@ -40,3 +40,55 @@ export function save(definition) {
     body: JSON.stringify(definition),
   }).then(answer);
 }
+
+/** Deploys the saved version of a pipeline: here (`local`) or to the runner's cluster (`cluster`). */
+export function deploy(pipelineId, version, target = 'local') {
+  return post('api/deployments', { pipelineId, version, target });
+}
+
+export async function deployments() {
+  return (await answer(await fetch('api/deployments'))).deployments;
+}
+
+/** Stores an image file in the deployed pipeline's trigger bucket; answers the object and its run id. */
+export async function upload(pipelineId, file) {
+  const query = new URLSearchParams({ name: file.name });
+  return answer(await fetch(`api/deployments/${encodeURIComponent(pipelineId)}/uploads?${query}`, {
+    method: 'POST',
+    headers: { 'content-type': file.type || 'application/octet-stream' },
+    body: file,
+  }));
+}
+
+export async function runs(limit = 20) {
+  return answer(await fetch(`api/runs?limit=${limit}`));
+}
+
+export async function run(runId) {
+  return answer(await fetch(`api/runs/${encodeURIComponent(runId)}`));
+}
+
+const objectQuery = ({ bucket, key }) => new URLSearchParams({ bucket, key }).toString();
+
+/** Same-origin addresses of an object's bytes and thumbnail, for <img> and links. */
+export const contentUrl = (object) => `api/objects/content?${objectQuery(object)}`;
+export const thumbnailUrl = (object, size = 160) => `api/objects/thumbnail?${objectQuery(object)}&size=${size}`;
+
+/** The object's size, type and a presigned download link valid for 15 minutes. */
+export async function describeObject(object) {
+  return answer(await fetch(`api/objects?${objectQuery(object)}`));
+}
+
+export async function objectJson(object) {
+  return answer(await fetch(contentUrl(object)));
+}
+
+/** Run and step events as they happen; `onEvent` gets each one's data, `onOpen` each (re)connection. */
+export function runEvents(onEvent, onOpen) {
+  const source = new EventSource('api/runs/events');
+  const handle = (message) => onEvent(JSON.parse(message.data));
+  source.addEventListener('run', handle);
+  source.addEventListener('step', handle);
+  source.addEventListener('open', () => onOpen?.());
+  return () => source.close();
+}

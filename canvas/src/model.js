@@ -158,3 +158,18 @@ export function fromDefinition(definition) {
   return { settings: { pipelineId: definition.pipelineId, version: definition.version ?? '1', trigger, metadata },
     nodes, edges };
 }
+
+/** The steps `stepId` runs after: the sources of the edges into it. */
+export function dependenciesOf(edges, stepId) {
+  return edges.filter((edge) => edge.target === stepId).map((edge) => edge.source);
+}
+
+/**
+ * The edges with `from` -> `to` added when `on`, removed when not: how the keyboard connects steps (the "Runs
+ * after" checkboxes), where the mouse drags an edge.
+ */
+export function setDependency(edges, from, to, on) {
+  const id = `${from}->${to}`;
+  const without = edges.filter((edge) => !(edge.source === from && edge.target === to));
+  return on ? [...without, { id, source: from, target: to }] : without;
+}

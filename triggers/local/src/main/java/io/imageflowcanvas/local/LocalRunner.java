@@ -19,43 +19,68 @@ import io.imageflowcanvas.pipeline.PipelineValidationException;
 import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import io.minio.MinioClient;
+import io.imageflowcanvas.argo.cluster.ClusterClient;
+import io.imageflowcanvas.local.api.ObjectAccess;
+import io.imageflowcanvas.local.api.PipelineHost;
+import io.imageflowcanvas.local.api.RunEvents;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Everything on one machine: the S3 server and the functions ({@link LocalFunctions}), a pipeline (the built-in
- * default unless {@code IMAGEFLOW_PIPELINE} names one), the embedded server's bucket notifications, the bucket
- * watcher with reconciliation (for what a notification missed), the executor, the run history, and a Kafka broker
- * (in-process unless {@code IMAGEFLOW_KAFKA} names one) carrying progress events out and camera events in. A dropped image becomes one run; duplicates find their run; runs in flight when the runner stopped
- * are resumed at start (their finished steps are answered from the existing outputs, nothing is recomputed).
+ * Everything on one machine: the S3 server and the functions ({@link LocalFunctions}), the pipelines it runs (the
+ * one it starts with, the built-in default unless {@code IMAGEFLOW_PIPELINE} names one, and those deployed through
+ * its API, which come back at the next start), the embedded server's bucket notifications, a bucket watcher with
+ * reconciliation per bucket trigger (for what a notification missed), the executor, the run history, and a Kafka
+ * broker (in-process unless {@code IMAGEFLOW_KAFKA} names one) carrying progress events out and camera events in. A
+ * dropped image becomes one run per matching pipeline; duplicates find their run; runs in flight when the runner
+ * stopped are resumed at start (their finished steps are answered from the existing outputs, nothing is
+ * recomputed).
  */
-public final class LocalRunner implements AutoCloseable {
+public final class LocalRunner implements AutoCloseable, PipelineHost {
 
+    private static final Logger log = LoggerFactory.getLogger(LocalRunner.class);
+    private static final String DEPLOYMENTS = "deployments";
+
+    private final RunnerSettings settings;
     private final LocalFunctions functions;
     private final ValidatedPipeline pipeline;
     private final RunHistory history;
     private final LocalExecutor executor;
     private final RunListeners listeners = new RunListeners();
+    private final RunEvents events = new RunEvents();
     private final Semaphore runSlots;
-    private final BucketWatcher watcher;
-    private final MinioListener listener;
+    private final MinioClient client;
+    /** The pipelines running here by id; the one the runner started with is always among them at start. */
+    private final Map<String, LocalDeployment> deployments = new ConcurrentHashMap<>();
+    private final Path deploymentFolder;
     private final RunnerApi api;
     private final EmbeddedKafka kafka;
+    private final String bootstrapServers;
     private final ProgressPublisher progress;
-    private final CameraIngress cameras;
     /** Notifications are handed over here, so the S3 server's request threads never wait for a run slot. */
-    private final java.util.concurrent.ExecutorService notifications = java.util.concurrent.Executors
+    private final ExecutorService notifications = Executors
             .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("imageflow-notifications").factory());
 
     private LocalRunner(RunnerSettings settings, LocalFunctions functions, ValidatedPipeline pipeline,
-            EmbeddedKafka kafka) throws java.io.IOException {
+            EmbeddedKafka kafka, Supplier<ClusterClient> cluster) throws java.io.IOException {
+        this.settings = settings;
         this.kafka = kafka;
-        this.progress = new ProgressPublisher(kafka != null ? kafka.bootstrapServers() : settings.kafka(),
-                settings.progressTopic());
+        this.bootstrapServers = kafka != null ? kafka.bootstrapServers() : settings.kafka();
+        this.progress = new ProgressPublisher(bootstrapServers, settings.progressTopic());
         this.functions = functions;
         this.pipeline = pipeline;
         this.history = settings.historyUrl() != null
@@ -68,27 +93,35 @@ public final class LocalRunner implements AutoCloseable {
         this.runSlots = new Semaphore(settings.maxRuns());
         listeners.add(history);
         listeners.add(progress);
-        MinioClient client = MinioClient.builder().endpoint(functions.s3Endpoint()).region("us-east-1")
+        listeners.add(events);
+        this.client = MinioClient.builder().endpoint(functions.s3Endpoint()).region("us-east-1")
                 .credentials(settings.functions().accessKey(), settings.functions().secretKey()).build();
-        // A pipeline of the user's may name buckets other than raw and processed.
-        LocalFunctions.createMissingBuckets(client, new java.util.LinkedHashSet<>(java.util.List.of(
-                landingBucket(pipeline), pipeline.outputBucket())));
-        String bootstrap = kafka != null ? kafka.bootstrapServers() : settings.kafka();
-        this.cameras = new CameraIngress(bootstrap, cameraTopic(pipeline, settings), client,
-                landingBucket(pipeline), this::submit);
-        // A Kafka trigger needs no watcher: the topic keeps what the runner has not yet consumed.
-        this.watcher = pipeline.trigger().bucket() == null ? null : new BucketWatcher(client, pipeline.trigger(),
-                object -> history.hasRun(RunIds.of(pipeline, object)), this::submit, settings.pollEvery(),
-                settings.reconcileEvery());
-        // An external S3 sends no notifications into this process; MinIO's listen API stands in for them.
-        this.listener = watcher == null || functions.embeddedS3() ? null
-                : new MinioListener(client, pipeline.trigger(), this::submit);
-        this.api = new RunnerApi(settings.apiPort(), history, ComponentRegistry.builtIn(),
-                settings.functions().dataDirectory().resolve("pipelines"), System.getenv());
+        this.deploymentFolder = settings.functions().dataDirectory().resolve(DEPLOYMENTS);
+        this.api = new RunnerApi(settings.apiPort(), new RunnerApi.Backend(history, ComponentRegistry.builtIn(),
+                settings.functions().dataDirectory().resolve("pipelines"), System.getenv(), this, events,
+                new ObjectAccess(client, this::buckets), cluster));
     }
 
     /** Starts everything; an invalid pipeline file stops the start with its problems. */
     public static LocalRunner start(RunnerSettings settings) throws Exception {
+        return start(settings, LocalRunner::configuredCluster);
+    }
+
+    /** The cluster of the current kube context; refused when none is configured, so nothing dials out by guess. */
+    static ClusterClient configuredCluster() {
+        String kubeconfig = System.getenv("KUBECONFIG");
+        boolean configured = System.getenv("KUBERNETES_SERVICE_HOST") != null
+                || (kubeconfig != null && !kubeconfig.isBlank())
+                || Files.isRegularFile(Path.of(System.getProperty("user.home"), ".kube", "config"));
+        if (!configured) {
+            throw new IllegalStateException("no cluster is configured here: point KUBECONFIG (or ~/.kube/config) at"
+                    + " the cluster to deploy to; infra/k3s/install.sh sets one up");
+        }
+        return ClusterClient.connect();
+    }
+
+    /** As {@link #start(RunnerSettings)}, deploying to the cluster {@code cluster} connects to when asked to. */
+    public static LocalRunner start(RunnerSettings settings, Supplier<ClusterClient> cluster) throws Exception {
         PipelineDefinition definition = settings.pipelineFile() == null ? PipelineDefinitions.defaultPipeline()
                 : PipelineDefinitions.read(settings.pipelineFile());
         ValidatedPipeline pipeline = new PipelineValidator(ComponentRegistry.builtIn()).validate(definition);
@@ -96,16 +129,11 @@ public final class LocalRunner implements AutoCloseable {
                 settings.functions().dataDirectory().resolve("kafka"), settings.functions().host(),
                 settings.kafkaPort());
         LocalFunctions functions = LocalFunctions.start(settings.functions());
-        LocalRunner runner = new LocalRunner(settings, functions, pipeline, kafka);
+        LocalRunner runner = new LocalRunner(settings, functions, pipeline, kafka, cluster);
+        runner.restoreDeployments();
+        runner.install(pipeline, true);
         runner.resumeUnfinished();
         functions.onObjectCreated(runner::notified);
-        if (runner.watcher != null) {
-            runner.watcher.start();
-        }
-        if (runner.listener != null) {
-            runner.listener.start();
-        }
-        runner.cameras.start();
         return runner;
     }
 
@@ -115,40 +143,152 @@ public final class LocalRunner implements AutoCloseable {
     }
 
     /**
-     * Starts a run for {@code input} (a specific version: eTag set) unless one exists; waits while
-     * {@code maxRuns} runs are in flight. Empty for a duplicate.
+     * Starts a run of the pipeline the runner started with for {@code input} (a specific version: eTag set) unless
+     * one exists; waits while {@code maxRuns} runs are in flight. Empty for a duplicate.
      */
     public Optional<CompletableFuture<RunOutcome>> submit(ObjectRef input) {
-        String runId = RunIds.of(pipeline, input);
-        if (!history.begin(runId, pipeline.pipelineId(), pipeline.version(), input)) {
+        return submit(pipeline, input);
+    }
+
+    private Optional<CompletableFuture<RunOutcome>> submit(ValidatedPipeline target, ObjectRef input) {
+        String runId = RunIds.of(target, input);
+        if (!history.begin(runId, target.pipelineId(), target.version(), input)) {
             return Optional.empty();
         }
-        return Optional.of(launch(runId, input));
+        return Optional.of(launch(target, runId, input));
     }
 
-    /** A bucket notification from the embedded S3 server: run it when it matches the trigger. */
+    /** A bucket notification from the embedded S3 server: a run of each deployed pipeline whose trigger matches. */
     private void notified(ObjectRef object) {
-        if (pipeline.trigger().matches(object.bucket(), object.key())) {
-            notifications.execute(() -> submit(object));
+        for (LocalDeployment deployment : deployments.values()) {
+            ValidatedPipeline target = deployment.pipeline();
+            if (target.trigger().bucket() != null && target.trigger().matches(object.bucket(), object.key())) {
+                notifications.execute(() -> submit(target, object));
+            }
         }
     }
 
-    private CompletableFuture<RunOutcome> launch(String runId, ObjectRef input) {
+    private CompletableFuture<RunOutcome> launch(ValidatedPipeline target, String runId, ObjectRef input) {
         runSlots.acquireUninterruptibly();
-        return executor.start(pipeline, runId, input, listeners).whenComplete((outcome, error) -> runSlots.release());
+        return executor.start(target, runId, input, listeners).whenComplete((outcome, error) -> runSlots.release());
     }
 
     private void resumeUnfinished() {
         for (RunRecord run : history.unfinished()) {
-            if (run.pipelineId().equals(pipeline.pipelineId()) && run.pipelineVersion().equals(pipeline.version())) {
-                launch(run.runId(), new ObjectRef(run.bucket(), run.key(), run.eTag(), null, null, null));
+            LocalDeployment deployment = deployments.get(run.pipelineId());
+            if (deployment != null && run.pipelineVersion().equals(deployment.pipeline().version())) {
+                launch(deployment.pipeline(), run.runId(),
+                        new ObjectRef(run.bucket(), run.key(), run.eTag(), null, null, null));
             }
         }
+    }
+
+    /** Deploys again what was deployed through the API before the runner stopped. */
+    private void restoreDeployments() throws java.io.IOException {
+        if (!Files.isDirectory(deploymentFolder)) {
+            return;
+        }
+        PipelineValidator validator = new PipelineValidator(ComponentRegistry.builtIn());
+        try (var files = Files.list(deploymentFolder)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                try {
+                    install(validator.validate(PipelineDefinitions.read(file)), false);
+                } catch (RuntimeException e) {
+                    log.warn("deployment {} not restored: {}", file, e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<Deployment> deployments() {
+        return deployments.values().stream().map(LocalDeployment::describe)
+                .sorted(java.util.Comparator.comparing(Deployment::pipelineId)).toList();
+    }
+
+    @Override
+    public Optional<ValidatedPipeline> deployed(String pipelineId) {
+        return Optional.ofNullable(deployments.get(pipelineId)).map(LocalDeployment::pipeline);
+    }
+
+    @Override
+    public Deployment deploy(ValidatedPipeline target, String definitionJson) {
+        try {
+            Files.createDirectories(deploymentFolder);
+            Path part = Files.createTempFile(deploymentFolder, target.pipelineId(), ".part");
+            Files.writeString(part, definitionJson);
+            Files.move(part, deploymentFolder.resolve(target.pipelineId() + ".json"),
+                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot record the deployment of " + target.pipelineId(), e);
+        }
+        return install(target, false).describe();
+    }
+
+    @Override
+    public boolean undeploy(String pipelineId) {
+        LocalDeployment removed = deployments.remove(pipelineId);
+        try {
+            Files.deleteIfExists(deploymentFolder.resolve(pipelineId + ".json"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot remove the deployment of " + pipelineId, e);
+        }
+        if (removed != null) {
+            removed.close();
+            log.info("pipeline {} undeployed", pipelineId);
+        }
+        return removed != null;
+    }
+
+    @Override
+    public String runIdOf(ValidatedPipeline target, ObjectRef input) {
+        return RunIds.of(target, input);
+    }
+
+    /** Starts feeding {@code target} from its trigger, replacing (and stopping) the deployment of the same id. */
+    private synchronized LocalDeployment install(ValidatedPipeline target, boolean started) {
+        // A pipeline may name buckets other than raw and processed.
+        LocalFunctions.createMissingBuckets(client, new java.util.LinkedHashSet<>(java.util.List.of(
+                LocalDeployment.landingBucket(target), target.outputBucket())));
+        // A Kafka trigger needs no watcher: the topic keeps what the runner has not yet consumed.
+        BucketWatcher watcher = target.trigger().bucket() == null ? null : new BucketWatcher(client,
+                target.trigger(), object -> history.hasRun(RunIds.of(target, object)),
+                object -> submit(target, object), settings.pollEvery(), settings.reconcileEvery());
+        // An external S3 sends no notifications into this process; MinIO's listen API stands in for them.
+        MinioListener listener = watcher == null || functions.embeddedS3() ? null
+                : new MinioListener(client, target.trigger(), object -> submit(target, object));
+        // The started pipeline keeps the camera topic's original consumer group; others read as their own group.
+        String topic = started ? cameraTopic(target, settings) : target.trigger().kafkaTopic();
+        CameraIngress cameras = topic == null ? null : new CameraIngress(bootstrapServers, topic,
+                started ? "imageflow-runner" : "imageflow-runner-" + target.pipelineId(), client,
+                LocalDeployment.landingBucket(target), object -> submit(target, object));
+        LocalDeployment deployment = new LocalDeployment(target, started, watcher, listener, cameras);
+        LocalDeployment replaced = deployments.put(target.pipelineId(), deployment);
+        if (replaced != null) {
+            replaced.close();
+        }
+        deployment.start();
+        log.info("pipeline {} version {} deployed", target.pipelineId(), target.version());
+        return deployment;
+    }
+
+    /** The buckets the deployed pipelines read and write: the only ones the API shows objects of. */
+    private java.util.Set<String> buckets() {
+        java.util.Set<String> buckets = new java.util.TreeSet<>(LocalFunctions.BUCKETS);
+        for (LocalDeployment deployment : deployments.values()) {
+            buckets.add(LocalDeployment.landingBucket(deployment.pipeline()));
+            buckets.add(deployment.pipeline().outputBucket());
+        }
+        return buckets;
     }
 
     /** Where progress events go: the in-process broker, or the configured Kafka. */
     public String kafkaBootstrapServers() {
         return kafka != null ? kafka.bootstrapServers() : null;
+    }
+
+    public RunnerApi api() {
+        return api;
     }
 
     /** The port of the runner's HTTP API (loopback). */
@@ -168,15 +308,17 @@ public final class LocalRunner implements AutoCloseable {
         return pipeline;
     }
 
-    /** The MinIO listener, when the S3 server is external and the pipeline watches a bucket. */
+    /** The MinIO listener of the started pipeline, when the S3 server is external and it watches a bucket. */
     Optional<MinioListener> minioListener() {
-        return Optional.ofNullable(listener);
+        return Optional.ofNullable(deployments.get(pipeline.pipelineId())).map(LocalDeployment::listener);
     }
 
-    /** Runs the reconciliation pass now (it also runs at start and periodically); none for a Kafka trigger. */
+    /** Runs the reconciliation pass of every bucket trigger now (it also runs at start and periodically). */
     public void reconcile() {
-        if (watcher != null) {
-            watcher.reconcile();
+        for (LocalDeployment deployment : deployments.values()) {
+            if (deployment.watcher() != null) {
+                deployment.watcher().reconcile();
+            }
         }
     }
 
@@ -185,21 +327,12 @@ public final class LocalRunner implements AutoCloseable {
         return pipeline.trigger().kafkaTopic() != null ? pipeline.trigger().kafkaTopic() : settings.cameraTopic();
     }
 
-    /** Where camera images sent as event data are stored before their run: the trigger bucket, else raw. */
-    static String landingBucket(ValidatedPipeline pipeline) {
-        return pipeline.trigger().bucket() != null ? pipeline.trigger().bucket() : LocalFunctions.BUCKETS.getFirst();
-    }
-
     @Override
     public void close() throws Exception {
+        // Live event streams end first: the API waits for its open requests when it stops.
+        events.close();
         api.close();
-        cameras.close();
-        if (listener != null) {
-            listener.close();
-        }
-        if (watcher != null) {
-            watcher.close();
-        }
+        deployments.values().forEach(LocalDeployment::close);
         notifications.shutdownNow();
         executor.close();
         history.close();

@@ -38,16 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LocalRunnerTests {
 
     static RunnerSettings settings(Path data, String... more) {
-        Map<String, String> env = new HashMap<>(Map.of(LocalSettings.S3_PORT, "0", LocalSettings.RESIZE_PORT, "0",
-                LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0", LocalSettings.DATA, data.toString(),
-                LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString()));
-        env.put(RunnerSettings.POLL_MILLIS, "100");
-        env.put(RunnerSettings.API_PORT, "0");
-        env.put(RunnerSettings.KAFKA_PORT, "0");
-        for (int i = 0; i < more.length; i += 2) {
-            env.put(more[i], more[i + 1]);
-        }
-        return RunnerSettings.from(env);
+        return TestRunners.settings(data, more);
     }
 
     private static MinioClient client(LocalRunner runner) {

@@ -102,20 +102,23 @@ final class PipelineEndpoints {
             throw new ApiProblem.Failure(ApiProblem.of(400, "Bad parameter", "base must be true or false, got '"
                     + base + "'"));
         }
+        ClusterSettings settings = clusterSettings(request.query("namespace", null));
+        return Answer.text(200, "application/yaml",
+                ClusterManifests.forPipeline(pipeline, settings, base.equals("true")).yaml());
+    }
+
+    /** The cluster settings of the runner's environment, in {@code namespace} when not null. */
+    ClusterSettings clusterSettings(String namespace) {
         Map<String, String> environment = new java.util.HashMap<>(clusterEnvironment);
-        String namespace = request.query("namespace", null);
         if (namespace != null) {
             environment.put(ClusterSettings.NAMESPACE, namespace);
         }
-        ClusterSettings settings;
         try {
-            settings = ClusterSettings.from(environment);
+            return ClusterSettings.from(environment);
         } catch (IllegalArgumentException e) {
             throw new ApiProblem.Failure(ApiProblem.of(400, "Bad parameter", e.getMessage()
                     + " (lowercase letters, digits and '-', up to 63)"));
         }
-        return Answer.text(200, "application/yaml",
-                ClusterManifests.forPipeline(pipeline, settings, base.equals("true")).yaml());
     }
 
     /** The body as a validated pipeline: 400 when it is not JSON at all, 422 with every problem otherwise. */

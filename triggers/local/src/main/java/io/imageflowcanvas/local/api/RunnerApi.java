@@ -2,7 +2,9 @@ package io.imageflowcanvas.local.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
+import io.imageflowcanvas.function.common.image.ImageLimits;
 import io.imageflowcanvas.local.history.RunHistory;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,10 +34,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The runner's HTTP API on loopback, for the {@code imageflow} CLI and the canvas (served at {@code /}); documented in
  * {@code openapi.yaml}, served at {@code GET /api/openapi.yaml}. Runs ({@code GET /api/runs?limit=N},
- * {@code GET /api/runs/{runId}}), the component palette ({@code GET /api/components}), a pipeline definition
- * checked ({@code POST /api/pipelines/validate}) or rendered to its Argo objects
- * ({@code POST /api/pipelines/render}), and saved pipelines ({@code GET|PUT /api/pipelines/{pipelineId}}, their
- * versions). Every error is an RFC 9457 problem document.
+ * {@code GET /api/runs/{runId}}, live as server-sent events at {@code GET /api/runs/events}), the component palette
+ * ({@code GET /api/components}), a pipeline definition checked ({@code POST /api/pipelines/validate}) or rendered
+ * to its Argo objects ({@code POST /api/pipelines/render}), saved pipelines ({@code GET|PUT
+ * /api/pipelines/{pipelineId}}, their versions), deployments here or to the cluster with uploads into their trigger
+ * bucket ({@code /api/deployments}), and the objects runs read and wrote ({@code /api/objects}). Every error is an
+ * RFC 9457 problem document.
  */
 public final class RunnerApi implements AutoCloseable {
 
@@ -44,12 +49,31 @@ public final class RunnerApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunnerApi.class);
     private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
-    /** One operation: its method, its path as OpenAPI writes it (compiled once into a pattern), what answers it. */
-    record Route(String method, String template, Pattern pattern, Handler handler) {
+    /**
+     * One operation: its method, its path as OpenAPI writes it (compiled once into a pattern), the largest body it
+     * reads, what answers it.
+     */
+    record Route(String method, String template, Pattern pattern, long maxBody, Handler handler) {
 
         Route(String method, String template, Handler handler) {
-            this(method, template, Pattern.compile(template.replaceAll("\\{[^}]+}", "([^/]+)")), handler);
+            this(method, template, MAX_BODY_BYTES, handler);
         }
+
+        Route(String method, String template, long maxBody, Handler handler) {
+            this(method, template, Pattern.compile(template.replaceAll("\\{[^}]+}", "([^/]+)")), maxBody, handler);
+        }
+    }
+
+    /** What the API serves from: the run history, components, saved pipelines, the host and its objects. */
+    public record Backend(RunHistory history, ComponentRegistry registry, Path pipelineFolder,
+            Map<String, String> clusterEnvironment, PipelineHost host, RunEvents events, ObjectAccess objects,
+            Supplier<ClusterClient> cluster) {
+    }
+
+    /** Writes a streamed answer's body as it is produced (server-sent events). */
+    @FunctionalInterface
+    interface Stream {
+        void write(OutputStream out) throws IOException;
     }
 
     @FunctionalInterface
@@ -65,8 +89,12 @@ public final class RunnerApi implements AutoCloseable {
         }
     }
 
-    /** What a handler answers. */
-    record Answer(int status, String contentType, byte[] body) {
+    /** What a handler answers: a body, or a stream written until it ends. */
+    record Answer(int status, String contentType, byte[] body, Stream stream) {
+
+        Answer(int status, String contentType, byte[] body) {
+            this(status, contentType, body, null);
+        }
 
         static Answer json(int status, Object body) {
             return new Answer(status, "application/json", JSON.writeValueAsBytes(body));
@@ -82,18 +110,24 @@ public final class RunnerApi implements AutoCloseable {
     private final List<Route> routes;
 
     /**
-     * {@code pipelineFolder}: where saved pipelines are kept; {@code clusterEnvironment}: the IMAGEFLOW_* settings
-     * rendering uses ({@link ClusterSettings}).
+     * {@code backend.pipelineFolder}: where saved pipelines are kept; {@code backend.clusterEnvironment}: the
+     * IMAGEFLOW_* settings rendering and cluster deploys use ({@link ClusterSettings}).
      */
-    public RunnerApi(int port, RunHistory history, ComponentRegistry registry, Path pipelineFolder,
-            Map<String, String> clusterEnvironment) throws IOException {
-        RunEndpoints runs = new RunEndpoints(history);
-        PipelineEndpoints pipelines = new PipelineEndpoints(registry, clusterEnvironment);
-        SavedPipelineEndpoints saved = new SavedPipelineEndpoints(new PipelineStore(pipelineFolder),
-                pipelines::validated);
+    public RunnerApi(int port, Backend backend) throws IOException {
+        RunEndpoints runs = new RunEndpoints(backend.history());
+        PipelineEndpoints pipelines = new PipelineEndpoints(backend.registry(), backend.clusterEnvironment());
+        PipelineStore store = new PipelineStore(backend.pipelineFolder());
+        SavedPipelineEndpoints saved = new SavedPipelineEndpoints(store, pipelines::validated);
+        DeploymentEndpoints deployments = new DeploymentEndpoints(store, pipelines, backend.host(),
+                backend.objects(), backend.cluster());
+        ObjectAccess objects = backend.objects();
+        RunEvents events = backend.events();
         this.routes = List.of(
                 new Route("GET", "/api/openapi.yaml", request -> openApi()),
                 new Route("GET", "/api/runs", runs::recent),
+                // Before /api/runs/{runId}, which the same path would match.
+                new Route("GET", "/api/runs/events", request -> new Answer(200, "text/event-stream", new byte[0],
+                        events::stream)),
                 new Route("GET", "/api/runs/{runId}", runs::run),
                 new Route("GET", "/api/components", pipelines::components),
                 new Route("POST", "/api/pipelines/validate", pipelines::validate),
@@ -101,7 +135,15 @@ public final class RunnerApi implements AutoCloseable {
                 new Route("GET", "/api/pipelines", saved::list),
                 new Route("GET", "/api/pipelines/{pipelineId}", saved::latest),
                 new Route("PUT", "/api/pipelines/{pipelineId}", saved::save),
-                new Route("GET", "/api/pipelines/{pipelineId}/versions/{version}", saved::version));
+                new Route("GET", "/api/pipelines/{pipelineId}/versions/{version}", saved::version),
+                new Route("GET", "/api/deployments", deployments::list),
+                new Route("POST", "/api/deployments", deployments::deploy),
+                new Route("DELETE", "/api/deployments/{pipelineId}", deployments::undeploy),
+                new Route("POST", "/api/deployments/{pipelineId}/uploads", ImageLimits.DEFAULT_MAX_BYTES,
+                        deployments::upload),
+                new Route("GET", "/api/objects", objects::describe),
+                new Route("GET", "/api/objects/content", objects::content),
+                new Route("GET", "/api/objects/thumbnail", objects::thumbnail));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         server.createContext("/api/", this::handle);
         server.createContext("/", CanvasFiles::handle);
@@ -114,7 +156,7 @@ public final class RunnerApi implements AutoCloseable {
     }
 
     /** Method and path of every operation, for the check against openapi.yaml. */
-    List<String> operations() {
+    public List<String> operations() {
         return routes.stream().map(route -> route.method() + " " + route.template()).toList();
     }
 
@@ -130,6 +172,16 @@ public final class RunnerApi implements AutoCloseable {
                 answer = problem(ApiProblem.of(500, "Internal error", "the runner failed to answer: " + e));
             }
             exchange.getResponseHeaders().set("content-type", answer.contentType());
+            if (answer.stream() != null) {
+                exchange.getResponseHeaders().set("cache-control", "no-store");
+                exchange.sendResponseHeaders(answer.status(), 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    answer.stream().write(out);
+                } catch (IOException e) {
+                    // the client went away: the stream simply ends
+                }
+                return;
+            }
             exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer.body());
@@ -160,27 +212,27 @@ public final class RunnerApi implements AutoCloseable {
             parameters.add(URLDecoder.decode(matcher.group(group), StandardCharsets.UTF_8));
         }
         return route.handler().handle(new Request(parameters, query(exchange.getRequestURI().getRawQuery()),
-                body(exchange)));
+                body(exchange, route.maxBody())));
     }
 
-    /** The body, refused with 413 above {@link #MAX_BODY_BYTES} (by its declared length, or as it arrives). */
-    private static byte[] body(HttpExchange exchange) throws IOException {
+    /** The body, refused with 413 above {@code limit} bytes (by its declared length, or as it arrives). */
+    private static byte[] body(HttpExchange exchange, long limit) throws IOException {
         String declared = exchange.getRequestHeaders().getFirst("content-length");
-        if (declared != null && Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
-            throw tooLarge(Long.parseLong(declared.trim()));
+        if (declared != null && Long.parseLong(declared.trim()) > limit) {
+            throw tooLarge(Long.parseLong(declared.trim()), limit);
         }
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                throw tooLarge(body.length);
+            byte[] body = in.readNBytes((int) limit + 1);
+            if (body.length > limit) {
+                throw tooLarge(body.length, limit);
             }
             return body;
         }
     }
 
-    private static ApiProblem.Failure tooLarge(long bytes) {
+    private static ApiProblem.Failure tooLarge(long bytes, long limit) {
         return new ApiProblem.Failure(ApiProblem.of(413, "Body too large", "the body has " + bytes
-                + " bytes; the limit is " + MAX_BODY_BYTES));
+                + " bytes; the limit is " + limit));
     }
 
     private static Map<String, String> query(String raw) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The durable record of runs and their steps: an embedded H2 database file under the data folder by default, or a
@@ -56,6 +57,7 @@ public final class RunHistory implements RunListener, AutoCloseable {
         }
     }
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final Connection db;
     private final Dialect dialect;
 
@@ -96,6 +98,9 @@ public final class RunHistory implements RunListener, AutoCloseable {
                           attempts INT NOT NULL, output_key VARCHAR(1100), message VARCHAR(4000),
                           updated_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (run_id, step_id))""");
                 statement.execute("CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status)");
+                // Added after the first release: histories made before get them here.
+                statement.execute("ALTER TABLE steps ADD COLUMN IF NOT EXISTS started_at TIMESTAMP WITH TIME ZONE");
+                statement.execute("ALTER TABLE steps ADD COLUMN IF NOT EXISTS outputs VARCHAR(8000)");
             }
             return new RunHistory(db, dialect);
         } catch (SQLException e) {
@@ -148,9 +153,13 @@ public final class RunHistory implements RunListener, AutoCloseable {
             List<StepRecord> steps = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
+                    Timestamp started = rows.getTimestamp("started_at");
+                    String outputs = rows.getString("outputs");
                     steps.add(new StepRecord(rows.getString("run_id"), rows.getString("step_id"),
                             rows.getString("status"), rows.getInt("attempts"), rows.getString("output_key"),
-                            rows.getString("message"), rows.getTimestamp("updated_at").toInstant()));
+                            rows.getString("message"), started == null ? null : started.toInstant(),
+                            rows.getTimestamp("updated_at").toInstant(), outputs == null ? List.of()
+                                    : List.of(JSON.readValue(outputs, ObjectRef[].class))));
                 }
             }
             return steps;
@@ -160,13 +169,37 @@ public final class RunHistory implements RunListener, AutoCloseable {
     }
 
     @Override
-    public void stepStarted(String runId, String stepId, int attempt) {
+    public synchronized void stepStarted(String runId, String stepId, int attempt) {
         step(runId, stepId, "RUNNING", attempt, null, null);
+        // The first attempt's start: a step's duration includes its retries.
+        update("UPDATE steps SET started_at = COALESCE(started_at, updated_at) WHERE run_id = ? AND step_id = ?",
+                null, runId, stepId);
     }
 
     @Override
-    public void stepSucceeded(String runId, String stepId, StepResult result) {
+    public synchronized void stepSucceeded(String runId, String stepId, StepResult result) {
         step(runId, stepId, "SUCCEEDED", null, result.output().key(), result.reused() ? "reused" : null);
+        List<ObjectRef> outputs = result.outputs() == null || result.outputs().isEmpty()
+                ? List.of(result.output()) : result.outputs();
+        String written = JSON.writeValueAsString(outputs.stream().map(o -> ObjectRef.of(o.bucket(), o.key()))
+                .toList());
+        if (written.length() <= 8000) {
+            update("UPDATE steps SET outputs = ? WHERE run_id = ? AND step_id = ?", written, runId, stepId);
+        }
+    }
+
+    private void update(String sql, String value, String runId, String stepId) {
+        try (PreparedStatement update = db.prepareStatement(sql)) {
+            int index = 1;
+            if (value != null) {
+                update.setString(index++, value);
+            }
+            update.setString(index++, runId);
+            update.setString(index, stepId);
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("record step " + stepId + " of " + runId, e);
+        }
     }
 
     @Override

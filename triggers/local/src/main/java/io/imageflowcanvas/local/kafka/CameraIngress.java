@@ -45,11 +45,12 @@ public final class CameraIngress implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
 
-    public CameraIngress(String bootstrapServers, String topic, MinioClient store, String bucket,
+    /** {@code groupId}: each pipeline reading a topic consumes it as its own group, so each sees every event. */
+    public CameraIngress(String bootstrapServers, String topic, String groupId, MinioClient store, String bucket,
             Consumer<ObjectRef> submit) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "imageflow-runner");
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -3,9 +3,7 @@ package io.imageflowcanvas.local.kafka;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.imageflowcanvas.function.common.contract.StepResult;
-import io.imageflowcanvas.local.executor.RunListener;
-import io.imageflowcanvas.local.executor.RunOutcome;
+import io.imageflowcanvas.local.executor.StateChangeListener;
 import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * id so one run's events stay in order. Sending never blocks a run for long and a failed send is only logged: the
  * run history, not this topic, is the record of truth.
  */
-public final class ProgressPublisher implements RunListener, AutoCloseable {
+public final class ProgressPublisher extends StateChangeListener implements AutoCloseable {
 
     public static final String EVENT_TYPE = "io.imageflowcanvas.pipeline.progress";
     public static final String SOURCE = "/imageflowcanvas/runner";
@@ -50,37 +48,7 @@ public final class ProgressPublisher implements RunListener, AutoCloseable {
     }
 
     @Override
-    public void runStarted(String runId) {
-        publish(runId, null, "RUNNING", "run started");
-    }
-
-    @Override
-    public void stepStarted(String runId, String stepId, int attempt) {
-        publish(runId, stepId, "RUNNING", "attempt " + attempt);
-    }
-
-    @Override
-    public void stepSucceeded(String runId, String stepId, StepResult result) {
-        publish(runId, stepId, "SUCCEEDED", result.output().key());
-    }
-
-    @Override
-    public void stepFailed(String runId, String stepId, String message, boolean willRetry) {
-        publish(runId, stepId, willRetry ? "RETRYING" : "FAILED", message);
-    }
-
-    @Override
-    public void stepSkipped(String runId, String stepId, String reason) {
-        publish(runId, stepId, "SKIPPED", reason);
-    }
-
-    @Override
-    public void runFinished(RunOutcome outcome) {
-        publish(outcome.runId(), null, outcome.status().name(), "run finished in "
-                + outcome.duration().toMillis() + " ms");
-    }
-
-    private void publish(String runId, String stepId, String status, String message) {
+    protected void changed(String runId, String stepId, String status, String message) {
         Instant now = Instant.now();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("runId", runId);

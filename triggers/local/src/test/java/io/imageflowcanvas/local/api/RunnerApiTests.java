@@ -7,14 +7,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.imageflowcanvas.argo.schema.ManifestValidator;
 import io.imageflowcanvas.function.common.contract.ObjectRef;
-import io.imageflowcanvas.local.history.RunHistory;
-import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.function.common.image.ImageLimits;
+import io.imageflowcanvas.function.common.image.ImageProbe;
+import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.imageflowcanvas.argo.cluster.ClusterClient;
+import io.imageflowcanvas.local.LocalRunner;
+import io.imageflowcanvas.local.TestRunners;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,33 +34,37 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Every operation of the runner's API over real HTTP, with the bad input each one must refuse. */
+/**
+ * Every operation of the runner's API over real HTTP against a running local runner (its S3 server, Kafka broker
+ * and functions), with the bad input each one must refuse. Cluster deploys go to fabric8's Kubernetes mock server.
+ */
+@EnableKubernetesMockClient(crud = true)
 class RunnerApiTests {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path history;
-    @TempDir
-    static Path pipelines;
-
-    private static RunHistory runs;
+    static KubernetesMockServer server;
+    static KubernetesClient kubernetes;
+    private static Path data;
+    private static LocalRunner runner;
     private static RunnerApi api;
 
     @BeforeAll
     static void start() throws Exception {
-        runs = RunHistory.open(history);
-        runs.begin("default-1", "default", "1", new ObjectRef("raw", "cams/a b.jpg", "e1", null, 10L, "image/jpeg"));
-        api = new RunnerApi(0, runs, ComponentRegistry.builtIn(), pipelines, Map.of());
+        data = Files.createTempDirectory("imageflow-api-");
+        runner = LocalRunner.start(TestRunners.settings(data), () -> new ClusterClient(new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder().withMasterUrl(server.url("/")).withTrustCerts(true)
+                        .withAutoConfigure(false).build()).build()));
+        runner.history().begin("default-1", "default", "1", new ObjectRef("raw", "cams/a b.jpg", "e1", null, 10L,
+                "image/jpeg"));
+        api = runner.api();
     }
 
     @AfterAll
-    static void stop() {
-        api.close();
-        runs.close();
+    static void stop() throws Exception {
+        runner.close();
     }
 
     @Test
@@ -235,25 +250,243 @@ class RunnerApiTests {
         assertThat(get("/etc/passwd").statusCode()).isEqualTo(404);
     }
 
+    /** resize -> detect on raw/shots/, saved as version 1 of "shots". */
+    private static final String SHOTS = """
+            {"pipelineId": "shots", "name": "Shots", "version": "1", "trigger": {"bucket": "raw", "prefix": "shots/", "suffix": ".jpg"},
+             "steps": [
+               {"stepId": "small", "componentName": "resize", "parameters": {"width": 640}},
+               {"stepId": "find", "componentName": "detect", "dependencies": ["small"],
+                "parameters": {"confidence": 0.3}}
+             ]}""";
+
+    @Test
+    void deploysASavedPipelineTakesAnUploadAndStreamsItsRunUntilTheResultsCanBeShown() throws Exception {
+        saved("shots", SHOTS);
+        HttpResponse<String> deployed = post("/api/deployments", "{\"pipelineId\": \"shots\"}");
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
+        assertThat(JSON.readTree(deployed.body()).path("version").asText()).isEqualTo("1");
+        JsonNode deployments = JSON.readTree(get("/api/deployments").body()).path("deployments");
+        assertThat(deployments.findValuesAsText("pipelineId")).contains("default", "shots");
+
+        // The live stream is open before the upload, so it must carry the run from its start.
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var stream = HTTP.sendAsync(HttpRequest.newBuilder(uri("/api/runs/events")).build(),
+                HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+                    assertThat(response.headers().firstValue("content-type")).hasValue("text/event-stream");
+                    response.body().forEach(events::add);
+                });
+        await("the event stream to open", () -> events.contains(": connected"));
+
+        HttpResponse<String> upload = upload("/api/deployments/shots/uploads?name=My%20dog.jpg",
+                Photos.bytes("dog.jpg"));
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        JsonNode uploaded = JSON.readTree(upload.body());
+        assertThat(uploaded.at("/object/key").asText()).isEqualTo("shots/My_dog.jpg");
+        String runId = uploaded.path("runId").asText();
+        await("the uploaded image's run", () -> runStatus(runId).equals("SUCCEEDED"));
+        await("the run's last event", () -> events.stream().anyMatch(line -> line.startsWith("data:")
+                && line.contains(runId) && line.contains("\"stepId\":null") && line.contains("SUCCEEDED")));
+        assertThat(events).anySatisfy(line -> assertThat(line).contains(runId, "\"stepId\":\"find\"", "RUNNING"));
+        assertThat(events).contains("event: step", "event: run");
+        stream.cancel(true);
+
+        JsonNode run = JSON.readTree(get("/api/runs/" + runId).body());
+        JsonNode find = null;
+        for (JsonNode step : run.path("steps")) {
+            assertThat(step.path("startedAt").asText()).isNotEmpty();
+            assertThat(java.time.Instant.parse(step.path("updatedAt").asText()))
+                    .isAfterOrEqualTo(java.time.Instant.parse(step.path("startedAt").asText()));
+            if (step.path("stepId").asText().equals("find")) {
+                find = step;
+            }
+        }
+        assertThat(find).isNotNull();
+        List<String> outputs = find.path("outputs").findValuesAsText("key");
+        String report = outputs.stream().filter(k -> k.endsWith(".json")).findFirst().orElseThrow();
+        String annotated = outputs.stream().filter(k -> k.contains(".annotated.")).findFirst().orElseThrow();
+
+        HttpResponse<String> detections = get("/api/objects/content?bucket=processed&key=" + encode(report));
+        assertThat(detections.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(detections.body()).path("detections").size()).isPositive();
+        HttpResponse<byte[]> thumbnail = getBytes("/api/objects/thumbnail?bucket=processed&key="
+                + encode(annotated) + "&size=200");
+        assertThat(thumbnail.statusCode()).isEqualTo(200);
+        assertThat(thumbnail.headers().firstValue("content-type")).hasValue("image/jpeg");
+        var info = ImageProbe.probe(thumbnail.body(), ImageLimits.defaults());
+        assertThat(Math.max(info.width(), info.height())).isEqualTo(200);
+
+        JsonNode link = JSON.readTree(get("/api/objects?bucket=processed&key=" + encode(annotated)).body());
+        assertThat(link.path("contentType").asText()).isEqualTo("image/jpeg");
+        assertThat(java.time.Instant.parse(link.path("expiresAt").asText()))
+                .isBefore(java.time.Instant.now().plus(java.time.Duration.ofMinutes(16)));
+        // The presigned link works without the runner: straight from the S3 server, no credentials sent.
+        HttpResponse<byte[]> download = HTTP.send(HttpRequest.newBuilder(URI.create(link.path("downloadUrl")
+                .asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body().length).isEqualTo(link.path("size").asInt());
+
+        // The same photo again under the same name: the same object version, so the same run and no new one.
+        assertThat(JSON.readTree(upload("/api/deployments/shots/uploads?name=My%20dog.jpg", Photos.bytes("dog.jpg"))
+                .body()).path("runId").asText()).isEqualTo(runId);
+        Thread.sleep(500);
+        List<String> runsOfTheKey = new ArrayList<>();
+        JSON.readTree(get("/api/runs?limit=100").body()).forEach(r -> {
+            if (r.path("pipelineId").asText().equals("shots") && r.path("key").asText().equals("shots/My_dog.jpg")) {
+                runsOfTheKey.add(r.path("runId").asText());
+            }
+        });
+        assertThat(runsOfTheKey).containsExactly(runId);
+    }
+
+    @Test
+    void refusesBadUploads() throws Exception {
+        assertThat(put("/api/pipelines/cams", """
+                {"pipelineId": "cams", "name": "Cameras", "version": "1", "trigger": {"kafkaTopic": "cams"},
+                 "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 64}}]}""")
+                .statusCode()).isIn(200, 201);
+        assertThat(post("/api/deployments", "{\"pipelineId\": \"cams\"}").statusCode()).isEqualTo(201);
+        saved("shots", SHOTS);
+        assertThat(post("/api/deployments", "{\"pipelineId\": \"shots\"}").statusCode()).isEqualTo(201);
+
+        HttpResponse<String> notImage = upload("/api/deployments/shots/uploads?name=x.jpg",
+                "not an image".getBytes(StandardCharsets.UTF_8));
+        assertThat(notImage.statusCode()).isEqualTo(415);
+        assertThat(JSON.readTree(notImage.body()).path("detail").asText()).contains("not an image");
+        HttpResponse<String> tooLarge = upload("/api/deployments/shots/uploads?name=big.jpg",
+                new byte[(int) ImageLimits.DEFAULT_MAX_BYTES + 1]);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(JSON.readTree(tooLarge.body()).path("detail").asText())
+                .contains("limit is " + ImageLimits.DEFAULT_MAX_BYTES);
+        assertThat(upload("/api/deployments/shots/uploads", Photos.bytes("dog.jpg")).statusCode()).isEqualTo(400);
+        HttpResponse<String> wrongSuffix = upload("/api/deployments/shots/uploads?name=dog.png",
+                Photos.bytes("dog.jpg"));
+        assertThat(wrongSuffix.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(wrongSuffix.body()).path("detail").asText()).contains("ending .jpg");
+        assertThat(upload("/api/deployments/cams/uploads?name=a.jpg", Photos.bytes("dog.jpg")).statusCode())
+                .isEqualTo(409);
+        assertThat(upload("/api/deployments/nowhere/uploads?name=a.jpg", Photos.bytes("dog.jpg")).statusCode())
+                .isEqualTo(404);
+        // Nothing refused was stored.
+        assertThat(get("/api/objects?bucket=raw&key=shots/x.jpg").statusCode()).isEqualTo(404);
+        assertThat(get("/api/objects?bucket=raw&key=shots/big.jpg").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void refusesBadDeploysAndUndeploys() throws Exception {
+        assertThat(put("/api/pipelines/gone", SHOTS.replace("\"shots\"", "\"gone\"").replace("shots/", "gone/"))
+                .statusCode()).isIn(200, 201);
+        assertThat(post("/api/deployments", "{\"pipelineId\": \"never-saved\"}").statusCode()).isEqualTo(404);
+        HttpResponse<String> noVersion = post("/api/deployments", "{\"pipelineId\": \"gone\", \"version\": \"7\"}");
+        assertThat(noVersion.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(noVersion.body()).path("detail").asText()).contains("no saved version '7'");
+        assertThat(post("/api/deployments", "{\"pipelineId\": \"gone\", \"target\": \"moon\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(post("/api/deployments", "[1").statusCode()).isEqualTo(400);
+        assertThat(post("/api/deployments", "{\"pipelineId\": \"../x\"}").statusCode()).isEqualTo(400);
+        assertThat(post("/api/deployments", "{\"pipelineId\": \"gone\"}").statusCode()).isEqualTo(201);
+        assertThat(delete("/api/deployments/gone").statusCode()).isEqualTo(204);
+        assertThat(delete("/api/deployments/gone").statusCode()).isEqualTo(404);
+        assertThat(upload("/api/deployments/gone/uploads?name=a.jpg", Photos.bytes("dog.jpg")).statusCode())
+                .isEqualTo(404);
+        assertThat(JSON.readTree(get("/api/deployments").body()).path("deployments").findValuesAsText("pipelineId"))
+                .doesNotContain("gone");
+    }
+
+    @Test
+    void deploysASavedPipelineToTheClusterAsApplyDoes() throws Exception {
+        saved("shots", SHOTS);
+        String request = "{\"pipelineId\": \"shots\", \"target\": \"cluster\", \"namespace\": \"vision\"}";
+        HttpResponse<String> first = post("/api/deployments", request);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode applied = JSON.readTree(first.body()).path("applied");
+        assertThat(applied.findValuesAsText("kind")).contains("WorkflowTemplate", "Sensor", "EventSource");
+        assertThat(applied.findValuesAsText("outcome")).containsOnly("created");
+        assertThat(kubernetes.genericKubernetesResources(new ResourceDefinitionContext.Builder()
+                .withGroup("argoproj.io").withVersion("v1alpha1").withKind("WorkflowTemplate")
+                .withPlural("workflowtemplates").withNamespaced(true).build())
+                .inNamespace("vision").withName("imageflow-shots").get()).isNotNull();
+        JsonNode again = JSON.readTree(post("/api/deployments", request).body()).path("applied");
+        assertThat(again.findValuesAsText("outcome")).containsOnly("unchanged");
+        assertThat(post("/api/deployments", request.replace("vision", "Bad_NS")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void refusesObjectsOutsideThePipelinesBucketsAndWhatIsNotThere() throws Exception {
+        assertThat(get("/api/objects?bucket=raw").statusCode()).isEqualTo(400);
+        HttpResponse<String> otherBucket = get("/api/objects?bucket=secrets&key=a");
+        assertThat(otherBucket.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(otherBucket.body()).path("detail").asText()).contains("not used by a deployed");
+        assertThat(get("/api/objects/content?bucket=raw&key=none.jpg").statusCode()).isEqualTo(404);
+        assertThat(get("/api/objects/thumbnail?bucket=raw&key=none.jpg").statusCode()).isEqualTo(404);
+        saved("shots", SHOTS);
+        assertThat(post("/api/deployments", "{\"pipelineId\": \"shots\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> stored = upload("/api/deployments/shots/uploads?name=t.jpg", Photos.bytes("dog.jpg"));
+        String key = JSON.readTree(stored.body()).at("/object/key").asText();
+        assertThat(get("/api/objects/thumbnail?bucket=raw&key=" + encode(key) + "&size=5").statusCode())
+                .isEqualTo(400);
+        assertThat(getBytes("/api/objects/content?bucket=raw&key=" + encode(key)).body())
+                .isEqualTo(Photos.bytes("dog.jpg"));
+    }
+
+    private static void saved(String pipelineId, String definition) throws Exception {
+        HttpResponse<String> response = put("/api/pipelines/" + pipelineId, definition);
+        assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
+    }
+
     private static String defaultPipeline() throws Exception {
         try (var in = PipelineDefinitions.class.getResourceAsStream("default-pipeline.json")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + runner.apiPort() + path);
+    }
+
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<byte[]> getBytes(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static HttpResponse<String> delete(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> upload(String path, byte[] image) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("content-type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String encode(String key) {
+        return java.net.URLEncoder.encode(key, StandardCharsets.UTF_8);
+    }
+
+    private static String runStatus(String runId) {
+        return runner.history().run(runId).map(r -> r.status()).orElse("none");
+    }
+
+    /** Waits for {@code condition} up to 60 s. */
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(50).toNanos());
+        }
     }
 
     private static HttpResponse<String> put(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.apiPort() + path))
                 .header("content-type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.apiPort() + path))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }

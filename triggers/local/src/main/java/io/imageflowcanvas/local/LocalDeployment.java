@@ -1,0 +1,79 @@
+package io.imageflowcanvas.local;
+
+import io.imageflowcanvas.function.local.LocalFunctions;
+import io.imageflowcanvas.local.api.PipelineHost;
+import io.imageflowcanvas.local.kafka.CameraIngress;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import java.time.Instant;
+
+/**
+ * One pipeline running on the runner with what feeds it: for a bucket trigger the watcher with its reconciliation
+ * (and MinIO's listen API when the S3 server is external), for a Kafka trigger the camera topic's consumer. The
+ * pipeline the runner starts with also takes camera events from the shared camera topic into its bucket.
+ */
+final class LocalDeployment implements AutoCloseable {
+
+    private final ValidatedPipeline pipeline;
+    private final boolean started;
+    private final Instant deployedAt = Instant.now();
+    private final BucketWatcher watcher;
+    private final MinioListener listener;
+    private final CameraIngress cameras;
+
+    LocalDeployment(ValidatedPipeline pipeline, boolean started, BucketWatcher watcher, MinioListener listener,
+            CameraIngress cameras) {
+        this.pipeline = pipeline;
+        this.started = started;
+        this.watcher = watcher;
+        this.listener = listener;
+        this.cameras = cameras;
+    }
+
+    void start() {
+        if (watcher != null) {
+            watcher.start();
+        }
+        if (listener != null) {
+            listener.start();
+        }
+        if (cameras != null) {
+            cameras.start();
+        }
+    }
+
+    ValidatedPipeline pipeline() {
+        return pipeline;
+    }
+
+    BucketWatcher watcher() {
+        return watcher;
+    }
+
+    MinioListener listener() {
+        return listener;
+    }
+
+    /** Where camera images and uploads for this pipeline are stored: its trigger bucket, else raw. */
+    static String landingBucket(ValidatedPipeline pipeline) {
+        return pipeline.trigger().bucket() != null ? pipeline.trigger().bucket() : LocalFunctions.BUCKETS.getFirst();
+    }
+
+    PipelineHost.Deployment describe() {
+        return new PipelineHost.Deployment(pipeline.pipelineId(), pipeline.version(), pipeline.name(),
+                pipeline.trigger(), landingBucket(pipeline), pipeline.outputBucket(),
+                pipeline.steps().stream().map(ValidatedPipeline.Step::stepId).toList(), deployedAt, started);
+    }
+
+    @Override
+    public void close() {
+        if (cameras != null) {
+            cameras.close();
+        }
+        if (listener != null) {
+            listener.close();
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+}

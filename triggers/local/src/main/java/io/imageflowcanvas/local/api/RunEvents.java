@@ -1,0 +1,97 @@
+package io.imageflowcanvas.local.api;
+
+import io.imageflowcanvas.local.executor.StateChangeListener;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The run events the progress topic carries (run and step state changes, same fields), streamed to browsers as
+ * server-sent events ({@code GET /api/runs/events}). Each stream has a bounded queue: a client that stops reading
+ * is dropped (its stream ends and EventSource reconnects and reloads) instead of holding events in memory or
+ * slowing runs down.
+ */
+public final class RunEvents extends StateChangeListener implements AutoCloseable {
+
+    /** Events a stream may fall behind by before it is dropped. */
+    static final int QUEUE = 1024;
+    /** A comment line this often keeps proxies from closing an idle stream and finds closed connections. */
+    static final long KEEPALIVE_MILLIS = 15_000;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Queued to end a stream. */
+    private static final String END = "";
+
+    private final List<BlockingQueue<String>> streams = new CopyOnWriteArrayList<>();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile boolean closed;
+
+    @Override
+    protected void changed(String runId, String stepId, String status, String message) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("runId", runId);
+        data.put("stepId", stepId);
+        data.put("status", status);
+        data.put("message", message);
+        data.put("timestamp", Instant.now().toString());
+        String event = "id: " + ids.incrementAndGet() + "\nevent: " + (stepId == null ? "run" : "step")
+                + "\ndata: " + JSON.writeValueAsString(data) + "\n\n";
+        for (BlockingQueue<String> stream : streams) {
+            if (!stream.offer(event)) {
+                // Too far behind: end this stream rather than grow without bound.
+                streams.remove(stream);
+                stream.clear();
+                stream.offer(END);
+            }
+        }
+    }
+
+    /** Writes events to {@code out} as they come until the client goes away or the runner stops. */
+    void stream(OutputStream out) throws IOException {
+        BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+        streams.add(queue);
+        try {
+            // The reconnection delay for EventSource, and something to flush so the client sees the stream open.
+            write(out, "retry: 2000\n: connected\n\n");
+            while (!closed) {
+                String event = queue.poll(KEEPALIVE_MILLIS, TimeUnit.MILLISECONDS);
+                if (event != null && event.isEmpty()) {
+                    return;
+                }
+                write(out, event == null ? ": keepalive\n\n" : event);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            streams.remove(queue);
+        }
+    }
+
+    private static void write(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** How many browsers are listening (for tests and the runner's log). */
+    int listeners() {
+        return streams.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (BlockingQueue<String> stream : streams) {
+            stream.clear();
+            stream.offer(END);
+        }
+    }
+}

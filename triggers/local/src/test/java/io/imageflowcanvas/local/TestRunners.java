@@ -1,0 +1,28 @@
+package io.imageflowcanvas.local;
+
+import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.function.local.LocalSettings;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runner settings for tests: every port chosen by the system, quick polling, the repository's model. */
+public final class TestRunners {
+
+    private TestRunners() {
+    }
+
+    /** {@code more}: further settings as name, value pairs. */
+    public static RunnerSettings settings(Path data, String... more) {
+        Map<String, String> env = new HashMap<>(Map.of(LocalSettings.S3_PORT, "0", LocalSettings.RESIZE_PORT, "0",
+                LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0", LocalSettings.DATA, data.toString(),
+                LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString()));
+        env.put(RunnerSettings.POLL_MILLIS, "100");
+        env.put(RunnerSettings.API_PORT, "0");
+        env.put(RunnerSettings.KAFKA_PORT, "0");
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return RunnerSettings.from(env);
+    }
+}

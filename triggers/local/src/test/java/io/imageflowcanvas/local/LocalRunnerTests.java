@@ -128,6 +128,34 @@ class LocalRunnerTests {
     }
 
     @Test
+    void aDeployedPipelineRunsBesideTheStartedOneAndComesBackAfterARestart() throws Exception {
+        Path data = Files.createTempDirectory("imageflow-deployed-");
+        String json = """
+                {"pipelineId": "gray", "name": "Gray", "version": "2", "trigger": {"bucket": "raw", "prefix": "g/"},
+                 "steps": [{"stepId": "gray", "componentName": "filter", "parameters": {"type": "grayscale"}}]}""";
+        var gray = new io.imageflowcanvas.pipeline.PipelineValidator(io.imageflowcanvas.pipeline.ComponentRegistry
+                .builtIn()).validate(io.imageflowcanvas.pipeline.PipelineDefinitions.parse(json));
+        try (LocalRunner runner = LocalRunner.start(settings(data))) {
+            runner.deploy(gray, json);
+            assertThat(runner.deployments()).extracting(d -> d.pipelineId() + "@" + d.version() + (d.started()
+                    ? " started" : "")).containsExactly("default@1.0.0 started", "gray@2");
+        }
+        try (LocalRunner runner = LocalRunner.start(settings(data))) {
+            assertThat(runner.deployed("gray")).hasValueSatisfying(p -> assertThat(p.version()).isEqualTo("2"));
+            // One drop under g/ is a run of each pipeline whose trigger takes it: the started one and gray.
+            ObjectRef drop = put(client(runner), "g/dog.jpg", Photos.bytes("dog.jpg"));
+            await("the default run", () -> status(runner, drop).equals("SUCCEEDED"));
+            await("the gray run", () -> runner.history().run(RunIds.of(gray, drop)).map(RunRecord::status)
+                    .orElse("none").equals("SUCCEEDED"));
+            assertThat(processed(client(runner), "g/dog.jpg/")).contains("g/dog.jpg/gray.jpg");
+            assertThat(runner.undeploy("gray")).isTrue();
+        }
+        try (LocalRunner runner = LocalRunner.start(settings(data))) {
+            assertThat(runner.deployed("gray")).as("undeployed stays undeployed").isEmpty();
+        }
+    }
+
+    @Test
     void anExternalS3ServerIsWatchedByListingAlone() throws Exception {
         // A separate S3 server, not the runner's: no notification reaches the runner, so the watcher must find
         // every drop; it is not MinIO, so the listen API is refused and the listings carry on.

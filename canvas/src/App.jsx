@@ -131,8 +131,10 @@ function Editor() {
   const running = runDetail?.run.status === 'RUNNING' || feed.runs.some((r) => r.status === 'RUNNING');
   const now = useClock(running);
 
+  const [needsLogin, setNeedsLogin] = useState(false);
   useEffect(() => {
-    api.components().then(setComponents).catch((e) => setStatus(`Cannot load the components: ${e.message}`));
+    api.components().then(setComponents).catch((e) => (e.status === 401 ? setNeedsLogin(true)
+      : setStatus(`Cannot load the components: ${e.message}`)));
     api.savedPipelines().then(setSaved).catch(() => setSaved([]));
     api.deployments().then(setDeployed).catch(() => setDeployed([]));
   }, []);
@@ -236,6 +238,7 @@ function Editor() {
   });
   const pipelineProblems = grouped[''] ?? [];
 
+  if (needsLogin) return <Login />;
   return (
     <div className="editor">
       <Palette components={components} onAdd={(name) => addStep(name)} />
@@ -318,6 +321,32 @@ function Editor() {
         {yaml && <pre className="yaml" aria-label="Argo objects">{yaml}</pre>}
       </aside>
     </div>
+  );
+}
+
+/** The token form of a canvas whose API is guarded (a cluster's): after login the page starts again. */
+function Login() {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState('');
+  const submit = async (event) => {
+    event.preventDefault();
+    try {
+      await api.login(token);
+      window.location.reload();
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+  return (
+    <form className="login" onSubmit={submit} aria-label="Log in">
+      <h2>Log in</h2>
+      <label htmlFor="token">API token</label>
+      <input id="token" type="password" autoComplete="current-password" value={token} autoFocus
+        onChange={(e) => setToken(e.target.value)} />
+      {error && <div className="field-problem" role="alert">{error}</div>}
+      <div className="actions"><button type="submit" disabled={!token}>Log in</button></div>
+      <p className="hint">infra/k3s/install.sh prints the token (Secret imageflow-canvas-token).</p>
+    </form>
   );
 }
 

@@ -92,3 +92,12 @@ export function runEvents(onEvent, onOpen) {
   source.addEventListener('open', () => onOpen?.());
   return () => source.close();
 }
+
+/** Logs in to an API that needs a token (a cluster's canvas): the runner keeps it as an HttpOnly cookie. */
+export async function login(token) {
+  return answer(await fetch('api/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  }));
+}

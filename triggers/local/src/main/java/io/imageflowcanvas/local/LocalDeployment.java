@@ -1,6 +1,5 @@
 package io.imageflowcanvas.local;
 
-import io.imageflowcanvas.function.local.LocalFunctions;
 import io.imageflowcanvas.local.api.PipelineHost;
 import io.imageflowcanvas.local.kafka.CameraIngress;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
@@ -55,13 +54,11 @@ final class LocalDeployment implements AutoCloseable {
 
     /** Where camera images and uploads for this pipeline are stored: its trigger bucket, else raw. */
     static String landingBucket(ValidatedPipeline pipeline) {
-        return pipeline.trigger().bucket() != null ? pipeline.trigger().bucket() : LocalFunctions.BUCKETS.getFirst();
+        return PipelineHost.Deployment.landingBucket(pipeline);
     }
 
     PipelineHost.Deployment describe() {
-        return new PipelineHost.Deployment(pipeline.pipelineId(), pipeline.version(), pipeline.name(),
-                pipeline.trigger(), landingBucket(pipeline), pipeline.outputBucket(),
-                pipeline.steps().stream().map(ValidatedPipeline.Step::stepId).toList(), deployedAt, started);
+        return PipelineHost.Deployment.of(pipeline, deployedAt, started);
     }
 
     @Override

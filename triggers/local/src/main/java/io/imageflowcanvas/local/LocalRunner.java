@@ -23,6 +23,7 @@ import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.local.api.ObjectAccess;
 import io.imageflowcanvas.local.api.PipelineHost;
 import io.imageflowcanvas.local.api.RunEvents;
+import io.imageflowcanvas.local.api.RunSource;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         this.client = MinioClient.builder().endpoint(functions.s3Endpoint()).region("us-east-1")
                 .credentials(settings.functions().accessKey(), settings.functions().secretKey()).build();
         this.deploymentFolder = settings.functions().dataDirectory().resolve(DEPLOYMENTS);
-        this.api = new RunnerApi(settings.apiPort(), new RunnerApi.Backend(history, ComponentRegistry.builtIn(),
+        this.api = new RunnerApi(settings.apiPort(), new RunnerApi.Backend(RunSource.of(history), ComponentRegistry.builtIn(),
                 settings.functions().dataDirectory().resolve("pipelines"), System.getenv(), this, events,
                 new ObjectAccess(client, this::buckets), cluster));
     }

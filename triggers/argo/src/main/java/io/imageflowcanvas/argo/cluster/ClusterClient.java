@@ -245,7 +245,79 @@ public final class ClusterClient implements AutoCloseable {
         return own.stream().map(node -> new PipelineRun.Step(node.getDisplayName(),
                 node.getPhase() == null ? "Pending" : node.getPhase(),
                 "Retry".equals(node.getType()) ? (node.getChildren() == null ? 0 : node.getChildren().size()) : 1,
-                node.getMessage())).toList();
+                node.getMessage(), node.getStartedAt(), node.getFinishedAt(), outputs(node, status.getNodes())))
+                .toList();
+    }
+
+    /**
+     * The objects a step wrote, from its answer (the StepResult event Argo keeps as the HTTP node's result): on the
+     * node itself, or for a Retry node on its last attempt.
+     */
+    private static List<PipelineRun.Output> outputs(NodeStatus node, Map<String, NodeStatus> nodes) {
+        String result = node.getOutputs() == null ? null : node.getOutputs().getResult();
+        if (result == null && node.getChildren() != null && !node.getChildren().isEmpty()) {
+            NodeStatus last = nodes.get(node.getChildren().getLast());
+            result = last == null || last.getOutputs() == null ? null : last.getOutputs().getResult();
+        }
+        if (result == null || result.isBlank()) {
+            return List.of();
+        }
+        try {
+            JsonNode answer = JSON.readTree(result);
+            JsonNode written = answer.path("outputs").isArray() ? answer.path("outputs")
+                    : JSON.createArrayNode().add(answer.path("output"));
+            List<PipelineRun.Output> outputs = new ArrayList<>();
+            for (JsonNode object : written) {
+                if (object.hasNonNull("bucket") && object.hasNonNull("key")) {
+                    outputs.add(new PipelineRun.Output(object.get("bucket").asText(), object.get("key").asText()));
+                }
+            }
+            return outputs;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Not a result event (a function answered something else): no objects to show.
+            return List.of();
+        }
+    }
+
+    /** A pipeline's WorkflowTemplate on the cluster: the pipeline and version it was applied from, and when. */
+    public record DeployedPipeline(String pipelineId, String version, String createdAt) {
+    }
+
+    /** The pipelines whose WorkflowTemplate is in {@code namespace}. */
+    public List<DeployedPipeline> deployed(String namespace) {
+        return client.genericKubernetesResources(ArgoKinds.WORKFLOW_TEMPLATE.context).inNamespace(namespace)
+                .withLabel(PipelineCompiler.PIPELINE_LABEL).list().getItems().stream().map(template -> {
+                    Map<String, String> annotations = template.getMetadata().getAnnotations() == null ? Map.of()
+                            : template.getMetadata().getAnnotations();
+                    return new DeployedPipeline(template.getMetadata().getLabels().get(PipelineCompiler.PIPELINE_LABEL),
+                            annotations.get(PipelineCompiler.VERSION_ANNOTATION),
+                            template.getMetadata().getCreationTimestamp());
+                }).sorted(Comparator.comparing(DeployedPipeline::pipelineId)).toList();
+    }
+
+    /**
+     * Calls {@code changed} with every pipeline run in {@code namespace} as it is created or its status changes,
+     * until the returned handle is closed. The API server may end a watch; it is then started again.
+     */
+    public AutoCloseable watchRuns(String namespace, Consumer<PipelineRun> changed) {
+        var workflows = client.genericKubernetesResources(ArgoKinds.WORKFLOW.context).inNamespace(namespace)
+                .withLabel(PipelineCompiler.PIPELINE_LABEL);
+        return workflows.inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource workflow) {
+                changed.accept(toRun(workflow));
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource workflow) {
+                changed.accept(toRun(workflow));
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource workflow, boolean finalStateUnknown) {
+                // a deleted run has nothing more to report
+            }
+        })::close;
     }
 
     @Override

@@ -57,6 +57,8 @@ import java.util.Map;
 public final class PipelineCompiler {
 
     public static final String PIPELINE_LABEL = "imageflowcanvas.io/pipeline";
+    /** The pipeline version each object was compiled from. */
+    public static final String VERSION_ANNOTATION = "imageflowcanvas.io/pipeline-version";
     public static final String PART_OF_LABEL = "app.kubernetes.io/part-of";
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     public static final String WORKFLOW_SERVICE_ACCOUNT = "imageflow-workflow";
@@ -104,7 +106,7 @@ public final class PipelineCompiler {
     private ObjectMeta metadata(String name, ValidatedPipeline pipeline) {
         return new ObjectMetaBuilder().withName(name).withNamespace(settings.namespace())
                 .withLabels(pipelineLabels(pipeline))
-                .withAnnotations(Map.of("imageflowcanvas.io/pipeline-version", pipeline.version())).build();
+                .withAnnotations(Map.of(VERSION_ANNOTATION, pipeline.version())).build();
     }
 
     static Map<String, String> pipelineLabels(ValidatedPipeline pipeline) {

@@ -43,7 +43,7 @@ class PipelineRunsTests {
                        "templateName": "step-resize", "templateScope": "local/", "phase": "Succeeded",
                        "boundaryID": "%1$s", "startedAt": "2026-11-22T10:00:01Z",
                        "children": ["%1$s-2", "%1$s-3"],
-                       "outputs": {"result": "{\\"output\\":{\\"key\\":\\"holiday/photo 1.jpg/resize.jpg\\"}}"}},
+                       "outputs": {"result": "{\\"output\\":{\\"bucket\\":\\"processed\\",\\"key\\":\\"holiday/photo 1.jpg/resize.jpg\\"}}"}},
                      "%1$s-2": {"id": "%1$s-2", "name": "%1$s.resize(0)", "displayName": "resize(0)",
                        "type": "HTTP", "templateName": "step-resize", "phase": "Failed", "boundaryID": "%1$s",
                        "startedAt": "2026-11-22T10:00:01Z",
@@ -56,7 +56,8 @@ class PipelineRunsTests {
                        "startedAt": "2026-11-22T10:00:04Z", "children": ["%1$s-5"]},
                      "%1$s-5": {"id": "%1$s-5", "name": "%1$s.detect(0)", "displayName": "detect(0)",
                        "type": "HTTP", "templateName": "step-detect", "phase": "%4$s", "boundaryID": "%1$s",
-                       "startedAt": "2026-11-22T10:00:04Z"},
+                       "startedAt": "2026-11-22T10:00:04Z", "finishedAt": "2026-11-22T10:00:06Z",
+                       "outputs": {"result": "{\\"outputs\\":[{\\"bucket\\":\\"processed\\",\\"key\\":\\"d.json\\"},{\\"bucket\\":\\"processed\\",\\"key\\":\\"d.annotated.jpg\\"}]}"}},
                      "%1$s-6": {"id": "%1$s-6", "name": "%1$s.filter", "displayName": "filter", "type": "Retry",
                        "templateName": "step-filter", "phase": "%5$s", "boundaryID": "%1$s",
                        "startedAt": "2026-11-22T10:00:05Z", "children": ["%1$s-7"],
@@ -89,10 +90,18 @@ class PipelineRunsTests {
         assertThat(failed.phase()).isEqualTo("Failed");
         assertThat(failed.finished()).isTrue();
         assertThat(failed.inputKey()).isEqualTo("holiday/photo 1.jpg");
-        assertThat(failed.steps()).containsExactly(
+        assertThat(failed.steps()).extracting(s -> new PipelineRun.Step(s.stepId(), s.phase(), s.attempts(),
+                s.message())).containsExactly(
                 new PipelineRun.Step("resize", "Succeeded", 2, null),
                 new PipelineRun.Step("detect", "Succeeded", 1, null),
                 new PipelineRun.Step("filter", "Failed", 1, "received non-2xx response code: 422"));
+        // Outputs from the answer Argo kept: on the Retry node, or else on its last attempt.
+        assertThat(failed.steps().get(0).outputs()).containsExactly(new PipelineRun.Output("processed",
+                "holiday/photo 1.jpg/resize.jpg"));
+        assertThat(failed.steps().get(0).startedAt()).isEqualTo("2026-11-22T10:00:01Z");
+        assertThat(failed.steps().get(1).outputs()).extracting(PipelineRun.Output::key)
+                .containsExactly("d.json", "d.annotated.jpg");
+        assertThat(failed.steps().get(2).outputs()).isEmpty();
         assertThat(cluster.runs("imageflow", null)).hasSize(3);
         assertThat(cluster.run("imageflow", "no-such-run")).isEmpty();
     }

@@ -34,7 +34,7 @@ class DeployManifestsTests {
         "infra/k3s/controllers/kafka", "infra/k3s/controllers/minio", "infra/k3s/controllers/argo-workflows",
         "infra/k3s/controllers/monitoring", "infra/k3s/controllers/nvidia-device-plugin", "infra/k3s/controllers",
         "infra/k3s/configs", "infra/k3s/apps/cpu",
-        "infra/k3s/apps/gpu", "argo-events"})
+        "infra/k3s/apps/gpu", "infra/k3s/apps/canvas", "argo-events"})
     void everyObjectIsKnownAndValid(String folder) throws Exception {
         List<JsonNode> documents = kustomize(folder);
         assertThat(documents).isNotEmpty();
@@ -46,11 +46,41 @@ class DeployManifestsTests {
     }
 
     @Test
+    void theCanvasMayTouchOnlyThePipelinesArgoObjectsAndKeepsItsSecretsByReference() throws Exception {
+        List<JsonNode> canvas = kustomize("infra/k3s/apps/canvas");
+        JsonNode role = canvas.stream().filter(d -> d.path("kind").asText().equals("Role")).findFirst()
+                .orElseThrow();
+        List<String> rights = new java.util.ArrayList<>();
+        for (JsonNode rule : role.path("rules")) {
+            for (JsonNode group : rule.path("apiGroups")) {
+                for (JsonNode resource : rule.path("resources")) {
+                    rights.add(group.asText() + "/" + resource.asText() + " " + rule.path("verbs"));
+                }
+            }
+        }
+        String manage = "[\"get\",\"list\",\"create\",\"update\",\"patch\",\"delete\",\"deletecollection\"]";
+        assertThat(rights).containsExactlyInAnyOrder("argoproj.io/workflowtemplates " + manage,
+                "argoproj.io/sensors " + manage, "argoproj.io/eventsources " + manage,
+                "argoproj.io/workflows [\"get\",\"list\",\"watch\"]");
+        JsonNode container = canvas.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst()
+                .orElseThrow().at("/spec/template/spec/containers/0");
+        for (JsonNode variable : container.path("env")) {
+            if (variable.path("name").asText().matches(".*(TOKEN|KEY|PASSWORD).*")) {
+                assertThat(variable.has("value")).as(variable.toString()).isFalse();
+                assertThat(variable.at("/valueFrom/secretKeyRef/name").asText()).isNotEmpty();
+            }
+        }
+        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/api/health");
+    }
+
+    @Test
     void appsBringTheFunctionsAndTheDefaultPipeline() throws Exception {
         List<String> objects = kustomize("infra/k3s/apps/gpu").stream()
                 .map(d -> d.path("kind").asText() + "/" + d.at("/metadata/name").asText()).toList();
         assertThat(objects).contains("Service/resize", "Service/filter", "Service/detect",
-                "WorkflowTemplate/imageflow-default", "Sensor/imageflow-default", "EventBus/default");
+                "WorkflowTemplate/imageflow-default", "Sensor/imageflow-default", "EventBus/default",
+                "Deployment/imageflow-canvas", "Service/imageflow-canvas");
         List<JsonNode> configs = kustomize("infra/k3s/configs");
         assertThat(configs).filteredOn(d -> d.path("kind").asText().equals("NetworkPolicy"))
                 .anySatisfy(policy -> {

@@ -16,7 +16,21 @@ public interface PipelineHost {
      */
     record Deployment(String pipelineId, String version, String name, PipelineDefinition.Trigger trigger,
             String landingBucket, String outputBucket, List<String> steps, Instant deployedAt, boolean started) {
+
+        /** Camera images and uploads land in the trigger bucket; a Kafka-triggered pipeline's in raw. */
+        public static Deployment of(ValidatedPipeline pipeline, Instant deployedAt, boolean started) {
+            return new Deployment(pipeline.pipelineId(), pipeline.version(), pipeline.name(), pipeline.trigger(),
+                    landingBucket(pipeline), pipeline.outputBucket(),
+                    pipeline.steps().stream().map(ValidatedPipeline.Step::stepId).toList(), deployedAt, started);
+        }
+
+        public static String landingBucket(ValidatedPipeline pipeline) {
+            return pipeline.trigger().bucket() != null ? pipeline.trigger().bucket() : DEFAULT_LANDING_BUCKET;
+        }
     }
+
+    /** Where camera images for a pipeline triggered by a Kafka topic are stored. */
+    String DEFAULT_LANDING_BUCKET = "raw";
 
     List<Deployment> deployments();
 

@@ -20,12 +20,12 @@ import java.util.stream.Stream;
  * can always be read back. Callers check ids and versions against {@link #ID} and {@link #VERSION} first: they
  * become folder and file names.
  */
-final class PipelineStore {
+public final class PipelineStore {
 
     /** What a pipeline id looks like (the validator's rule): it names a folder. */
-    static final Pattern ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    public static final Pattern ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     /** What a version may look like: it names a file. */
-    static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern NUMBERS = Pattern.compile("\\d+|\\D+");
 
     /** How a save ended. */
@@ -33,8 +33,12 @@ final class PipelineStore {
 
     private final Path folder;
 
-    PipelineStore(Path folder) {
+    public PipelineStore(Path folder) {
         this.folder = folder;
+    }
+
+    public Path folder() {
+        return folder;
     }
 
     /**
@@ -78,7 +82,7 @@ final class PipelineStore {
     }
 
     /** A pipeline's versions, oldest first (numbers in them compared as numbers: 1.9 before 1.10). */
-    synchronized List<String> versions(String pipelineId) {
+    public synchronized List<String> versions(String pipelineId) {
         Path dir = folder.resolve(pipelineId);
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -93,7 +97,7 @@ final class PipelineStore {
     }
 
     /** One saved version's definition. */
-    synchronized Optional<String> read(String pipelineId, String version) {
+    public synchronized Optional<String> read(String pipelineId, String version) {
         Path file = folder.resolve(pipelineId).resolve(version + ".json");
         try {
             return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();

@@ -2,9 +2,6 @@ package io.imageflowcanvas.local.api;
 
 import io.imageflowcanvas.local.api.RunnerApi.Answer;
 import io.imageflowcanvas.local.api.RunnerApi.Request;
-import io.imageflowcanvas.local.history.RunHistory;
-import io.imageflowcanvas.local.history.RunRecord;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,9 +11,9 @@ final class RunEndpoints {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 1000;
 
-    private final RunHistory history;
+    private final RunSource history;
 
-    RunEndpoints(RunHistory history) {
+    RunEndpoints(RunSource history) {
         this.history = history;
     }
 
@@ -39,14 +36,11 @@ final class RunEndpoints {
     /** {@code GET /api/runs/{runId}}: the run and its steps. */
     Answer run(Request request) {
         String runId = request.pathParameters().getFirst();
-        Optional<RunRecord> run = history.run(runId);
+        Optional<Map<String, Object>> run = history.run(runId);
         if (run.isEmpty()) {
             throw new ApiProblem.Failure(ApiProblem.of(404, "Unknown run", "no run " + runId
                     + " in the run history; GET /api/runs lists the newest"));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("run", run.get());
-        body.put("steps", history.steps(runId));
-        return Answer.json(200, body);
+        return Answer.json(200, run.get());
     }
 }

@@ -36,7 +36,7 @@ public final class RunEvents extends StateChangeListener implements AutoCloseabl
     private volatile boolean closed;
 
     @Override
-    protected void changed(String runId, String stepId, String status, String message) {
+    public void changed(String runId, String stepId, String status, String message) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("runId", runId);
         data.put("stepId", stepId);

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.function.common.image.ImageLimits;
-import io.imageflowcanvas.local.history.RunHistory;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import java.io.IOException;
@@ -65,7 +64,7 @@ public final class RunnerApi implements AutoCloseable {
     }
 
     /** What the API serves from: the run history, components, saved pipelines, the host and its objects. */
-    public record Backend(RunHistory history, ComponentRegistry registry, Path pipelineFolder,
+    public record Backend(RunSource runs, ComponentRegistry registry, Path pipelineFolder,
             Map<String, String> clusterEnvironment, PipelineHost host, RunEvents events, ObjectAccess objects,
             Supplier<ClusterClient> cluster) {
     }
@@ -89,11 +88,15 @@ public final class RunnerApi implements AutoCloseable {
         }
     }
 
-    /** What a handler answers: a body, or a stream written until it ends. */
-    record Answer(int status, String contentType, byte[] body, Stream stream) {
+    /** What a handler answers: a body, or a stream written until it ends; and any further headers. */
+    record Answer(int status, String contentType, byte[] body, Stream stream, Map<String, String> headers) {
 
         Answer(int status, String contentType, byte[] body) {
-            this(status, contentType, body, null);
+            this(status, contentType, body, null, Map.of());
+        }
+
+        Answer(int status, String contentType, byte[] body, Stream stream) {
+            this(status, contentType, body, stream, Map.of());
         }
 
         static Answer json(int status, Object body) {
@@ -105,16 +108,35 @@ public final class RunnerApi implements AutoCloseable {
         }
     }
 
+    /** What answers without the token: logging in, and the probe a cluster asks whether the API is up. */
+    private static final java.util.Set<String> OPEN = java.util.Set.of("/api/session", "/api/health");
+    /** The cookie the canvas keeps the API token in once logged in (HttpOnly: scripts never see it). */
+    static final String TOKEN_COOKIE = "imageflow_token";
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Route> routes;
+    private final byte[] token;
 
     /**
      * {@code backend.pipelineFolder}: where saved pipelines are kept; {@code backend.clusterEnvironment}: the
      * IMAGEFLOW_* settings rendering and cluster deploys use ({@link ClusterSettings}).
      */
     public RunnerApi(int port, Backend backend) throws IOException {
-        RunEndpoints runs = new RunEndpoints(backend.history());
+        this(InetAddress.getLoopbackAddress(), port, null, backend);
+    }
+
+    /**
+     * An API on {@code address}. Beyond loopback every request under /api/ must carry {@code token} (as
+     * {@code Authorization: Bearer}, or the cookie {@code POST /api/session} sets); on loopback a token is optional.
+     */
+    public RunnerApi(InetAddress address, int port, String token, Backend backend) throws IOException {
+        if (!address.isLoopbackAddress() && (token == null || token.length() < 16)) {
+            throw new IllegalArgumentException("the API listens beyond loopback (" + address.getHostAddress()
+                    + ") only with a token of at least 16 characters (IMAGEFLOW_API_TOKEN)");
+        }
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        RunEndpoints runs = new RunEndpoints(backend.runs());
         PipelineEndpoints pipelines = new PipelineEndpoints(backend.registry(), backend.clusterEnvironment());
         PipelineStore store = new PipelineStore(backend.pipelineFolder());
         SavedPipelineEndpoints saved = new SavedPipelineEndpoints(store, pipelines::validated);
@@ -124,6 +146,8 @@ public final class RunnerApi implements AutoCloseable {
         RunEvents events = backend.events();
         this.routes = List.of(
                 new Route("GET", "/api/openapi.yaml", request -> openApi()),
+                new Route("POST", "/api/session", this::login),
+                new Route("GET", "/api/health", request -> Answer.json(200, Map.of("status", "UP"))),
                 new Route("GET", "/api/runs", runs::recent),
                 // Before /api/runs/{runId}, which the same path would match.
                 new Route("GET", "/api/runs/events", request -> new Answer(200, "text/event-stream", new byte[0],
@@ -144,7 +168,7 @@ public final class RunnerApi implements AutoCloseable {
                 new Route("GET", "/api/objects", objects::describe),
                 new Route("GET", "/api/objects/content", objects::content),
                 new Route("GET", "/api/objects/thumbnail", objects::thumbnail));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        this.server = HttpServer.create(new InetSocketAddress(address, port), 16);
         server.createContext("/api/", this::handle);
         server.createContext("/", CanvasFiles::handle);
         server.setExecutor(executor);
@@ -172,6 +196,7 @@ public final class RunnerApi implements AutoCloseable {
                 answer = problem(ApiProblem.of(500, "Internal error", "the runner failed to answer: " + e));
             }
             exchange.getResponseHeaders().set("content-type", answer.contentType());
+            answer.headers().forEach(exchange.getResponseHeaders()::set);
             if (answer.stream() != null) {
                 exchange.getResponseHeaders().set("cache-control", "no-store");
                 exchange.sendResponseHeaders(answer.status(), 0);
@@ -205,6 +230,11 @@ public final class RunnerApi implements AutoCloseable {
                     + path + "; use " + String.join(" or ", allowed)));
         }
         Route route = found.get();
+        if (token != null && !OPEN.contains(route.template()) && !authorized(exchange)) {
+            exchange.getResponseHeaders().set("www-authenticate", "Bearer");
+            throw new ApiProblem.Failure(ApiProblem.of(401, "Login required", "this API needs its token: send"
+                    + " Authorization: Bearer <token>, or log in with POST /api/session {\"token\": ...}"));
+        }
         Matcher matcher = route.pattern().matcher(path);
         matcher.matches();
         List<String> parameters = new ArrayList<>();
@@ -213,6 +243,48 @@ public final class RunnerApi implements AutoCloseable {
         }
         return route.handler().handle(new Request(parameters, query(exchange.getRequestURI().getRawQuery()),
                 body(exchange, route.maxBody())));
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("authorization");
+        if (header != null && header.startsWith("Bearer ") && matches(header.substring("Bearer ".length()))) {
+            return true;
+        }
+        for (String cookies : exchange.getRequestHeaders().getOrDefault("cookie", List.of())) {
+            for (String cookie : cookies.split(";")) {
+                String[] pair = cookie.trim().split("=", 2);
+                if (pair.length == 2 && pair[0].equals(TOKEN_COOKIE) && matches(pair[1])) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Compared in constant time, so the answer's timing tells nothing about the token. */
+    private boolean matches(String candidate) {
+        return java.security.MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code POST /api/session} with {@code {"token": ...}}: 204 with the token as an HttpOnly, SameSite=Strict
+     * cookie, so the browser sends it with every request (images and the event stream included); 401 otherwise.
+     */
+    private Answer login(Request request) {
+        if (token == null) {
+            return new Answer(204, "application/json", new byte[0]);
+        }
+        String candidate;
+        try {
+            candidate = JSON.readTree(request.body()).path("token").asString("");
+        } catch (tools.jackson.core.JacksonException e) {
+            candidate = "";
+        }
+        if (!matches(candidate)) {
+            throw new ApiProblem.Failure(ApiProblem.of(401, "Wrong token", "that is not this API's token"));
+        }
+        return new Answer(204, "application/json", new byte[0], null, Map.of("set-cookie", TOKEN_COOKIE + "="
+                + candidate + "; Path=/; HttpOnly; SameSite=Strict"));
     }
 
     /** The body, refused with 413 above {@code limit} bytes (by its declared length, or as it arrives). */

@@ -10,7 +10,7 @@ import io.imageflowcanvas.function.common.contract.StepResult;
 public abstract class StateChangeListener implements RunListener {
 
     /** One state change; called from executor threads, so it must be thread-safe and quick. */
-    protected abstract void changed(String runId, String stepId, String status, String message);
+    public abstract void changed(String runId, String stepId, String status, String message);
 
     @Override
     public void runStarted(String runId) {

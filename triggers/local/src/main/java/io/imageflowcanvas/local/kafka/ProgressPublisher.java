@@ -48,7 +48,7 @@ public final class ProgressPublisher extends StateChangeListener implements Auto
     }
 
     @Override
-    protected void changed(String runId, String stepId, String status, String message) {
+    public void changed(String runId, String stepId, String status, String message) {
         Instant now = Instant.now();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("runId", runId);

@@ -1,0 +1,40 @@
+package io.imageflowcanvas.local.api;
+
+import io.imageflowcanvas.local.history.RunHistory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the API reads runs from: the local runner's run history, or a cluster's Workflows. Both answer the same
+ * shapes (openapi.yaml: Run, Step), so the canvas draws either the same way.
+ */
+public interface RunSource {
+
+    /** The newest {@code limit} runs, newest first. */
+    List<?> recent(int limit);
+
+    /** The run with its steps ({@code {"run": ..., "steps": [...]}}); empty when there is none. */
+    Optional<Map<String, Object>> run(String runId);
+
+    /** The local run history. */
+    static RunSource of(RunHistory history) {
+        return new RunSource() {
+            @Override
+            public List<?> recent(int limit) {
+                return history.recent(limit);
+            }
+
+            @Override
+            public Optional<Map<String, Object>> run(String runId) {
+                return history.run(runId).map(run -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("run", run);
+                    body.put("steps", history.steps(runId));
+                    return body;
+                });
+            }
+        };
+    }
+}

@@ -11,15 +11,16 @@ java_home=$1
 here="$(cd "$(dirname "$0")" && pwd)"
 project="$(cd "$here/../.." && pwd)"
 packages=(libc6 libstdc++6 libgcc-s1 zlib1g)
-# What the functions need of the JDK (Spring Boot, Tomcat, JMX metrics, JNI for OpenCV and ONNX Runtime).
-modules=java.base,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.jfr,jdk.management,jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs
+# What the functions need of the JDK (Spring Boot, Tomcat, JMX metrics, JNI for OpenCV and ONNX Runtime), and the
+# cluster's canvas (the JDK's HTTP server).
+modules=java.base,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.jfr,jdk.management,jdk.httpserver,jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs
 
 java_version="$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')"
 versions=""
 for package in "${packages[@]}"; do
   versions="$versions-$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null || apt-cache policy "$package" | sed -n 's/ *Candidate: //p')"
 done
-key="$java_version$versions"
+key="$java_version$versions-$modules"
 root="$project/.cache/image-root/root"
 
 if [ "$(cat "$root/.complete" 2>/dev/null)" != "$key" ]; then

@@ -31,8 +31,8 @@ if [ "$MINIO_ACCESS_KEY" = minioadmin ] || [ "$MINIO_SECRET_KEY" = minioadmin ];
   echo "install: refusing the well-known default login minioadmin on a cluster" >&2
   exit 2
 fi
-for image in resize filter detect; do
-  [ -f "$project/functions/$image/target/jib-image.tar" ] || { echo "install: run ./mvnw verify first (no $image image)" >&2; exit 2; }
+for image in functions/resize functions/filter functions/detect triggers/local; do
+  [ -f "$project/$image/target/jib-image.tar" ] || { echo "install: run ./mvnw verify first (no $image image)" >&2; exit 2; }
 done
 [ -f "$project/.cache/models/centernet.onnx" ] || { echo "install: run ./mvnw verify first (no detect model in .cache/models)" >&2; exit 2; }
 
@@ -116,10 +116,21 @@ kubectl -n imageflow wait --for=condition=Ready pod/models-loader --timeout=300s
 kubectl -n imageflow cp "$project/.cache/models/." models-loader:/models
 kubectl -n imageflow delete pod models-loader --wait=false
 
-step "apps: function images, Knative Services, the default pipeline"
-for image in resize filter detect; do
-  k3s ctr images import "$project/functions/$image/target/jib-image.tar"
+step "apps: images, Knative Services, the default pipeline, the canvas"
+for image in functions/resize functions/filter functions/detect triggers/local; do
+  k3s ctr images import "$project/$image/target/jib-image.tar"
 done
+# The canvas's API token: generated once, kept on later installs.
+if ! kubectl -n imageflow get secret imageflow-canvas-token >/dev/null 2>&1; then
+  kubectl -n imageflow create secret generic imageflow-canvas-token \
+    --from-literal=token="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+fi
 kubectl apply -k "$here/apps/$variant"
 kubectl wait --for=condition=Ready ksvc --all -n imageflow --timeout=600s || true
 kubectl get ksvc -n imageflow
+kubectl -n imageflow rollout status deployment/imageflow-canvas --timeout=300s || true
+cat <<'EOF'
+
+The canvas: kubectl -n imageflow port-forward svc/imageflow-canvas 8090, then http://127.0.0.1:8090/ with the token
+  kubectl -n imageflow get secret imageflow-canvas-token -o jsonpath='{.data.token}' | base64 -d
+EOF

@@ -11,6 +11,7 @@ project="$(cd "$here/../.." && pwd)"
 export KUBECONFIG=${KUBECONFIG:-/etc/rancher/k3s/k3s.yaml}
 
 kubectl delete -k "$here/apps/$variant" --ignore-not-found
+kubectl -n imageflow delete secret imageflow-canvas-token --ignore-not-found
 kubectl delete -k "$here/configs" --ignore-not-found
 kubectl delete -k "$project/knative/serving-features" --ignore-not-found
 # The data of Kafka and MinIO goes with their namespaces (their volume claims).

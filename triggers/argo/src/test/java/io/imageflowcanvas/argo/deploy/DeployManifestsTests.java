@@ -75,6 +75,22 @@ class DeployManifestsTests {
     }
 
     @Test
+    void theAppsNameOurImagesByTheTagTheBuildGivesThem() throws Exception {
+        String pom = java.nio.file.Files.readString(KnativeManifestsTests.ROOT.resolve("pom.xml"));
+        java.util.regex.Matcher tag = java.util.regex.Pattern.compile("<imageflow.image.tag>([^<]+)<").matcher(pom);
+        assertThat(tag.find()).isTrue();
+        List<String> ours = new java.util.ArrayList<>();
+        for (String variant : List.of("infra/k3s/apps/cpu", "infra/k3s/apps/gpu")) {
+            for (JsonNode document : kustomize(variant)) {
+                document.findValuesAsText("image").stream().filter(i -> i.startsWith("imageflowcanvas/"))
+                        .forEach(ours::add);
+            }
+        }
+        assertThat(ours).contains("imageflowcanvas/resize:" + tag.group(1), "imageflowcanvas/canvas:" + tag.group(1))
+                .allSatisfy(image -> assertThat(image).endsWith(":" + tag.group(1)));
+    }
+
+    @Test
     void appsBringTheFunctionsAndTheDefaultPipeline() throws Exception {
         List<String> objects = kustomize("infra/k3s/apps/gpu").stream()
                 .map(d -> d.path("kind").asText() + "/" + d.at("/metadata/name").asText()).toList();

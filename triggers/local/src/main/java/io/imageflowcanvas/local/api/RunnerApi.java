@@ -44,6 +44,8 @@ public final class RunnerApi implements AutoCloseable {
 
     /** Request bodies above this (a pipeline definition's limit) are refused with 413 before they are read. */
     static final int MAX_BODY_BYTES = PipelineDefinitions.MAX_BYTES;
+    /** How much of a refused body is read and dropped before answering; beyond it the connection is cut. */
+    static final long DRAIN_BYTES = 256L * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(RunnerApi.class);
     private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
@@ -191,7 +193,8 @@ public final class RunnerApi implements AutoCloseable {
                 answer = answer(exchange);
             } catch (ApiProblem.Failure failure) {
                 answer = problem(failure.problem());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // A class missing at run time too: the client gets a 500 and the log the cause, not a closed socket.
                 log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
                 answer = problem(ApiProblem.of(500, "Internal error", "the runner failed to answer: " + e));
             }
@@ -290,15 +293,27 @@ public final class RunnerApi implements AutoCloseable {
     /** The body, refused with 413 above {@code limit} bytes (by its declared length, or as it arrives). */
     private static byte[] body(HttpExchange exchange, long limit) throws IOException {
         String declared = exchange.getRequestHeaders().getFirst("content-length");
-        if (declared != null && Long.parseLong(declared.trim()) > limit) {
-            throw tooLarge(Long.parseLong(declared.trim()), limit);
-        }
         try (InputStream in = exchange.getRequestBody()) {
+            if (declared != null && Long.parseLong(declared.trim()) > limit) {
+                // Read and dropped (up to a bound), so the client, still sending, reads the 413 instead of a reset.
+                drain(in);
+                throw tooLarge(Long.parseLong(declared.trim()), limit);
+            }
             byte[] body = in.readNBytes((int) limit + 1);
             if (body.length > limit) {
+                drain(in);
                 throw tooLarge(body.length, limit);
             }
             return body;
+        }
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = DRAIN_BYTES;
+        int read;
+        while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+            left -= read;
         }
     }
 

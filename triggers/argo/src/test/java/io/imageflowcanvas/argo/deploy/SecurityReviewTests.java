@@ -1,0 +1,191 @@
+package io.imageflowcanvas.argo.deploy;
+
+import static io.imageflowcanvas.argo.deploy.KnativeManifestsTests.ROOT;
+import static io.imageflowcanvas.argo.deploy.KnativeManifestsTests.kustomize;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The security review of what we ship, kept as a test so that a change that weakens it fails: no credential in any
+ * manifest (Secrets only by reference), no role wider than the rights listed here, our containers non-root on a
+ * read-only root file system, only the canvas with a Kubernetes API token, and the apps' namespace denying by
+ * default.
+ */
+class SecurityReviewTests {
+
+    /** Every kustomization we ship; together they hold every object install.sh applies from the repository. */
+    static final List<String> SHIPPED = List.of("knative/serving-features", "infra/k3s/controllers", "infra/k3s/configs",
+            "infra/k3s/apps/cpu", "infra/k3s/apps/gpu");
+
+    /**
+     * The rights each role may grant, as "group/resource verbs": the sensor submits workflows from its template, the
+     * workflow's Argo agent reports its HTTP steps, the canvas manages the pipelines' own objects and reads runs,
+     * Prometheus discovers what to scrape.
+     */
+    static final Map<String, List<String>> LISTED = Map.of(
+            "Role imageflow/imageflow-sensor", List.of("argoproj.io/workflows create,get,list,watch",
+                    "argoproj.io/workflowtemplates get,list,watch"),
+            "Role imageflow/imageflow-workflow", List.of("argoproj.io/workflowtasksets list,watch",
+                    "argoproj.io/workflowtasksets/status patch"),
+            "Role imageflow/imageflow-canvas", List.of(
+                    "argoproj.io/eventsources create,delete,deletecollection,get,list,patch,update",
+                    "argoproj.io/sensors create,delete,deletecollection,get,list,patch,update",
+                    "argoproj.io/workflows get,list,watch",
+                    "argoproj.io/workflowtemplates create,delete,deletecollection,get,list,patch,update"),
+            "ClusterRole imageflow-prometheus", List.of("/endpoints get,list,watch", "/pods get,list,watch",
+                    "/services get,list,watch", "discovery.k8s.io/endpointslices get,list,watch"));
+
+    /** Workloads that must run as root, and why. */
+    static final Map<String, String> ROOT_ALLOWED = Map.of("DaemonSet nvidia-device-plugin",
+            "registers GPUs through the kubelet's device plugin socket, which only root may open");
+
+    private static final Pattern CREDENTIAL_NAME = Pattern.compile(
+            "(?i).*(password|passwd|secret|token|access_?key|credential|api_?key).*");
+    private static final Pattern CREDENTIAL_TEXT = Pattern.compile(
+            "minioadmin|-----BEGIN [A-Z ]*PRIVATE KEY-----|AKIA[0-9A-Z]{16}");
+
+    private static List<JsonNode> objects;
+
+    @BeforeAll
+    static void render() throws Exception {
+        objects = new ArrayList<>();
+        for (String folder : SHIPPED) {
+            objects.addAll(kustomize(folder));
+        }
+    }
+
+    private static String name(JsonNode object) {
+        String namespace = object.at("/metadata/namespace").asText();
+        return object.path("kind").asText() + " " + (namespace.isEmpty() ? "" : namespace + "/")
+                + object.at("/metadata/name").asText();
+    }
+
+    @Test
+    void noManifestHoldsACredentialAndSecretsAreOnlyReferenced() throws Exception {
+        for (JsonNode object : objects) {
+            if (object.path("kind").asText().equals("Secret")) {
+                // Only the token Secret Kubernetes fills itself for the workflow's service account.
+                assertThat(object.path("type").asText()).as(name(object)).isEqualTo("kubernetes.io/service-account-token");
+                assertThat(object.has("data") || object.has("stringData")).as(name(object)).isFalse();
+            }
+            for (JsonNode env : object.findValues("env")) {
+                for (JsonNode variable : env) {
+                    if (CREDENTIAL_NAME.matcher(variable.path("name").asText()).matches()) {
+                        assertThat(variable.has("value")).as(name(object) + " " + variable).isFalse();
+                        assertThat(variable.at("/valueFrom/secretKeyRef/name").asText())
+                                .as(name(object) + " " + variable).isNotEmpty();
+                    }
+                }
+            }
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Stream.of("knative", "infra/k3s", "argo-events").flatMap(SecurityReviewTests::walk)) {
+            files = walk.filter(f -> f.toString().matches(".*\\.(ya?ml|json)$")).toList();
+        }
+        assertThat(files).hasSizeGreaterThan(20);
+        for (Path file : files) {
+            assertThat(CREDENTIAL_TEXT.matcher(Files.readString(file)).find()).as(file.toString()).isFalse();
+        }
+    }
+
+    private static Stream<Path> walk(String folder) {
+        try {
+            return Files.walk(ROOT.resolve(folder)).filter(Files::isRegularFile);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void everyRoleGrantsExactlyTheListedRightsAndBindsOnlyItsOwnAccounts() {
+        Map<String, List<String>> granted = new TreeMap<>();
+        for (JsonNode object : objects) {
+            String kind = object.path("kind").asText();
+            if (kind.equals("Role") || kind.equals("ClusterRole")) {
+                List<String> rights = new ArrayList<>();
+                for (JsonNode rule : object.path("rules")) {
+                    TreeSet<String> verbs = new TreeSet<>();
+                    rule.path("verbs").forEach(v -> verbs.add(v.asText()));
+                    for (JsonNode group : rule.path("apiGroups")) {
+                        for (JsonNode resource : rule.path("resources")) {
+                            rights.add(group.asText() + "/" + resource.asText() + " " + String.join(",", verbs));
+                        }
+                    }
+                }
+                granted.put(name(object), rights.stream().sorted().toList());
+            }
+            if (kind.equals("RoleBinding") || kind.equals("ClusterRoleBinding")) {
+                assertThat(object.at("/roleRef/name").asText()).as(name(object))
+                        .isNotIn("cluster-admin", "admin", "edit");
+                for (JsonNode subject : object.path("subjects")) {
+                    assertThat(subject.path("kind").asText()).as(name(object)).isEqualTo("ServiceAccount");
+                }
+            }
+        }
+        Map<String, List<String>> listed = new TreeMap<>();
+        LISTED.forEach((role, rights) -> listed.put(role, rights.stream().sorted().toList()));
+        assertThat(granted).isEqualTo(listed);
+    }
+
+    @Test
+    void ourContainersRunNonRootOnAReadOnlyRootAndOnlyTheCanvasHoldsAnApiToken() {
+        int ours = 0;
+        for (JsonNode object : objects) {
+            JsonNode pod = podSpec(object);
+            if (pod == null) {
+                continue;
+            }
+            String workload = object.path("kind").asText() + " " + object.at("/metadata/name").asText();
+            for (JsonNode container : pod.path("containers")) {
+                JsonNode security = container.path("securityContext");
+                boolean nonRoot = security.path("runAsNonRoot").asBoolean(pod.at("/securityContext/runAsNonRoot")
+                        .asBoolean(false));
+                if (!ROOT_ALLOWED.containsKey(workload)) {
+                    assertThat(nonRoot).as(workload + " runs as non-root").isTrue();
+                }
+                if (container.path("image").asText().startsWith("imageflowcanvas/")) {
+                    ours++;
+                    assertThat(security.path("readOnlyRootFilesystem").asBoolean()).as(workload).isTrue();
+                    assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).as(workload).isFalse();
+                    assertThat(security.at("/capabilities/drop").toString()).as(workload).contains("ALL");
+                    boolean canvas = object.at("/metadata/name").asText().equals("imageflow-canvas");
+                    assertThat(pod.path("automountServiceAccountToken").asBoolean(true))
+                            .as(workload + " holds a Kubernetes API token").isEqualTo(canvas);
+                }
+            }
+        }
+        // resize, filter and detect in each overlay (cpu, gpu), and the canvas in each.
+        assertThat(ours).isEqualTo(8);
+    }
+
+    private static JsonNode podSpec(JsonNode object) {
+        return switch (object.path("kind").asText()) {
+            case "Deployment", "StatefulSet", "DaemonSet", "Job", "Service" -> {
+                JsonNode spec = object.at("/spec/template/spec");
+                yield spec.has("containers") ? spec : null;
+            }
+            default -> null;
+        };
+    }
+
+    @Test
+    void theAppsNamespaceDeniesAllTrafficByDefault() {
+        assertThat(objects).filteredOn(o -> o.path("kind").asText().equals("NetworkPolicy")
+                && o.at("/metadata/namespace").asText().equals("imageflow")
+                && o.at("/spec/podSelector").isEmpty()
+                && o.at("/spec/policyTypes").toString().equals("[\"Ingress\",\"Egress\"]")
+                && !o.at("/spec").has("ingress") && !o.at("/spec").has("egress")).hasSize(1);
+    }
+}

@@ -36,9 +36,11 @@ public final class PipelineDefinitions {
             throw new PipelineValidationException(List.of(new Problem(null, e.getPathReference(),
                     "unknown field '" + e.getPropertyName() + "'; allowed: " + e.getKnownPropertyIds())));
         } catch (JacksonException e) {
+            // A limit the parser enforces (nesting depth, say) may come without a place.
+            String where = e.getLocation() == null ? "" : ", at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
             throw new PipelineValidationException(List.of(new Problem(null, "$", "not a valid pipeline definition"
-                    + " (" + e.getOriginalMessage() + ", at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")")));
+                    + " (" + e.getOriginalMessage() + where + ")")));
         }
     }
 

@@ -29,6 +29,11 @@ public final class PipelineValidator {
     public static final double DEFAULT_BACKOFF_FACTOR = 2.0;
     public static final int DEFAULT_INITIAL_BACKOFF_MILLIS = 500;
     public static final String DEFAULT_OUTPUT_BUCKET = "processed";
+    /**
+     * The most steps a pipeline may have: far beyond an image pipeline's needs, and small enough that checking,
+     * compiling (one Argo task each) and drawing one stays cheap, whoever sends it.
+     */
+    public static final int MAX_STEPS = 100;
 
     /** Step ids become Argo task and Kubernetes names: DNS labels. */
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -72,6 +77,11 @@ public final class PipelineValidator {
         List<PipelineDefinition.Step> steps = definition.steps() == null ? List.of() : definition.steps();
         if (steps.isEmpty()) {
             problems.add(new Problem(null, "steps", "a pipeline needs at least one step"));
+        }
+        if (steps.size() > MAX_STEPS) {
+            // Said alone: a problem list per step of thousands would only bury it.
+            throw new PipelineValidationException(List.of(new Problem(null, "steps", "a pipeline has at most "
+                    + MAX_STEPS + " steps, this one has " + steps.size())));
         }
         Map<String, PipelineDefinition.Step> byId = new LinkedHashMap<>();
         for (int i = 0; i < steps.size(); i++) {

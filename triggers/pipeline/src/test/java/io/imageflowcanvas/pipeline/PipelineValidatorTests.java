@@ -118,6 +118,28 @@ class PipelineValidatorTests {
     }
 
     @Test
+    void refusesHostileDefinitionsWithOneClearProblem() {
+        // Ten thousand steps: one problem, not ten thousand.
+        String many = java.util.stream.IntStream.range(0, 10_000).mapToObj(i -> "{\"stepId\": \"s" + i
+                + "\", \"componentName\": \"resize\", \"parameters\": {\"width\": 10}}")
+                .collect(java.util.stream.Collectors.joining(","));
+        List<Problem> tooMany = problems(pipeline(many));
+        assertThat(tooMany).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("steps");
+            assertThat(p.message()).isEqualTo("a pipeline has at most 100 steps, this one has 10000");
+        });
+        assertThat(problems(pipeline(many.substring(0, many.indexOf(",{\"stepId\": \"s101\""))))).isNotEmpty();
+        // Nesting a parser would recurse into without end.
+        String deep = "{\"pipelineId\": \"p\", \"metadata\": " + "{\"a\": ".repeat(100_000) + "1"
+                + "}".repeat(100_000) + "}";
+        assertThat(problems(deep).getFirst().message()).startsWith("not a valid pipeline definition")
+                .containsIgnoringCase("nesting depth");
+        // A definition above the size limit is refused before it is parsed.
+        assertThat(problems("{\"pipelineId\": \"" + "x".repeat(PipelineDefinitions.MAX_BYTES) + "\"}")
+                .getFirst().message()).contains("above the limit of " + PipelineDefinitions.MAX_BYTES);
+    }
+
+    @Test
     void publishedSchemaAcceptsDefaultPipelineAndRefusesBrokenOne() throws Exception {
         JsonSchema schema;
         try (InputStream in = PipelineDefinitions.class.getResourceAsStream("pipeline-definition.schema.json")) {

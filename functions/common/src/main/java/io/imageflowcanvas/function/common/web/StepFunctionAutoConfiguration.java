@@ -59,6 +59,12 @@ public class StepFunctionAutoConfiguration {
         return new CloudEventTraceContext();
     }
 
+    /** Bodies above 64 KiB are refused before they are parsed (the app's name is its step type). */
+    @Bean
+    RequestSizeLimit requestSizeLimit(org.springframework.core.env.Environment environment) {
+        return new RequestSizeLimit(environment.getProperty("spring.application.name", "unknown"));
+    }
+
     /**
      * The app reports ready once OpenCV's native libraries are loaded (started with the app by
      * {@link OpenCvPreload}), so the first request after a scale from zero does not pay for them.

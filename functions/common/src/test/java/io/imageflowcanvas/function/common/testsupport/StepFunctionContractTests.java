@@ -179,6 +179,29 @@ public abstract class StepFunctionContractTests {
     }
 
     @Test
+    void refusesAnOversizedEventWith413BeforeParsingIt() throws Exception {
+        String padding = "x".repeat(2 * 1024 * 1024);
+        CloudEventClient.Response declared = conforming(client.binary("/", requestedType(),
+                "{\"input\": {\"bucket\": \"raw\", \"key\": \"" + padding + "\"}}"));
+        assertThat(declared.status()).isEqualTo(413);
+        assertThat(declared.header("ce-type")).isEqualTo(StepEventTypes.failed(stepType()));
+        assertThat(declared.body().at("/detail").asString()).contains("at most 65536 bytes");
+        assertThat(declared.body().at("/retryable").asBoolean()).isFalse();
+        // Without a declared length (chunked) the limit holds as the body arrives.
+        java.net.http.HttpResponse<String> chunked = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/"))
+                        .header("content-type", "application/json").header("ce-type", requestedType())
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() ->
+                                new java.io.ByteArrayInputStream(padding.getBytes()))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(chunked.body()).contains("more than 65536 bytes");
+        // A request at its usual size still works after both.
+        s3.put(RAW, "contract/after-large.jpg", ImageFixtures.photoJpeg());
+        assertThat(send("contract/after-large.jpg", validParameters()).status()).isEqualTo(200);
+    }
+
+    @Test
     void processesKeysWithSpacesPlusPercentAndUnicode() throws Exception {
         String key = "contract/odd keys/a+b%20c ü 猫.jpg";
         s3.put(RAW, key, ImageFixtures.photoJpeg());

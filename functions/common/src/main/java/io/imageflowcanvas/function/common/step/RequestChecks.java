@@ -24,20 +24,41 @@ final class RequestChecks {
             throw InvalidInputException.request("input", "field 'input' is required: {\"bucket\": ..., \"key\": ...}");
         }
         requireBucketName(request.input().bucket(), "input.bucket");
-        requireText(request.input().key(), "input.key");
-        if (request.input().key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            throw InvalidInputException.request("input.key", "field 'input.key' is longer than " + MAX_KEY_BYTES
-                    + " bytes, the S3 limit");
-        }
+        requireKey(request.input().key(), "input.key");
         if (request.output() == null) {
             throw InvalidInputException.request("output", "field 'output' is required: {\"bucket\": ...,"
                     + " \"prefix\": ...}");
         }
         requireBucketName(request.output().bucket(), "output.bucket");
+        if (request.output().prefix() != null && !request.output().prefix().isEmpty()) {
+            requireKey(request.output().prefix(), "output.prefix");
+        }
         String name = request.output().name();
         if (name != null && !name.isEmpty() && !OUTPUT_NAME.matcher(name).matches()) {
             throw InvalidInputException.request("output.name", "field 'output.name' is '" + name + "'; use 1 to 63"
                     + " letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    /**
+     * A key the store can name: at most 1024 bytes of UTF-8, no control characters, and no "." or ".." segment
+     * (S3 clients resolve those as paths, so such a key would name another object or none).
+     */
+    private static void requireKey(String key, String field) {
+        requireText(key, field);
+        if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw InvalidInputException.request(field, "field '" + field + "' is longer than " + MAX_KEY_BYTES
+                    + " bytes, the S3 limit");
+        }
+        if (key.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            throw InvalidInputException.request(field, "field '" + field + "' contains a control character (such as"
+                    + " NUL); object keys must not");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw InvalidInputException.request(field, "field '" + field + "' is '" + key + "': a '"
+                        + segment + "' segment cannot name an object (clients resolve it as a path)");
+            }
         }
     }
 

@@ -202,6 +202,16 @@ public abstract class StepFunctionContractTests {
     }
 
     @Test
+    void refusesKeysNoObjectCanHave() {
+        for (String key : List.of("x/../y.jpg", "./y.jpg", "nul\u0000byte.jpg")) {
+            CloudEventClient.Response response = conforming(client.binary("/", requestedType(),
+                    request(key, validParameters())));
+            assertThat(response.status()).as(key).isEqualTo(422);
+            assertThat(response.body().at("/field").asString()).as(key).isEqualTo("input.key");
+        }
+    }
+
+    @Test
     void processesKeysWithSpacesPlusPercentAndUnicode() throws Exception {
         String key = "contract/odd keys/a+b%20c ü 猫.jpg";
         s3.put(RAW, key, ImageFixtures.photoJpeg());

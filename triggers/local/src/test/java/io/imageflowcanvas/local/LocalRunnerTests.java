@@ -63,15 +63,8 @@ class LocalRunnerTests {
         return keys;
     }
 
-    /** Waits for {@code condition} with a deadline, checking every 50 ms. */
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        TestRunners.await(what, java.time.Duration.ofSeconds(60), condition);
     }
 
     private static String status(LocalRunner runner, ObjectRef input) {

@@ -3,8 +3,11 @@ package io.imageflowcanvas.local;
 import io.imageflowcanvas.function.common.testsupport.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /** Runner settings for tests: every port chosen by the system, quick polling, the repository's model. */
 public final class TestRunners {
@@ -24,5 +27,16 @@ public final class TestRunners {
             env.put(more[i], more[i + 1]);
         }
         return RunnerSettings.from(env);
+    }
+
+    /** Waits for {@code condition}, checking every 20 ms, failing with {@code what} after {@code timeout}. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
     }
 }

@@ -468,15 +468,8 @@ class RunnerApiTests {
         return runner.history().run(runId).map(r -> r.status()).orElse("none");
     }
 
-    /** Waits for {@code condition} up to 60 s. */
     private static void await(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(50).toNanos());
-        }
+        TestRunners.await(what, java.time.Duration.ofSeconds(60), condition);
     }
 
     private static HttpResponse<String> put(String path, String body) throws Exception {

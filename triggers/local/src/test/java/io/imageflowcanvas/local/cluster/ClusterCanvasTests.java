@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.function.common.testsupport.Photos;
 import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.imageflowcanvas.local.TestRunners;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,14 +177,8 @@ class ClusterCanvasTests {
                 .createOr(existing -> existing.update());
     }
 
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        TestRunners.await(what, java.time.Duration.ofSeconds(20), condition);
     }
 
     /** Requests to the canvas's API; {@code auth} "Bearer" sends the token, a cookie string sends that cookie. */

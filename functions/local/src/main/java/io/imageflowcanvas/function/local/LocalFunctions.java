@@ -29,9 +29,12 @@ public final class LocalFunctions implements AutoCloseable {
     private final NotifyingBlobStore store;
     private S3Proxy s3;
     private final String s3Endpoint;
-    private final ConfigurableApplicationContext resize;
-    private final ConfigurableApplicationContext filter;
-    private final ConfigurableApplicationContext detect;
+    // Replaced when a fault-injection test restarts a function (startFunction).
+    private volatile ConfigurableApplicationContext resize;
+    private volatile ConfigurableApplicationContext filter;
+    private volatile ConfigurableApplicationContext detect;
+    /** Each function's port, kept so a restarted function listens where the runner calls it. */
+    private final java.util.Map<String, Integer> ports;
 
     private LocalFunctions(LocalSettings settings, NotifyingBlobStore store, S3Proxy s3, String s3Endpoint,
             ConfigurableApplicationContext resize, ConfigurableApplicationContext filter,
@@ -41,6 +44,7 @@ public final class LocalFunctions implements AutoCloseable {
         this.s3 = s3;
         this.s3Endpoint = s3Endpoint;
         this.resize = resize;
+        this.ports = java.util.Map.of("resize", port(resize), "filter", port(filter), "detect", port(detect));
         this.filter = filter;
         this.detect = detect;
     }
@@ -165,15 +169,50 @@ public final class LocalFunctions implements AutoCloseable {
     }
 
     public int resizePort() {
-        return port(resize);
+        return ports.get("resize");
     }
 
     public int filterPort() {
-        return port(filter);
+        return ports.get("filter");
     }
 
     public int detectPort() {
-        return port(detect);
+        return ports.get("detect");
+    }
+
+    /**
+     * Stops one function's app as a crash would: its HTTP server goes first, so requests in flight lose their
+     * connection; for fault-injection tests ("the function died mid-request"). {@link #startFunction} brings it back.
+     */
+    public synchronized void stopFunction(String name) {
+        ConfigurableApplicationContext context = context(name);
+        ((WebServerApplicationContext) context).getWebServer().stop();
+        context.close();
+    }
+
+    /** Starts a stopped function's app again on the port it had. */
+    public synchronized void startFunction(String name) {
+        ConfigurableApplicationContext stopped = context(name);
+        if (stopped.isActive()) {
+            throw new IllegalStateException("function " + name + " is running");
+        }
+        int port = ports.get(name);
+        switch (name) {
+            case "resize" -> resize = function(ResizeFunctionApplication.class, name, port, s3Endpoint, settings);
+            case "filter" -> filter = function(FilterFunctionApplication.class, name, port, s3Endpoint, settings);
+            case "detect" -> detect = function(DetectFunctionApplication.class, name, port, s3Endpoint, settings,
+                    "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath());
+            default -> throw new IllegalArgumentException("no function " + name);
+        }
+    }
+
+    private ConfigurableApplicationContext context(String name) {
+        return switch (name) {
+            case "resize" -> resize;
+            case "filter" -> filter;
+            case "detect" -> detect;
+            default -> throw new IllegalArgumentException("no function " + name + "; resize, filter or detect");
+        };
     }
 
     private static int port(ConfigurableApplicationContext context) {

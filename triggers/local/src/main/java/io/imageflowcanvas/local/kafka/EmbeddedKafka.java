@@ -31,11 +31,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public static EmbeddedKafka start(Path logDirectory, String host, int port) {
+        return start(logDirectory, host, port, 0);
+    }
+
+    /**
+     * A broker whose controller listens on {@code controllerPort} (0: any free port). A broker restarted on the same
+     * log directory finds its quorum where it left it when both ports stay the same.
+     */
+    public static EmbeddedKafka start(Path logDirectory, String host, int port, int controllerPort) {
         quietLogs();
         try {
             Files.createDirectories(logDirectory);
             int brokerPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
+            controllerPort = controllerPort == 0 ? freePort() : controllerPort;
             Map<String, Object> config = new HashMap<>();
             config.put("process.roles", "broker,controller");
             config.put("node.id", "1");

@@ -1,0 +1,348 @@
+package io.imageflowcanvas.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.function.local.LocalFunctions;
+import io.imageflowcanvas.function.local.LocalSettings;
+import io.imageflowcanvas.local.executor.RunListener;
+import io.imageflowcanvas.local.executor.RunOutcome;
+import io.imageflowcanvas.local.history.RunRecord;
+import io.imageflowcanvas.local.kafka.EmbeddedKafka;
+import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.PipelineDefinitions;
+import io.imageflowcanvas.pipeline.PipelineValidator;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Faults injected into a running runner while it works, each counted: inputs, runs, outputs and run-end events.
+ * Whatever broke, nothing may be lost (every input has a run, every run ends SUCCEEDED) or duplicated (one run per
+ * input, each output written once, each run's end told once).
+ */
+class FaultInjectionTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Counts each run's end as the runner tells it (its listeners: history, progress topic, live stream). */
+    private static final class Ends implements RunListener {
+        final Map<String, AtomicInteger> byRun = new ConcurrentHashMap<>();
+
+        @Override
+        public void runFinished(RunOutcome outcome) {
+            byRun.computeIfAbsent(outcome.runId(), id -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    @Test
+    void theStoreGoingAwayMidStepLosesAndDuplicatesNothing() throws Exception {
+        try (LocalRunner runner = LocalRunner.start(TestRunners.settings(Files.createTempDirectory("imageflow-s3-")))) {
+            Ends ends = new Ends();
+            runner.addListener(ends);
+            CountDownLatch working = new CountDownLatch(1);
+            runner.addListener(new RunListener() {
+                @Override
+                public void stepStarted(String runId, String stepId, int attempt) {
+                    working.countDown();
+                }
+            });
+            MinioClient s3 = client(runner);
+            List<String> keys = drop(s3, "raw", "outage/", 8);
+            assertThat(working.await(60, TimeUnit.SECONDS)).isTrue();
+            // Down for less than the default retry budget (0.5 + 1 + 2 s of backoff): the steps ride it out.
+            runner.functions().stopStorage();
+            Thread.sleep(1500);
+            runner.functions().startStorage();
+
+            List<RunRecord> runs = awaitRuns(runner, "default", keys.size());
+            assertNothingLostOrDuplicated(runs, keys, ends, outputs(s3, "outage/"), 4);
+        }
+    }
+
+    @Test
+    void aFunctionDyingMidRequestLosesAndDuplicatesNothing() throws Exception {
+        try (LocalRunner runner = LocalRunner.start(TestRunners.settings(Files.createTempDirectory("imageflow-kill-")))) {
+            String json = """
+                    {"pipelineId": "sturdy", "name": "Sturdy", "version": "1", "trigger": {"bucket": "sturdy"},
+                     "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 320},
+                                "retryPolicy": {"maxRetries": 8, "initialBackoffMillis": 500, "backoffFactor": 2}},
+                               {"stepId": "gray", "componentName": "filter", "dependencies": ["small"],
+                                "parameters": {"type": "grayscale"}}]}""";
+            ValidatedPipeline sturdy = validated(json);
+            runner.deploy(sturdy, json);
+            Ends ends = new Ends();
+            runner.addListener(ends);
+            CountDownLatch resizing = new CountDownLatch(1);
+            runner.addListener(new RunListener() {
+                @Override
+                public void stepStarted(String runId, String stepId, int attempt) {
+                    if (stepId.equals("small")) {
+                        resizing.countDown();
+                    }
+                }
+            });
+            MinioClient s3 = client(runner);
+            List<String> keys = drop(s3, "sturdy", "kill/", 8);
+            assertThat(resizing.await(60, TimeUnit.SECONDS)).isTrue();
+            // The resize function dies with requests in flight, and comes back a while later on its port.
+            runner.functions().stopFunction("resize");
+            Thread.sleep(1000);
+            runner.functions().startFunction("resize");
+
+            List<RunRecord> runs = awaitRuns(runner, "sturdy", keys.size());
+            assertNothingLostOrDuplicated(runs, keys, ends, outputs(s3, "kill/"), 2);
+            assertThat(runs.stream().mapToInt(run -> runner.history().steps(run.runId()).stream()
+                    .filter(step -> step.stepId().equals("small")).mapToInt(step -> step.attempts()).sum()).sum())
+                    .as("some resize attempts were cut off and made again").isGreaterThan(keys.size());
+        }
+    }
+
+    @Test
+    void theKafkaBrokerRestartingWhileCamerasPublishLosesAndDuplicatesNothing() throws Exception {
+        Path data = Files.createTempDirectory("imageflow-broker-");
+        int port;
+        int controllerPort;
+        try (ServerSocket free = new ServerSocket(0); ServerSocket other = new ServerSocket(0)) {
+            port = free.getLocalPort();
+            controllerPort = other.getLocalPort();
+        }
+        EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("broker"), "127.0.0.1", port, controllerPort);
+        String bootstrap = broker.bootstrapServers();
+        try (LocalRunner runner = LocalRunner.start(TestRunners.settings(data.resolve("runner"),
+                RunnerSettings.KAFKA, bootstrap));
+                KafkaProducer<String, byte[]> cameras = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000",
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000",
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            Ends ends = new Ends();
+            runner.addListener(ends);
+            // Frames under the broker's 1 MiB message limit.
+            List<String> photos = List.of("dog.jpg", "horses.jpg", "scream.jpg", "person.jpg", "giraffe.jpg",
+                    "rocket.jpg");
+            for (int i = 0; i < 3; i++) {
+                cameras.send(frame("frame-" + i, Photos.bytes(photos.get(i)))).get(30, TimeUnit.SECONDS);
+            }
+            // The broker goes down with runs in flight and frames still coming; the camera's producer holds them.
+            broker.close();
+            // The camera keeps publishing on its own thread: send() waits for the broker's metadata meanwhile.
+            var held = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                for (int i = 3; i < photos.size(); i++) {
+                    sent.add(cameras.send(frame("frame-" + i, Photos.bytes(photos.get(i)))));
+                }
+                return sent;
+            });
+            Thread.sleep(2000);
+            long restarting = System.nanoTime();
+            broker = EmbeddedKafka.start(data.resolve("broker"), "127.0.0.1", port, controllerPort);
+            System.out.printf("fault: the broker restarted in %d ms%n", (System.nanoTime() - restarting) / 1_000_000);
+            for (Future<RecordMetadata> sent : held.get(90, TimeUnit.SECONDS)) {
+                sent.get(90, TimeUnit.SECONDS);
+            }
+
+            List<RunRecord> runs = awaitRuns(runner, "default", photos.size());
+            List<String> keys = runs.stream().map(RunRecord::key).sorted().toList();
+            assertThat(keys).as("one run per frame").hasSize(photos.size()).doesNotHaveDuplicates()
+                    .allSatisfy(key -> assertThat(key).startsWith("cameras/"));
+            assertNothingLostOrDuplicated(runs, keys, ends, outputs(client(runner), "cameras/"), 4);
+            // The progress topic, read back after the restart: each run's end once.
+            Map<String, Integer> told = finalProgressEvents(bootstrap, runs.size());
+            assertThat(told).as("run ends on the progress topic").hasSize(runs.size())
+                    .allSatisfy((run, count) -> assertThat(count).as(run).isEqualTo(1));
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void theRunnerKilledMidPipelineAndNotificationsLostOrDoubledLoseAndDuplicateNothing() throws Exception {
+        Path data = Files.createTempDirectory("imageflow-restart-");
+        List<String> keys = new ArrayList<>();
+        Ends ends = new Ends();
+        LocalRunner first = LocalRunner.start(TestRunners.settings(data));
+        try {
+            CountDownLatch resized = new CountDownLatch(2);
+            first.addListener(new RunListener() {
+                @Override
+                public void stepSucceeded(String runId, String stepId,
+                        io.imageflowcanvas.function.common.contract.StepResult result) {
+                    if (stepId.equals("resize")) {
+                        resized.countDown();
+                    }
+                }
+            });
+            keys.addAll(drop(client(first), "raw", "restart/a", 4));
+            assertThat(resized.await(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            // Stopped with runs in flight, as a killed runner leaves them (RUNNING in its history).
+            first.close();
+        }
+        // Dropped while no runner listens (an S3 server on the same objects): no notification reaches anyone.
+        RunnerSettings settings = TestRunners.settings(data);
+        S3Proxy alone = S3Proxy.builder().blobStore(new FilesystemNio2BlobStore(
+                LocalFunctions.storageDirectory(settings.functions()).toString()))
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, LocalSettings.DEFAULT_CREDENTIAL,
+                        LocalSettings.DEFAULT_CREDENTIAL).build();
+        alone.start();
+        try {
+            keys.addAll(drop(MinioClient.builder().endpoint("http://127.0.0.1:" + alone.getPort()).region("us-east-1")
+                    .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build(), "raw",
+                    "restart/lost", 2));
+        } finally {
+            alone.stop();
+        }
+        try (LocalRunner second = LocalRunner.start(settings)) {
+            second.addListener(ends);
+            // The next drop's notification delivered twice (the second finds its run).
+            List<String> doubled = drop(client(second), "raw", "restart/b", 1);
+            keys.addAll(doubled);
+            io.imageflowcanvas.function.common.contract.ObjectRef again = new io.imageflowcanvas.function.common
+                    .contract.ObjectRef("raw", doubled.getFirst(), eTag(client(second), doubled.getFirst()), null,
+                    null, null);
+            TestRunners.await("the first delivery's run", Duration.ofSeconds(30),
+                    () -> second.history().hasRun(RunIds.of(second.pipeline(), again)));
+            assertThat(second.submit(again)).as("a second delivery starts no run").isEmpty();
+
+            List<RunRecord> runs = awaitRuns(second, "default", keys.size());
+            assertThat(runs).extracting(RunRecord::key).containsExactlyInAnyOrderElementsOf(keys);
+            assertThat(runs).allSatisfy(run -> assertThat(run.status()).as(run.key()).isEqualTo("SUCCEEDED"));
+            List<String> outputs = outputs(client(second), "restart/");
+            assertThat(outputs).as("each output once").hasSize(keys.size() * 4).doesNotHaveDuplicates();
+            System.out.printf("fault: %d inputs, %d runs, %d outputs, lost 0, duplicated 0 (runner restarted)%n",
+                    keys.size(), runs.size(), outputs.size());
+        }
+    }
+
+    private static String eTag(MinioClient s3, String key) throws Exception {
+        return s3.statObject(io.minio.StatObjectArgs.builder().bucket("raw").object(key).build()).etag()
+                .replace("\"", "");
+    }
+
+    private static org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> frame(String id, byte[] image) {
+        return KafkaMessageFactory.<String>createWriter(RunnerSettings.DEFAULT_CAMERA_TOPIC, "gate").writeBinary(
+                CloudEventBuilder.v1().withId(id).withSource(URI.create("/cameras/gate"))
+                        .withType("io.imageflowcanvas.camera.frame").withData("image/jpeg", image).build());
+    }
+
+    private static Map<String, Integer> finalProgressEvents(String bootstrap, int runs) {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "fault-count");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Map<String, Integer> told = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(RunnerSettings.DEFAULT_PROGRESS_TOPIC));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < deadline && System.nanoTime() < quietUntil) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
+                    JsonNode data = JSON.readTree(record.value());
+                    if (data.get("stepId").isNull() && !data.get("status").asString().equals("RUNNING")) {
+                        told.merge(data.get("runId").asString(), 1, Integer::sum);
+                    }
+                }
+                if (told.size() >= runs && quietUntil == Long.MAX_VALUE) {
+                    // Every end arrived; read on a little to see that none arrives twice.
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                }
+            }
+        }
+        return told;
+    }
+
+    private static void assertNothingLostOrDuplicated(List<RunRecord> runs, List<String> inputs, Ends ends,
+            List<String> outputs, int outputsPerInput) {
+        assertThat(runs).as("one run per input").hasSize(inputs.size());
+        assertThat(runs).extracting(RunRecord::key).containsExactlyInAnyOrderElementsOf(inputs);
+        assertThat(runs).allSatisfy(run -> assertThat(run.status()).as(run.key()).isEqualTo("SUCCEEDED"));
+        assertThat(ends.byRun).as("each run's end told once").hasSize(inputs.size())
+                .allSatisfy((run, count) -> assertThat(count.get()).as(run).isEqualTo(1));
+        assertThat(outputs).as("each output once").hasSize(inputs.size() * outputsPerInput).doesNotHaveDuplicates();
+        System.out.printf("fault: %d inputs, %d runs, %d outputs, lost 0, duplicated 0%n", inputs.size(),
+                runs.size(), outputs.size());
+    }
+
+    private static ValidatedPipeline validated(String json) {
+        return new PipelineValidator(ComponentRegistry.builtIn()).validate(PipelineDefinitions.parse(json));
+    }
+
+    private static MinioClient client(LocalRunner runner) {
+        return MinioClient.builder().endpoint(runner.functions().s3Endpoint()).region("us-east-1")
+                .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build();
+    }
+
+    private static List<String> drop(MinioClient s3, String bucket, String prefix, int count) throws Exception {
+        List<String> photos = List.of("dog.jpg", "horses.jpg", "scream.jpg", "person.jpg");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String key = prefix + i + "-" + photos.get(i % photos.size());
+            byte[] photo = Photos.bytes(photos.get(i % photos.size()));
+            s3.putObject(PutObjectArgs.builder().bucket(bucket).object(key).data(photo, photo.length)
+                    .contentType("image/jpeg").build());
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    private static List<String> outputs(MinioClient s3, String prefix) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (var item : s3.listObjects(ListObjectsArgs.builder().bucket("processed").prefix(prefix).recursive(true)
+                .build())) {
+            keys.add(item.get().objectName());
+        }
+        return keys;
+    }
+
+    private static List<RunRecord> awaitRuns(LocalRunner runner, String pipelineId, int count) {
+        TestRunners.await(count + " finished runs of " + pipelineId, Duration.ofMinutes(3), () -> {
+            List<RunRecord> runs = runs(runner, pipelineId);
+            return runs.size() >= count && runs.stream().noneMatch(run -> run.status().equals("RUNNING"));
+        });
+        return runs(runner, pipelineId);
+    }
+
+    private static List<RunRecord> runs(LocalRunner runner, String pipelineId) {
+        return runner.history().recent(1000).stream().filter(run -> run.pipelineId().equals(pipelineId)).toList();
+    }
+}

@@ -1,0 +1,164 @@
+package io.imageflowcanvas.bench;
+
+import io.imageflowcanvas.function.local.LocalSettings;
+import io.imageflowcanvas.local.LocalRunner;
+import io.imageflowcanvas.local.RunnerSettings;
+import io.imageflowcanvas.local.executor.RunListener;
+import io.imageflowcanvas.local.executor.RunOutcome;
+import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.PipelineDefinitions;
+import io.imageflowcanvas.pipeline.PipelineValidator;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A burst through the local runner against its bound: the same images dropped at once into a pipeline
+ * (resize -> blur), beside each step's single-process rate (its function called directly by as many clients as
+ * there are cores, nothing else running). The pipeline cannot beat its slowest step alone; the goal is 0.9x of it.
+ * On one machine the steps share the cores, so the second ratio, against 1 / (sum of 1 / each step's rate), says
+ * how much the runner itself loses; on a cluster each step has pods of its own and the first is the one to meet.
+ *
+ * <p>Usage: {@code BurstBench <model folder> <images> <photo>...} (the photos are scaled to mixed sizes).
+ */
+public final class BurstBench {
+
+    private static final String PIPELINE = """
+            {"pipelineId": "burst", "name": "Burst", "version": "1", "trigger": {"bucket": "burst"},
+             "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 256}},
+                       {"stepId": "soft", "componentName": "filter", "dependencies": ["small"],
+                        "parameters": {"type": "gaussian", "sigma": 1.5}}]}""";
+
+    private BurstBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path models = Path.of(args[0]);
+        int count = Integer.parseInt(args[1]);
+        List<byte[]> photos = new ArrayList<>();
+        for (int i = 2; i < args.length; i++) {
+            photos.add(Files.readAllBytes(Path.of(args[i])));
+        }
+        Path data = Files.createTempDirectory("imageflow-burst-bench-");
+        int cores = Runtime.getRuntime().availableProcessors();
+        Map<String, Boolean> finished = new ConcurrentHashMap<>();
+        try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(Map.of(LocalSettings.S3_PORT, "0",
+                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
+                LocalSettings.DATA, data.toString(), LocalSettings.MODELS, models.toString(),
+                RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0")))) {
+            runner.deploy(new PipelineValidator(ComponentRegistry.builtIn())
+                    .validate(PipelineDefinitions.parse(PIPELINE)), PIPELINE);
+            runner.addListener(new RunListener() {
+                @Override
+                public void runFinished(RunOutcome outcome) {
+                    if (outcome.runId().startsWith("burst-")) {
+                        finished.put(outcome.runId(), outcome.status() == RunOutcome.Status.SUCCEEDED);
+                    }
+                }
+            });
+            MinioClient s3 = MinioClient.builder().endpoint(runner.functions().s3Endpoint()).region("us-east-1")
+                    .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build();
+            // The same images for both: stored once for the direct calls, dropped again for the burst.
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                byte[] image = photos.get(i % photos.size());
+                String key = "bound/" + i + ".jpg";
+                s3.putObject(PutObjectArgs.builder().bucket("raw").object(key).data(image, image.length).build());
+                keys.add(key);
+            }
+            // Warm both functions (JIT, OpenCV) as the burst will find them after its first images.
+            call(runner.functions().resizePort(), "resize", keys.subList(0, Math.min(20, count)), "raw", "warm",
+                    Map.of("width", 256), cores);
+            double resize = call(runner.functions().resizePort(), "resize", keys, "raw", "bound",
+                    Map.of("width", 256), cores);
+            List<String> resized = keys.stream().map(key -> "bound/" + key + "/small.jpg").toList();
+            call(runner.functions().filterPort(), "filter", resized.subList(0, Math.min(20, count)), "processed",
+                    "warm", Map.of("type", "gaussian", "sigma", 1.5), cores);
+            double filter = call(runner.functions().filterPort(), "filter", resized, "processed", "bound",
+                    Map.of("type", "gaussian", "sigma", 1.5), cores);
+
+            long started = System.nanoTime();
+            try (ExecutorService uploaders = Executors.newFixedThreadPool(8)) {
+                List<Future<?>> puts = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    byte[] image = photos.get(i % photos.size());
+                    String key = "drop/" + i + ".jpg";
+                    puts.add(uploaders.submit(() -> s3.putObject(PutObjectArgs.builder().bucket("burst").object(key)
+                            .data(image, image.length).build())));
+                }
+                for (Future<?> put : puts) {
+                    put.get();
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+            while (finished.size() < count && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long failed = finished.values().stream().filter(ok -> !ok).count();
+            double burst = finished.size() / seconds;
+            double bound = Math.min(resize, filter);
+            System.out.printf("burst of %d images through resize -> blur (%d cores, up to %d runs at once)%n", count,
+                    cores, RunnerSettings.from(Map.of()).maxRuns());
+            System.out.printf("  single-process bound   resize %6.1f images/s   blur %6.1f images/s%n", resize,
+                    filter);
+            System.out.printf("  pipeline               %6.1f images/s (%d finished, %d failed)%n", burst,
+                    finished.size(), failed);
+            // On one machine the steps share its cores: together they can do no better than this.
+            double shared = 1 / (1 / resize + 1 / filter);
+            System.out.printf("  steps sharing the cores %5.1f images/s at best%n", shared);
+            System.out.printf("burst: %.1f images/s = %.2fx the slowest step alone (%.1f images/s; goal >= 0.9x),"
+                    + " %.2fx the steps sharing the cores (%.1f images/s)%n", burst, burst / bound, bound,
+                    burst / shared, shared);
+        }
+    }
+
+    /** Calls a function directly for every key, {@code clients} at a time; answers the images per second. */
+    private static double call(int port, String step, List<String> keys, String bucket, String prefix,
+            Map<String, Object> parameters, int clients) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long started = System.nanoTime();
+        try (ExecutorService callers = Executors.newFixedThreadPool(clients)) {
+            List<Future<?>> calls = new ArrayList<>();
+            for (String key : keys) {
+                calls.add(callers.submit(() -> {
+                    String body = tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(Map.of(
+                            "runId", "bound", "stepId", "small", "input", Map.of("bucket", bucket, "key", key),
+                            "parameters", parameters, "output", Map.of("bucket", "processed", "prefix",
+                                    prefix + "/" + key, "name", step.equals("resize") ? "small" : "soft")));
+                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + port + "/")).header("content-type", "application/json")
+                            .header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
+                            .header("ce-source", "/imageflowcanvas/bench")
+                            .header("ce-type", "io.imageflowcanvas.step." + step + ".requested")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() != 200) {
+                        throw new IllegalStateException(step + " answered " + answer.statusCode() + ": "
+                                + answer.body());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> call : calls) {
+                call.get();
+            }
+        }
+        return keys.size() / ((System.nanoTime() - started) / 1e9);
+    }
+}

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.imageflowcanvas.function.common.testsupport.Photos;
-import io.imageflowcanvas.function.local.LocalFunctions;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
@@ -44,8 +43,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -217,12 +214,7 @@ class FaultInjectionTests {
         }
         // Dropped while no runner listens (an S3 server on the same objects): no notification reaches anyone.
         RunnerSettings settings = TestRunners.settings(data);
-        S3Proxy alone = S3Proxy.builder().blobStore(new FilesystemNio2BlobStore(
-                LocalFunctions.storageDirectory(settings.functions()).toString()))
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, LocalSettings.DEFAULT_CREDENTIAL,
-                        LocalSettings.DEFAULT_CREDENTIAL).build();
-        alone.start();
+        S3Proxy alone = TestRunners.storageAlone(settings);
         try {
             keys.addAll(drop(MinioClient.builder().endpoint("http://127.0.0.1:" + alone.getPort()).region("us-east-1")
                     .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build(), "raw",

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imageflowcanvas.function.common.contract.ObjectRef;
 import io.imageflowcanvas.function.common.testsupport.Photos;
 import io.imageflowcanvas.function.common.testsupport.S3TestServer;
-import io.imageflowcanvas.function.local.LocalFunctions;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.history.PostgresServer;
@@ -17,7 +16,6 @@ import io.minio.PutObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.messages.Item;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -97,13 +93,7 @@ class LocalRunnerTests {
         Path data = Files.createTempDirectory("imageflow-lost-");
         RunnerSettings settings = settings(data);
         // The runner is down: an S3 server on the same objects stores a photo, and nobody hears about it.
-        Files.createDirectories(LocalFunctions.storageDirectory(settings.functions()).resolve("raw"));
-        S3Proxy alone = S3Proxy.builder().blobStore(new FilesystemNio2BlobStore(
-                LocalFunctions.storageDirectory(settings.functions()).toString()))
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, LocalSettings.DEFAULT_CREDENTIAL,
-                        LocalSettings.DEFAULT_CREDENTIAL).build();
-        alone.start();
+        S3Proxy alone = TestRunners.storageAlone(settings);
         ObjectRef lost;
         try {
             MinioClient s3 = MinioClient.builder().endpoint("http://127.0.0.1:" + alone.getPort())

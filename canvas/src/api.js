@@ -1,6 +1,7 @@
 // The runner's API (triggers/local, openapi.yaml); errors arrive as problem documents.
 
 async function answer(response) {
+  if (response.status === 204) return null;
   const type = response.headers.get('content-type') ?? '';
   const body = type.includes('json') ? await response.json() : await response.text();
   if (!response.ok) {

@@ -152,6 +152,21 @@ class ClusterCanvasTests {
         }
     }
 
+    @Test
+    void theBrowserAsksForTheTokenAndLogsIn(@TempDir Path data) throws Exception {
+        Path root = Photos.repositoryRoot();
+        try (S3TestServer s3 = S3TestServer.start("raw", "processed");
+                ClusterCanvas canvas = ClusterCanvas.start(env(s3, data, "127.0.0.1", TOKEN), client())) {
+            Process browser = new ProcessBuilder("node", "e2e/login.e2e.mjs", "http://127.0.0.1:" + canvas.port()
+                    + "/", TOKEN, root.resolve("triggers/local/target/canvas-screenshots").toString())
+                    .directory(root.resolve("canvas").toFile()).redirectErrorStream(true).start();
+            String output = new String(browser.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(browser.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as(output).isTrue();
+            assertThat(browser.exitValue()).as(output).isZero();
+            assertThat(output).contains("logged in with the right one");
+        }
+    }
+
     /** A Workflow of pipeline shots as Argo's controller writes it: one Retry node per task, one attempt each. */
     private static String workflow(String name, String phase, String smallPhase, String smallResult) {
         String result = smallResult == null ? "" : ", \"outputs\": {\"result\": \"" + smallResult + "\"}";

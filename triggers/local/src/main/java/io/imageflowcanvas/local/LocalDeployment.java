@@ -52,11 +52,6 @@ final class LocalDeployment implements AutoCloseable {
         return listener;
     }
 
-    /** Where camera images and uploads for this pipeline are stored: its trigger bucket, else raw. */
-    static String landingBucket(ValidatedPipeline pipeline) {
-        return PipelineHost.Deployment.landingBucket(pipeline);
-    }
-
     PipelineHost.Deployment describe() {
         return PipelineHost.Deployment.of(pipeline, deployedAt, started);
     }

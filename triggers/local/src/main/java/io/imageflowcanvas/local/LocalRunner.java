@@ -250,7 +250,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     private synchronized LocalDeployment install(ValidatedPipeline target, boolean started) {
         // A pipeline may name buckets other than raw and processed.
         LocalFunctions.createMissingBuckets(client, new java.util.LinkedHashSet<>(java.util.List.of(
-                LocalDeployment.landingBucket(target), target.outputBucket())));
+                PipelineHost.Deployment.landingBucket(target), target.outputBucket())));
         // A Kafka trigger needs no watcher: the topic keeps what the runner has not yet consumed.
         BucketWatcher watcher = target.trigger().bucket() == null ? null : new BucketWatcher(client,
                 target.trigger(), object -> history.hasRun(RunIds.of(target, object)),
@@ -262,7 +262,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         String topic = started ? cameraTopic(target, settings) : target.trigger().kafkaTopic();
         CameraIngress cameras = topic == null ? null : new CameraIngress(bootstrapServers, topic,
                 started ? "imageflow-runner" : "imageflow-runner-" + target.pipelineId(), client,
-                LocalDeployment.landingBucket(target), object -> submit(target, object));
+                PipelineHost.Deployment.landingBucket(target), object -> submit(target, object));
         LocalDeployment deployment = new LocalDeployment(target, started, watcher, listener, cameras);
         LocalDeployment replaced = deployments.put(target.pipelineId(), deployment);
         if (replaced != null) {
@@ -271,16 +271,6 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         deployment.start();
         log.info("pipeline {} version {} deployed", target.pipelineId(), target.version());
         return deployment;
-    }
-
-    /** The buckets the deployed pipelines read and write: the only ones the API shows objects of. */
-    private java.util.Set<String> buckets() {
-        java.util.Set<String> buckets = new java.util.TreeSet<>(LocalFunctions.BUCKETS);
-        for (LocalDeployment deployment : deployments.values()) {
-            buckets.add(LocalDeployment.landingBucket(deployment.pipeline()));
-            buckets.add(deployment.pipeline().outputBucket());
-        }
-        return buckets;
     }
 
     /** Where progress events go: the in-process broker, or the configured Kafka. */

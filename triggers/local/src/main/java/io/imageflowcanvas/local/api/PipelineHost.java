@@ -34,6 +34,22 @@ public interface PipelineHost {
 
     List<Deployment> deployments();
 
+    /**
+     * The buckets the deployed pipelines read and write, beside raw and processed: the only ones the API shows
+     * objects of (a deployment whose definition is unknown adds none).
+     */
+    default java.util.Set<String> buckets() {
+        java.util.Set<String> buckets = new java.util.TreeSet<>(
+                io.imageflowcanvas.function.local.LocalFunctions.BUCKETS);
+        for (Deployment deployment : deployments()) {
+            if (deployment.landingBucket() != null) {
+                buckets.add(deployment.landingBucket());
+                buckets.add(deployment.outputBucket());
+            }
+        }
+        return buckets;
+    }
+
     Optional<ValidatedPipeline> deployed(String pipelineId);
 
     /**

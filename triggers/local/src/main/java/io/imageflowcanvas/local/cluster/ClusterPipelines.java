@@ -4,7 +4,6 @@ import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.compile.ClusterManifests;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.function.common.contract.ObjectRef;
-import io.imageflowcanvas.function.local.LocalFunctions;
 import io.imageflowcanvas.local.api.PipelineHost;
 import io.imageflowcanvas.local.api.PipelineStore;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Pipelines deployed on a cluster: what runs is what has a WorkflowTemplate in the namespace; deploying applies the
@@ -67,18 +65,6 @@ final class ClusterPipelines implements PipelineHost {
     @Override
     public String runIdOf(ValidatedPipeline pipeline, ObjectRef input) {
         return null;
-    }
-
-    /** The buckets the deployed pipelines read and write, beside raw and processed. */
-    Set<String> buckets() {
-        Set<String> buckets = new TreeSet<>(LocalFunctions.BUCKETS);
-        for (Deployment deployment : deployments()) {
-            if (deployment.landingBucket() != null) {
-                buckets.add(deployment.landingBucket());
-                buckets.add(deployment.outputBucket());
-            }
-        }
-        return buckets;
     }
 
     private Optional<ValidatedPipeline> saved(String pipelineId, String version) {

@@ -18,11 +18,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bytedeco.javacpp.PointerScope;
@@ -77,6 +79,12 @@ final class CameraCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Far above any broker's usual limit, so that the broker, not this producer, refuses a frame as too large. */
+    static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+    /** Frames the broker would not take in this call. */
+    private int refused;
+
     /** One event's worth: a name to print and the encoded image. */
     private record Frame(String name, String contentType, byte[] data) {
     }
@@ -109,9 +117,12 @@ final class CameraCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
+        refused = 0;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000",
+                // The broker's limit decides what is too large (1 MiB unless its message.max.bytes says more).
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(MAX_REQUEST_BYTES),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             for (Path input : inputs) {
@@ -125,6 +136,10 @@ final class CameraCommand implements Callable<Integer> {
                             Files.readAllBytes(input)), out);
                 }
             }
+        }
+        if (refused > 0) {
+            spec.commandLine().getErr().println("imageflow: " + refused + " frame(s) not published");
+            return ExitCodes.INVALID;
         }
         return ExitCodes.OK;
     }
@@ -175,7 +190,20 @@ final class CameraCommand implements Callable<Integer> {
         var writer = KafkaMessageFactory.createWriter(topic, source);
         ProducerRecord<String, byte[]> record = structured ? writer.writeStructured(event, JsonFormat.CONTENT_TYPE)
                 : writer.writeBinary(event);
-        producer.send(record).get();
+        try {
+            producer.send(record).get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RecordTooLargeException)) {
+                throw e;
+            }
+            // Input, not the world: say which frame and what to do, and go on with the others.
+            refused++;
+            spec.commandLine().getErr().println("imageflow: " + frame.name() + " is " + record.value().length
+                    + " bytes as a CloudEvent, more than the Kafka broker takes in one message (its"
+                    + " message.max.bytes, 1 MiB unless raised): upload the image and publish its reference"
+                    + " ({\"bucket\": ..., \"key\": ...} as JSON data), or make it smaller");
+            return;
+        }
         out.println("sent " + frame.name() + " as event " + id);
         if (intervalMillis > 0) {
             LockSupport.parkNanos(Duration.ofMillis(intervalMillis).toNanos());

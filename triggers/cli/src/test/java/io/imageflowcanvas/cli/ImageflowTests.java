@@ -129,6 +129,19 @@ class ImageflowTests {
             CliRun refused = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), notMotionJpeg.toString());
             assertThat(refused.code()).isEqualTo(ExitCodes.INVALID);
             assertThat(refused.err()).contains("cannot read video", "only Motion-JPEG AVI");
+
+            // A frame above the broker's 1 MiB message limit is refused by the broker, named with the way out, and
+            // the frames after it are still sent.
+            Path large = Files.write(work.resolve("kite.jpg"), Photos.bytes("kite.jpg"));
+            assertThat(Files.size(large)).isGreaterThan(1024 * 1024);
+            CliRun tooLarge = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), "--source",
+                    "/cameras/large", large.toString(), photos.resolve("horses.jpg").toString());
+            assertThat(tooLarge.code()).as(tooLarge.err()).isEqualTo(ExitCodes.INVALID);
+            assertThat(tooLarge.err()).contains("kite.jpg is 14", "message.max.bytes", "publish its reference",
+                    "1 frame(s) not published");
+            assertThat(tooLarge.out()).contains("sent horses.jpg as event ").doesNotContain("sent kite.jpg");
+            assertThat(awaitRuns(runner, 7).stream().filter(r -> r.key().startsWith("cameras/cameras_large/")))
+                    .hasSize(1);
         }
     }
 

@@ -262,7 +262,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         String topic = started ? cameraTopic(target, settings) : target.trigger().kafkaTopic();
         CameraIngress cameras = topic == null ? null : new CameraIngress(bootstrapServers, topic,
                 started ? "imageflow-runner" : "imageflow-runner-" + target.pipelineId(), client,
-                PipelineHost.Deployment.landingBucket(target), object -> submit(target, object));
+                PipelineHost.Deployment.landingBucket(target), object -> submit(target, object), progress::refused);
         LocalDeployment deployment = new LocalDeployment(target, started, watcher, listener, cameras);
         LocalDeployment replaced = deployments.put(target.pipelineId(), deployment);
         if (replaced != null) {

@@ -1,12 +1,14 @@
 package io.imageflowcanvas.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.imageflowcanvas.function.common.testsupport.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.history.RunRecord;
+import io.imageflowcanvas.local.kafka.ProgressPublisher;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.net.URI;
@@ -17,19 +19,25 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Cameras publishing CloudEvents to camera-uploads on the in-process broker, in both modes. */
 class CameraEventsTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** A camera frame in binary mode, written by the CloudEvents SDK as any camera would. */
     private static ProducerRecord<String, byte[]> binaryFrame(String topic, String id, byte[] image) {
@@ -157,5 +165,71 @@ class CameraEventsTests {
                             "cameras/cameras_front_door/f-[12]\\.jpg/thumbnail\\.jpg"));
             assertThat(s3.bucketExists(io.minio.BucketExistsArgs.builder().bucket("thumbnails").build())).isTrue();
         }
+    }
+
+    @Test
+    void refusedEventsAreToldOnTheProgressTopicAndOversizedOnesNeverArrive() throws Exception {
+        try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(env()));
+                KafkaProducer<String, byte[]> cameras = producer(runner)) {
+            String topic = RunnerSettings.DEFAULT_CAMERA_TOPIC;
+            RecordHeaders cloudEventsJson = new RecordHeaders();
+            cloudEventsJson.add("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8));
+            // 900 KB of JSON that is no CloudEvent, just under the broker's limit.
+            byte[] junk = ("{\"junk\": \"" + "x".repeat(900_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+            cameras.send(new ProducerRecord<>(topic, null, "junk", junk, cloudEventsJson)).get();
+            // Data that is neither an image nor a reference, and a reference to an object that is not there.
+            cameras.send(KafkaMessageFactory.<String>createWriter(topic, "front").writeBinary(CloudEventBuilder.v1()
+                    .withId("text-1").withSource(URI.create("/cameras/front")).withType("io.imageflowcanvas.camera.frame")
+                    .withData("text/plain", "hello".getBytes(StandardCharsets.UTF_8)).build())).get();
+            cameras.send(KafkaMessageFactory.<String>createWriter(topic, "front").writeBinary(CloudEventBuilder.v1()
+                    .withId("ref-missing").withSource(URI.create("/cameras/front"))
+                    .withType("io.imageflowcanvas.camera.frame").withData("application/json",
+                            "{\"bucket\": \"raw\", \"key\": \"never/uploaded.jpg\"}".getBytes(StandardCharsets.UTF_8))
+                    .build())).get();
+            // 2 MiB in one record: a producer that allows it meets the broker's limit, and nothing is stored.
+            try (KafkaProducer<String, byte[]> large = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, runner.kafkaBootstrapServers(),
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+                byte[] twoMiB = java.util.Arrays.copyOf(Photos.bytes("kite.jpg"), 2 * 1024 * 1024);
+                assertThatThrownBy(() -> large.send(binaryFrame(topic, "too-large", twoMiB)).get())
+                        .hasCauseInstanceOf(RecordTooLargeException.class);
+            }
+            // The frame after all of them runs.
+            cameras.send(binaryFrame(topic, "after", Photos.bytes("dog.jpg"))).get();
+
+            List<RunRecord> runs = await(runner, "the good frame's run", list -> list.size() == 1
+                    && list.getFirst().status().equals("SUCCEEDED"));
+            assertThat(runs.getFirst().key()).isEqualTo("cameras/cameras_front_door/after.jpg");
+            Map<Long, String> refused = refusals(runner.kafkaBootstrapServers(), 3);
+            assertThat(refused).hasSize(3);
+            assertThat(refused.values()).anySatisfy(r -> assertThat(r).startsWith("not a CloudEvent"))
+                    .anySatisfy(r -> assertThat(r).contains("text-1", "text/plain", "neither an image"))
+                    .anySatisfy(r -> assertThat(r).contains("ref-missing", "raw/never/uploaded.jpg", "NoSuchKey"));
+            assertThat(runner.history().recent(20)).hasSize(1);
+            System.out.printf("hostile input: 4 camera events, %d refused with their reason on the progress topic,"
+                    + " 1 (2 MiB) refused by the broker, the next frame SUCCEEDED%n", refused.size());
+        }
+    }
+
+    /** The camera refusals on the progress topic, by the refused event's offset. */
+    private static Map<Long, String> refusals(String bootstrap, int expected) {
+        Map<Long, String> refused = new java.util.TreeMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = TestRunners.progressReader(bootstrap, "refusals")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (refused.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
+                    var type = record.headers().lastHeader("ce_type");
+                    if (type != null && new String(type.value(), StandardCharsets.UTF_8)
+                            .equals(ProgressPublisher.REFUSED_TYPE)) {
+                        JsonNode data = JSON.readTree(record.value());
+                        assertThat(data.get("topic").asString()).isEqualTo(RunnerSettings.DEFAULT_CAMERA_TOPIC);
+                        refused.put(data.get("offset").asLong(), data.get("reason").asString());
+                    }
+                }
+            }
+        }
+        return refused;
     }
 }

@@ -26,21 +26,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.gaul.s3proxy.S3Proxy;
 import org.junit.jupiter.api.Test;
@@ -88,6 +84,33 @@ class FaultInjectionTests {
 
             List<RunRecord> runs = awaitRuns(runner, "default", keys.size());
             assertNothingLostOrDuplicated(runs, keys, ends, outputs(s3, "outage/"), 4);
+        }
+    }
+
+    @Test
+    void cameraFramesArrivingWhileTheStoreIsAwayWaitForItAndLoseNothing() throws Exception {
+        try (LocalRunner runner = LocalRunner.start(TestRunners.settings(Files.createTempDirectory("imageflow-s3-cam-")));
+                KafkaProducer<String, byte[]> cameras = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, runner.kafkaBootstrapServers(),
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            Ends ends = new Ends();
+            runner.addListener(ends);
+            // The frames cannot be stored: the ingress keeps them on the topic (not committed) and tries again.
+            runner.functions().stopStorage();
+            List<String> photos = List.of("dog.jpg", "horses.jpg", "person.jpg");
+            for (int i = 0; i < photos.size(); i++) {
+                cameras.send(frame("late-" + i, Photos.bytes(photos.get(i)))).get(30, TimeUnit.SECONDS);
+            }
+            Thread.sleep(2500);
+            assertThat(runner.history().recent(10)).as("nothing ran without the store").isEmpty();
+            runner.functions().startStorage();
+
+            List<RunRecord> runs = awaitRuns(runner, "default", photos.size());
+            List<String> keys = runs.stream().map(RunRecord::key).sorted().toList();
+            assertThat(keys).containsExactly("cameras/cameras_gate/late-0.jpg", "cameras/cameras_gate/late-1.jpg",
+                    "cameras/cameras_gate/late-2.jpg");
+            assertNothingLostOrDuplicated(runs, keys, ends, outputs(client(runner), "cameras/"), 4);
         }
     }
 
@@ -256,15 +279,8 @@ class FaultInjectionTests {
     }
 
     private static Map<String, Integer> finalProgressEvents(String bootstrap, int runs) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "fault-count");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         Map<String, Integer> told = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(RunnerSettings.DEFAULT_PROGRESS_TOPIC));
+        try (KafkaConsumer<String, byte[]> consumer = TestRunners.progressReader(bootstrap, "fault-count")) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             long quietUntil = Long.MAX_VALUE;
             while (System.nanoTime() < deadline && System.nanoTime() < quietUntil) {

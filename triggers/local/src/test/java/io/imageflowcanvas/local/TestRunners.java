@@ -15,6 +15,19 @@ public final class TestRunners {
     private TestRunners() {
     }
 
+    /** A consumer of the progress topic from its beginning, as its own group. */
+    public static org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> progressReader(String bootstrap,
+            String group) {
+        var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(Map.of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, group,
+                org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        consumer.subscribe(java.util.List.of(RunnerSettings.DEFAULT_PROGRESS_TOPIC));
+        return consumer;
+    }
+
     /** {@code more}: further settings as name, value pairs. */
     public static RunnerSettings settings(Path data, String... more) {
         Map<String, String> env = new HashMap<>(Map.of(LocalSettings.S3_PORT, "0", LocalSettings.RESIZE_PORT, "0",

@@ -2,24 +2,31 @@ package io.imageflowcanvas.local.kafka;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.cloudevents.rw.CloudEventRWException;
 import io.imageflowcanvas.function.common.contract.ObjectRef;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,23 +38,32 @@ import tools.jackson.databind.json.JsonMapper;
  * stored into the trigger bucket under {@code cameras/<source>/<event id>.<ext>}, or JSON {@code {"bucket": ...,
  * "key": ...}} naming an object already uploaded. Either way the object is handed to the runner, whose run ids make
  * a redelivered event (same id, same bytes, same key) find its run instead of starting another. Offsets are
- * committed after an event is handled: at least once.
+ * committed after an event is handled: at least once. A malformed event is refused and told on the progress topic;
+ * one that cannot be stored yet is kept and tried again.
  */
 public final class CameraIngress implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CameraIngress.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final MinioClient store;
     private final String bucket;
     private final Consumer<ObjectRef> submit;
+    private final Refusals refusals;
     private final Thread thread;
     private volatile boolean stopped;
 
+    /** Where refused events are told (the progress topic). */
+    @FunctionalInterface
+    public interface Refusals {
+        void refused(String topic, int partition, long offset, String reason);
+    }
+
     /** {@code groupId}: each pipeline reading a topic consumes it as its own group, so each sees every event. */
     public CameraIngress(String bootstrapServers, String topic, String groupId, MinioClient store, String bucket,
-            Consumer<ObjectRef> submit) {
+            Consumer<ObjectRef> submit, Refusals refusals) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -59,6 +75,7 @@ public final class CameraIngress implements AutoCloseable {
         this.store = store;
         this.bucket = bucket;
         this.submit = submit;
+        this.refusals = refusals;
         consumer.subscribe(List.of(topic));
         this.thread = Thread.ofPlatform().daemon().name("imageflow-cameras").unstarted(this::loop);
     }
@@ -70,16 +87,9 @@ public final class CameraIngress implements AutoCloseable {
     private void loop() {
         try {
             while (!stopped) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    try {
-                        handle(record);
-                    } catch (RuntimeException e) {
-                        // A malformed event is reported and skipped: retrying it would fail the same way.
-                        log.warn("camera event at {}-{}@{} refused: {}", record.topic(), record.partition(),
-                                record.offset(), e.getMessage());
-                    }
+                if (!handleAll(consumer.poll(Duration.ofMillis(500)))) {
+                    LockSupport.parkNanos(RETRY_PAUSE.toNanos());
                 }
-                consumer.commitSync();
             }
         } catch (WakeupException e) {
             // close() asked the consumer to stop
@@ -88,12 +98,46 @@ public final class CameraIngress implements AutoCloseable {
         }
     }
 
+    /**
+     * Handles a poll's records partition by partition and commits what is done. A malformed event is refused
+     * (reported, skipped: it would fail the same way again); when the world is wrong (the S3 server away) the
+     * partition is rewound to that event, which is tried again after a pause. False when something waits for a
+     * retry.
+     */
+    private boolean handleAll(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        boolean allHandled = true;
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                try {
+                    handle(record);
+                } catch (IllegalArgumentException e) {
+                    log.warn("camera event at {}-{}@{} refused: {}", record.topic(), record.partition(),
+                            record.offset(), e.getMessage());
+                    refusals.refused(record.topic(), record.partition(), record.offset(), e.getMessage());
+                } catch (RuntimeException e) {
+                    log.warn("camera event at {}-{}@{} not handled yet, trying again in {}: {}", record.topic(),
+                            record.partition(), record.offset(), RETRY_PAUSE, e.getMessage());
+                    consumer.seek(partition, record.offset());
+                    allHandled = false;
+                    break;
+                }
+                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            }
+        }
+        if (!done.isEmpty()) {
+            consumer.commitSync(done);
+        }
+        return allHandled;
+    }
+
     void handle(ConsumerRecord<String, byte[]> record) {
         CloudEvent event;
         try {
             // Binary mode (ce_* headers) or structured mode (application/cloudevents+json), as the binding says.
             event = KafkaMessageFactory.createReader(record).toEvent();
-        } catch (CloudEventRWException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // The SDK's readers fail with exceptions of their own (and Jackson's) on anything malformed.
             throw new IllegalArgumentException("not a CloudEvent in either mode of the Kafka binding: "
                     + e.getMessage(), e);
         }
@@ -132,15 +176,26 @@ public final class CameraIngress implements AutoCloseable {
     }
 
     private ObjectRef reference(CameraEvent event) {
-        JsonNode data = JSON.readTree(event.data());
+        JsonNode data;
+        try {
+            data = JSON.readTree(event.data());
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("camera event " + event.id() + " has data of type "
+                    + event.contentType() + " that is neither an image (image/*) nor JSON {\"bucket\", \"key\"}: "
+                    + e.getOriginalMessage(), e);
+        }
         String bucketName = required(data.path("bucket").asString(null), "data.bucket");
         String key = required(data.path("key").asString(null), "data.key");
         try {
             String eTag = store.statObject(StatObjectArgs.builder().bucket(bucketName).object(key).build()).etag();
             return new ObjectRef(bucketName, key, eTag.replace("\"", ""), null, null, null);
-        } catch (Exception e) {
+        } catch (ErrorResponseException e) {
+            // The server answered: the object is not there (or not ours to read). Anything else is the world.
             throw new IllegalArgumentException("camera event " + event.id() + " names " + bucketName + "/" + key
-                    + ", which cannot be read: " + e.getMessage(), e);
+                    + ", which cannot be read: " + e.errorResponse().code(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot look up " + bucketName + "/" + key + " for camera event "
+                    + event.id() + ": " + e, e);
         }
     }
 

@@ -23,12 +23,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Publishes a CloudEvent for every run and step state change to the progress topic, in the Kafka protocol
  * binding's binary mode ({@code ce_*} headers, JSON data: runId, stepId, status, message, timestamp), keyed by run
- * id so one run's events stay in order. Sending never blocks a run for long and a failed send is only logged: the
+ * id so one run's events stay in order, and an error CloudEvent for every camera event the runner refused. Sending never blocks a run for long and a failed send is only logged: the
  * run history, not this topic, is the record of truth.
  */
 public final class ProgressPublisher extends StateChangeListener implements AutoCloseable {
 
     public static final String EVENT_TYPE = "io.imageflowcanvas.pipeline.progress";
+    /** A camera event the runner could not take (not a CloudEvent, no data, names a missing object). */
+    public static final String REFUSED_TYPE = "io.imageflowcanvas.camera.refused";
     public static final String SOURCE = "/imageflowcanvas/runner";
     private static final Logger log = LoggerFactory.getLogger(ProgressPublisher.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -60,15 +62,37 @@ public final class ProgressPublisher extends StateChangeListener implements Auto
                 .withSource(URI.create(SOURCE)).withType(EVENT_TYPE).withSubject(runId)
                 .withTime(now.atOffset(ZoneOffset.UTC)).withData("application/json", JSON.writeValueAsBytes(data))
                 .build();
-        ProducerRecord<String, byte[]> record = KafkaMessageFactory.createWriter(topic, runId).writeBinary(event);
+        publish(runId, event);
+    }
+
+    /**
+     * An error CloudEvent ({@link #REFUSED_TYPE}) for a camera event the runner refused, keyed and subjected by
+     * where it lies ({@code topic-partition@offset}) so a consumer can find it again; data: topic, partition, offset,
+     * reason.
+     */
+    public void refused(String cameraTopic, int partition, long offset, String reason) {
+        String position = cameraTopic + "-" + partition + "@" + offset;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("topic", cameraTopic);
+        data.put("partition", partition);
+        data.put("offset", offset);
+        data.put("reason", reason);
+        Instant now = Instant.now();
+        publish(position, CloudEventBuilder.v1().withId(UUID.randomUUID().toString()).withSource(URI.create(SOURCE))
+                .withType(REFUSED_TYPE).withSubject(position).withTime(now.atOffset(ZoneOffset.UTC))
+                .withData("application/json", JSON.writeValueAsBytes(data)).build());
+    }
+
+    private void publish(String key, CloudEvent event) {
+        ProducerRecord<String, byte[]> record = KafkaMessageFactory.createWriter(topic, key).writeBinary(event);
         try {
             producer.send(record, (metadata, error) -> {
                 if (error != null) {
-                    log.warn("progress event for run {} not published: {}", runId, error.toString());
+                    log.warn("{} event {} not published: {}", event.getType(), key, error.toString());
                 }
             });
         } catch (RuntimeException e) {
-            log.warn("progress event for run {} not published: {}", runId, e.toString());
+            log.warn("{} event {} not published: {}", event.getType(), key, e.toString());
         }
     }
 

@@ -168,6 +168,27 @@ class CameraEventsTests {
     }
 
     @Test
+    void eventIdsThatCleanToTheSameKeyKeepTheirOwnObjects() throws Exception {
+        try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(env()));
+                KafkaProducer<String, byte[]> cameras = producer(runner)) {
+            byte[] frame = Photos.bytes("dog.jpg");
+            // "gate_1" is a key segment as it is; "gate:1" would clean to it; ".." is no segment the S3 SDK takes.
+            List<String> ids = List.of("gate_1", "gate:1", "..", "f".repeat(300));
+            for (String id : ids) {
+                cameras.send(binaryFrame(RunnerSettings.DEFAULT_CAMERA_TOPIC, id, frame)).get();
+            }
+            List<RunRecord> runs = await(runner, "four finished runs", list -> list.size() == ids.size()
+                    && list.stream().allMatch(r -> !r.status().equals("RUNNING")));
+            assertThat(runs).extracting(RunRecord::status).containsOnly("SUCCEEDED");
+            assertThat(runs).extracting(RunRecord::key).doesNotHaveDuplicates()
+                    .contains("cameras/cameras_front_door/gate_1.jpg")
+                    .anyMatch(key -> key.matches("cameras/cameras_front_door/gate_1-[0-9a-f]{12}\\.jpg"))
+                    .anyMatch(key -> key.matches("cameras/cameras_front_door/camera-[0-9a-f]{12}\\.jpg"))
+                    .anyMatch(key -> key.matches("cameras/cameras_front_door/f{100}-[0-9a-f]{12}\\.jpg"));
+        }
+    }
+
+    @Test
     void refusedEventsAreToldOnTheProgressTopicAndOversizedOnesNeverArrive() throws Exception {
         try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(env()));
                 KafkaProducer<String, byte[]> cameras = producer(runner)) {

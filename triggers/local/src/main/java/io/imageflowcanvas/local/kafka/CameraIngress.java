@@ -7,8 +7,12 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -164,7 +168,7 @@ public final class CameraIngress implements AutoCloseable {
             case "image/webp" -> ".webp";
             default -> ".jpg";
         };
-        String key = "cameras/" + safe(event.source()) + "/" + safe(event.id()) + extension;
+        String key = "cameras/" + segment(event.source(), false) + "/" + segment(event.id(), true) + extension;
         try {
             String eTag = store.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
                     .data(event.data(), event.data().length).contentType(event.contentType()).build()).etag();
@@ -199,10 +203,23 @@ public final class CameraIngress implements AutoCloseable {
         }
     }
 
-    /** An event id or source as one safe key segment. */
-    private static String safe(String text) {
-        String cleaned = text.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^_+", "");
-        return cleaned.isEmpty() ? "camera" : cleaned.substring(0, Math.min(100, cleaned.length()));
+    /**
+     * An event source or id as one key segment the S3 SDK takes: letters, digits, '.', '_', '-', no leading dot (no
+     * "." or ".." segment), at most 100 characters. An id is what keeps events apart, so one that had to change
+     * gets a digest of itself appended: "gate:1" and "gate_1" stay two objects.
+     */
+    static String segment(String text, boolean id) {
+        String cleaned = text.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^[_.]+", "");
+        cleaned = cleaned.isEmpty() ? "camera" : cleaned.substring(0, Math.min(100, cleaned.length()));
+        if (id && !cleaned.equals(text)) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+                cleaned += "-" + HexFormat.of().formatHex(digest, 0, 6);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+        }
+        return cleaned;
     }
 
     private static String required(String value, String field) {

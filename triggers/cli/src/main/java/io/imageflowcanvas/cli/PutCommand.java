@@ -1,5 +1,6 @@
 package io.imageflowcanvas.cli;
 
+import io.imageflowcanvas.function.common.storage.S3Clients;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
@@ -59,8 +60,7 @@ final class PutCommand implements Callable<Integer> {
         }
         String access = System.getenv().getOrDefault(LocalSettings.ACCESS_KEY, LocalSettings.DEFAULT_CREDENTIAL);
         String secret = System.getenv().getOrDefault(LocalSettings.SECRET_KEY, LocalSettings.DEFAULT_CREDENTIAL);
-        MinioClient client = MinioClient.builder().endpoint(endpoint).region("us-east-1")
-                .credentials(access, secret).build();
+        MinioClient client = S3Clients.create(endpoint, "us-east-1", access, secret);
         long total = 0;
         for (Upload upload : uploads) {
             total += Files.size(upload.file());

@@ -1,6 +1,7 @@
 package io.imageflowcanvas.local;
 
 import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.function.common.storage.S3Clients;
 import io.imageflowcanvas.function.local.LocalFunctions;
 import io.imageflowcanvas.local.api.RunnerApi;
 import io.imageflowcanvas.local.executor.HttpStepInvoker;
@@ -95,8 +96,8 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         listeners.add(history);
         listeners.add(progress);
         listeners.add(events);
-        this.client = MinioClient.builder().endpoint(functions.s3Endpoint()).region("us-east-1")
-                .credentials(settings.functions().accessKey(), settings.functions().secretKey()).build();
+        this.client = S3Clients.create(functions.s3Endpoint(), "us-east-1", settings.functions().accessKey(),
+                settings.functions().secretKey());
         this.deploymentFolder = settings.functions().dataDirectory().resolve(DEPLOYMENTS);
         this.api = new RunnerApi(settings.apiPort(), new RunnerApi.Backend(RunSource.of(history), ComponentRegistry.builtIn(),
                 settings.functions().dataDirectory().resolve("pipelines"), System.getenv(), this, events,

@@ -1,5 +1,6 @@
 package io.imageflowcanvas.function.local;
 
+import io.imageflowcanvas.function.common.storage.S3Clients;
 import io.imageflowcanvas.function.detect.DetectFunctionApplication;
 import io.imageflowcanvas.function.filter.FilterFunctionApplication;
 import io.imageflowcanvas.function.resize.ResizeFunctionApplication;
@@ -105,8 +106,8 @@ public final class LocalFunctions implements AutoCloseable {
     }
 
     private static void createBuckets(String endpoint, LocalSettings settings) {
-        createMissingBuckets(MinioClient.builder().endpoint(endpoint).region("us-east-1")
-                .credentials(settings.accessKey(), settings.secretKey()).build(), BUCKETS);
+        createMissingBuckets(S3Clients.create(endpoint, "us-east-1", settings.accessKey(), settings.secretKey()),
+                BUCKETS);
     }
 
     /** Makes each bucket that does not exist yet; a server that cannot be used fails with the bucket's name. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
+import io.imageflowcanvas.function.common.storage.S3Clients;
 import io.imageflowcanvas.local.api.ObjectAccess;
 import io.imageflowcanvas.local.api.PipelineStore;
 import io.imageflowcanvas.local.api.RunEvents;
@@ -54,8 +55,8 @@ public final class ClusterCanvas implements AutoCloseable {
         ClusterPipelines pipelines = new ClusterPipelines(cluster, settings, store);
         String endpoint = settings.minioEndpoint().contains("://") ? settings.minioEndpoint()
                 : "http://" + settings.minioEndpoint();
-        MinioClient minio = MinioClient.builder().endpoint(endpoint).region("us-east-1")
-                .credentials(required(env, ACCESS_KEY), required(env, SECRET_KEY)).build();
+        MinioClient minio = S3Clients.create(endpoint, "us-east-1", required(env, ACCESS_KEY),
+                required(env, SECRET_KEY));
         RunEvents events = new RunEvents();
         WorkflowEvents watch = new WorkflowEvents(cluster, settings.namespace(), events);
         RunnerApi api = new RunnerApi(InetAddress.getByName(env.getOrDefault(ADDRESS, "127.0.0.1")),

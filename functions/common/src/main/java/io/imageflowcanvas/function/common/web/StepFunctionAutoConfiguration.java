@@ -4,6 +4,7 @@ import io.imageflowcanvas.function.common.step.StepExecutor;
 import io.imageflowcanvas.function.common.step.StepMetrics;
 import io.imageflowcanvas.function.common.step.StepTracing;
 import io.imageflowcanvas.function.common.storage.ObjectStore;
+import io.imageflowcanvas.function.common.storage.S3Clients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import io.minio.MinioClient;
@@ -28,8 +29,7 @@ public class StepFunctionAutoConfiguration {
             throw new IllegalStateException("object store credentials are not set: set MINIO_ACCESS_KEY and"
                     + " MINIO_SECRET_KEY (endpoint " + storage.endpoint() + ")");
         }
-        return MinioClient.builder().endpoint(storage.endpoint()).region(storage.region())
-                .credentials(storage.accessKey(), storage.secretKey()).build();
+        return S3Clients.create(storage.endpoint(), storage.region(), storage.accessKey(), storage.secretKey());
     }
 
     @Bean

@@ -6,20 +6,11 @@
 // reason on the first thing that does not happen; the last screenshot is 5-result.png.
 //
 //   node e2e/compose.e2e.mjs RUNNER_URL SCREENSHOT_DIR PHOTO
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { expect, launch } from './browser.mjs';
 
 const [url, screenshots, photo] = process.argv.slice(2);
-mkdirSync(screenshots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch(screenshots);
 const pageErrors = [];
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(15000);

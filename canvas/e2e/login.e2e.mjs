@@ -2,19 +2,10 @@
 // wrong one is refused with the reason, the right one logs in (an HttpOnly cookie) and the palette appears.
 //
 //   node e2e/login.e2e.mjs CANVAS_URL TOKEN SCREENSHOT_DIR
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { expect, launch } from './browser.mjs';
 
 const [url, token, screenshots] = process.argv.slice(2);
-mkdirSync(screenshots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const browser = await launch(screenshots);
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(15000);

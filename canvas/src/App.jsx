@@ -252,7 +252,7 @@ function Editor() {
             <Controls />
           </ReactFlow>
         </main>
-        <RunsPanel runs={feed.runs} live={feed.live} selectedRunId={selectedRunId} now={now}
+        <RunsPanel runs={feed.runs} live={feed.live} refusals={feed.refusals} selectedRunId={selectedRunId} now={now}
           onSelect={setSelectedRunId}
           upload={<div className="upload">
             <label htmlFor="upload" className={deployment ? '' : 'disabled'}>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import * as api from './api.js';
-import { boxes, formatDuration, isImage, isReport, runDuration, stepStates } from './runs.js';
+import { addRefusal, boxes, formatDuration, isImage, isReport, runDuration, stepStates } from './runs.js';
 
 /**
  * The newest runs, kept current by the runner's event stream; `version` changes with every event, so views of one
@@ -10,6 +10,7 @@ export function useRunFeed() {
   const [runs, setRuns] = useState([]);
   const [version, setVersion] = useState(0);
   const [live, setLive] = useState(false);
+  const [refusals, setRefusals] = useState([]);
   useEffect(() => {
     let timer = null;
     const reload = () => {
@@ -20,10 +21,11 @@ export function useRunFeed() {
       }, 100);
     };
     reload();
-    const close = api.runEvents(reload, () => { setLive(true); reload(); });
+    const close = api.runEvents(reload, () => { setLive(true); reload(); },
+      (refusal) => setRefusals((list) => addRefusal(list, refusal)));
     return () => { clearTimeout(timer); close(); };
   }, []);
-  return { runs, version, live };
+  return { runs, version, live, refusals };
 }
 
 /**
@@ -42,7 +44,7 @@ export function useClock(active) {
 
 const statusClass = (status) => `badge badge-${(status ?? 'none').toLowerCase()}`;
 
-export function RunsPanel({ runs, live, selectedRunId, onSelect, upload, detail, now }) {
+export function RunsPanel({ runs, live, refusals = [], selectedRunId, onSelect, upload, detail, now }) {
   return (
     <section className="runs" aria-label="Runs">
       <div className="runs-list">
@@ -64,6 +66,18 @@ export function RunsPanel({ runs, live, selectedRunId, onSelect, upload, detail,
               </li>
             ))}
           </ul>
+        )}
+        {refusals.length > 0 && (
+          <div className="refusals" role="status" aria-label="Refused camera events">
+            <h3>Refused camera events</h3>
+            <ul>
+              {refusals.map((r) => (
+                <li key={`${r.topic}-${r.partition}@${r.offset}`}>
+                  <span className="run-key">{r.topic}-{r.partition}@{r.offset}</span> {r.reason}
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
       </div>
       <div className="run-detail">{detail}</div>

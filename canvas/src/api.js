@@ -84,12 +84,16 @@ export async function objectJson(object) {
   return answer(await fetch(contentUrl(object)));
 }
 
-/** Run and step events as they happen; `onEvent` gets each one's data, `onOpen` each (re)connection. */
-export function runEvents(onEvent, onOpen) {
+/**
+ * Run and step events as they happen; `onEvent` gets each one's data, `onOpen` each (re)connection, `onRefused`
+ * each camera event the runner refused ({topic, partition, offset, reason, timestamp}).
+ */
+export function runEvents(onEvent, onOpen, onRefused) {
   const source = new EventSource('api/runs/events');
   const handle = (message) => onEvent(JSON.parse(message.data));
   source.addEventListener('run', handle);
   source.addEventListener('step', handle);
+  source.addEventListener('refused', (message) => onRefused?.(JSON.parse(message.data)));
   source.addEventListener('open', () => onOpen?.());
   return () => source.close();
 }

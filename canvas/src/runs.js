@@ -53,3 +53,12 @@ export function boxes(report) {
     h: ((d.box.y2 - d.box.y1) / height) * 100,
   }));
 }
+
+/**
+ * The refused camera events to show, newest first, at most `limit`: a refusal arrives once per pipeline reading
+ * the topic, so one event (topic, partition, offset) is listed once.
+ */
+export function addRefusal(refusals, refusal, limit = 5) {
+  const same = (r) => r.topic === refusal.topic && r.partition === refusal.partition && r.offset === refusal.offset;
+  return [refusal, ...refusals.filter((r) => !same(r))].slice(0, limit);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dependenciesOf, setDependency } from './model.js';
-import { boxes, formatDuration, isImage, isReport, runDuration, stepStates } from './runs.js';
+import { addRefusal, boxes, formatDuration, isImage, isReport, runDuration, stepStates } from './runs.js';
 
 describe('stepStates', () => {
   const steps = [
@@ -61,5 +61,22 @@ describe('setDependency', () => {
     expect(setDependency(edges, 'b', 'c', true)).toHaveLength(2);
     edges = setDependency(edges, 'a', 'c', false);
     expect(dependenciesOf(edges, 'c')).toEqual(['b']);
+  });
+});
+
+describe('addRefusal', () => {
+  const refusal = (offset, reason = 'not a CloudEvent') => ({ topic: 'camera-uploads', partition: 0, offset, reason });
+
+  it('lists the newest first and each event once', () => {
+    let list = addRefusal([], refusal(3));
+    list = addRefusal(list, refusal(4, 'no data'));
+    list = addRefusal(list, refusal(3));
+    expect(list.map((r) => r.offset)).toEqual([3, 4]);
+  });
+
+  it('keeps at most the limit', () => {
+    let list = [];
+    for (let offset = 0; offset < 8; offset += 1) list = addRefusal(list, refusal(offset), 5);
+    expect(list.map((r) => r.offset)).toEqual([7, 6, 5, 4, 3]);
   });
 });

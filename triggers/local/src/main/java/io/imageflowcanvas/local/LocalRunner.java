@@ -263,7 +263,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         String topic = started ? cameraTopic(target, settings) : target.trigger().kafkaTopic();
         CameraIngress cameras = topic == null ? null : new CameraIngress(bootstrapServers, topic,
                 started ? "imageflow-runner" : "imageflow-runner-" + target.pipelineId(), client,
-                PipelineHost.Deployment.landingBucket(target), object -> submit(target, object), progress::refused);
+                PipelineHost.Deployment.landingBucket(target), object -> submit(target, object), this::refused);
         LocalDeployment deployment = new LocalDeployment(target, started, watcher, listener, cameras);
         LocalDeployment replaced = deployments.put(target.pipelineId(), deployment);
         if (replaced != null) {
@@ -272,6 +272,12 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         deployment.start();
         log.info("pipeline {} version {} deployed", target.pipelineId(), target.version());
         return deployment;
+    }
+
+    /** A refused camera event, told where run events go: the progress topic and the live stream. */
+    private void refused(String topic, int partition, long offset, String reason) {
+        progress.refused(topic, partition, offset, reason);
+        events.refused(topic, partition, offset, reason);
     }
 
     /** Where progress events go: the in-process broker, or the configured Kafka. */

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The run events the progress topic carries (run and step state changes, same fields), streamed to browsers as
- * server-sent events ({@code GET /api/runs/events}). Each stream has a bounded queue: a client that stops reading
+ * The run events the progress topic carries (run and step state changes, same fields; refused camera events),
+ * streamed to browsers as server-sent events ({@code GET /api/runs/events}). Each stream has a bounded queue: a client that stops reading
  * is dropped (its stream ends and EventSource reconnects and reloads) instead of holding events in memory or
  * slowing runs down.
  */
@@ -43,8 +43,26 @@ public final class RunEvents extends StateChangeListener implements AutoCloseabl
         data.put("status", status);
         data.put("message", message);
         data.put("timestamp", Instant.now().toString());
-        String event = "id: " + ids.incrementAndGet() + "\nevent: " + (stepId == null ? "run" : "step")
-                + "\ndata: " + JSON.writeValueAsString(data) + "\n\n";
+        publish(stepId == null ? "run" : "step", data);
+    }
+
+    /**
+     * A camera event the runner refused (event {@code refused}: topic, partition, offset, reason, timestamp), as
+     * the progress topic tells it: no run carries it, so this is where a browser learns of it.
+     */
+    public void refused(String topic, int partition, long offset, String reason) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("topic", topic);
+        data.put("partition", partition);
+        data.put("offset", offset);
+        data.put("reason", reason);
+        data.put("timestamp", Instant.now().toString());
+        publish("refused", data);
+    }
+
+    private void publish(String type, Map<String, Object> data) {
+        String event = "id: " + ids.incrementAndGet() + "\nevent: " + type + "\ndata: "
+                + JSON.writeValueAsString(data) + "\n\n";
         for (BlockingQueue<String> stream : streams) {
             if (!stream.offer(event)) {
                 // Too far behind: end this stream rather than grow without bound.

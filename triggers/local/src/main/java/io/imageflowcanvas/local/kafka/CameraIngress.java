@@ -43,13 +43,14 @@ import tools.jackson.databind.json.JsonMapper;
  * "key": ...}} naming an object already uploaded. Either way the object is handed to the runner, whose run ids make
  * a redelivered event (same id, same bytes, same key) find its run instead of starting another. Offsets are
  * committed after an event is handled: at least once. A malformed event is refused and told on the progress topic;
- * one that cannot be stored yet is kept and tried again.
+ * one that cannot be stored yet is kept and tried again (after 1 s, then twice as long each time, at most 30 s).
  */
 public final class CameraIngress implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CameraIngress.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    private static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
+    private static final Duration LAST_RETRY_PAUSE = Duration.ofSeconds(30);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final MinioClient store;
@@ -58,6 +59,7 @@ public final class CameraIngress implements AutoCloseable {
     private final Refusals refusals;
     private final Thread thread;
     private volatile boolean stopped;
+    private Duration retryPause = FIRST_RETRY_PAUSE;
 
     /** Where refused events are told (the progress topic). */
     @FunctionalInterface
@@ -91,8 +93,13 @@ public final class CameraIngress implements AutoCloseable {
     private void loop() {
         try {
             while (!stopped) {
-                if (!handleAll(consumer.poll(Duration.ofMillis(500)))) {
-                    LockSupport.parkNanos(RETRY_PAUSE.toNanos());
+                if (handleAll(consumer.poll(Duration.ofMillis(500)))) {
+                    retryPause = FIRST_RETRY_PAUSE;
+                } else {
+                    LockSupport.parkNanos(retryPause.toNanos());
+                    // A store that stays away is asked less and less often (and logged less), up to every 30 s.
+                    retryPause = retryPause.multipliedBy(2).compareTo(LAST_RETRY_PAUSE) > 0 ? LAST_RETRY_PAUSE
+                            : retryPause.multipliedBy(2);
                 }
             }
         } catch (WakeupException e) {
@@ -121,7 +128,7 @@ public final class CameraIngress implements AutoCloseable {
                     refusals.refused(record.topic(), record.partition(), record.offset(), e.getMessage());
                 } catch (RuntimeException e) {
                     log.warn("camera event at {}-{}@{} not handled yet, trying again in {}: {}", record.topic(),
-                            record.partition(), record.offset(), RETRY_PAUSE, e.getMessage());
+                            record.partition(), record.offset(), retryPause, e.getMessage());
                     consumer.seek(partition, record.offset());
                     allHandled = false;
                     break;

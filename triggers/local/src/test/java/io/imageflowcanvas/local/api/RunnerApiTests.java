@@ -288,6 +288,18 @@ class RunnerApiTests {
                 && line.contains(runId) && line.contains("\"stepId\":null") && line.contains("SUCCEEDED")));
         assertThat(events).anySatisfy(line -> assertThat(line).contains(runId, "\"stepId\":\"find\"", "RUNNING"));
         assertThat(events).contains("event: step", "event: run");
+        // A camera event the runner refuses has no run: the stream is where a browser learns of it.
+        try (var camera = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(Map.of(
+                "bootstrap.servers", runner.kafkaBootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            camera.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    io.imageflowcanvas.local.RunnerSettings.DEFAULT_CAMERA_TOPIC, "front",
+                    "not an event".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+        }
+        await("the refusal on the stream", () -> events.contains("event: refused"));
+        assertThat(events).anySatisfy(line -> assertThat(line).startsWith("data:")
+                .contains("\"topic\":\"camera-uploads\"", "\"reason\":\"not a CloudEvent"));
         stream.cancel(true);
 
         JsonNode run = JSON.readTree(get("/api/runs/" + runId).body());

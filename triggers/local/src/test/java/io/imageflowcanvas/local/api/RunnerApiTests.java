@@ -271,10 +271,11 @@ class RunnerApiTests {
         // The live stream is open before the upload, so it must carry the run from its start.
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         var stream = HTTP.sendAsync(HttpRequest.newBuilder(uri("/api/runs/events")).build(),
-                HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+                // On a thread of its own: an answer already there would otherwise read the endless stream here.
+                HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(response -> {
                     assertThat(response.headers().firstValue("content-type")).hasValue("text/event-stream");
                     response.body().forEach(events::add);
-                });
+                }, reader -> Thread.ofVirtual().start(reader));
         await("the event stream to open", () -> events.contains(": connected"));
 
         HttpResponse<String> upload = upload("/api/deployments/shots/uploads?name=My%20dog.jpg",

@@ -121,7 +121,9 @@ class ClusterCanvasTests {
             List<String> events = new CopyOnWriteArrayList<>();
             HTTP.sendAsync(HttpRequest.newBuilder(api.uri("/api/runs/events"))
                     .header("authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines())
-                    .thenAccept(response -> response.body().forEach(events::add));
+                    // On a thread of its own: an answer already there would otherwise read the endless stream here.
+                    .thenAcceptAsync(response -> response.body().forEach(events::add),
+                            reader -> Thread.ofVirtual().start(reader));
             await("the stream", () -> events.contains(": connected"));
             s3.put("processed", "dog.jpg/small.jpg", Photos.bytes("dog.jpg"));
             store(workflow("shots-x7k2p", "Running", "Running", null));

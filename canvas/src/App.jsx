@@ -252,8 +252,8 @@ function Editor() {
             <Controls />
           </ReactFlow>
         </main>
-        <RunsPanel runs={feed.runs} live={feed.live} refusals={feed.refusals} selectedRunId={selectedRunId} now={now}
-          onSelect={setSelectedRunId}
+        <RunsPanel runs={feed.runs} live={feed.live} refusals={feed.refusals} selectedRunId={selectedRunId}
+          now={now} onSelect={setSelectedRunId}
           upload={<div className="upload">
             <label htmlFor="upload" className={deployment ? '' : 'disabled'}>
               {deployment ? `Upload images to ${deployment.pipelineId}` : 'Deploy here to upload images'}</label>

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import * as api from './api.js';
-import { addRefusal, boxes, formatDuration, isImage, isReport, runDuration, stepStates } from './runs.js';
+import {
+  addRefusal, boxes, formatDuration, isImage, isReport, refusalPosition, runDuration, stepStates,
+} from './runs.js';
 
 /**
  * The newest runs, kept current by the runner's event stream; `version` changes with every event, so views of one
@@ -72,8 +74,8 @@ export function RunsPanel({ runs, live, refusals = [], selectedRunId, onSelect, 
             <h3>Refused camera events</h3>
             <ul>
               {refusals.map((r) => (
-                <li key={`${r.topic}-${r.partition}@${r.offset}`}>
-                  <span className="run-key">{r.topic}-{r.partition}@{r.offset}</span> {r.reason}
+                <li key={refusalPosition(r)}>
+                  <span className="run-key">{refusalPosition(r)}</span> {r.reason}
                 </li>
               ))}
             </ul>

@@ -59,6 +59,9 @@ export function boxes(report) {
  * the topic, so one event (topic, partition, offset) is listed once.
  */
 export function addRefusal(refusals, refusal, limit = 5) {
-  const same = (r) => r.topic === refusal.topic && r.partition === refusal.partition && r.offset === refusal.offset;
-  return [refusal, ...refusals.filter((r) => !same(r))].slice(0, limit);
+  const position = refusalPosition(refusal);
+  return [refusal, ...refusals.filter((r) => refusalPosition(r) !== position)].slice(0, limit);
 }
+
+/** Where a refused event lies, as the runner names it: topic-partition@offset. */
+export const refusalPosition = (r) => `${r.topic}-${r.partition}@${r.offset}`;

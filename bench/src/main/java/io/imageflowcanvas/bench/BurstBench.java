@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A burst through the local runner against its bound: the same images dropped at once into a pipeline
  * (resize -> blur), beside each step's single-process rate (its function called directly, nothing else running,
- * the best of 1, 2 and 4 clients per core: the function's own throughput, not one client's). The pipeline cannot beat its slowest step alone; the goal is 0.9x of it.
+ * the best of 1, 2 and 4 clients per core: the function's own throughput, not one client's). The pipeline cannot
+ * beat its slowest step alone; the goal is 0.9x of it.
  * On one machine the steps share the cores, so the second ratio, against 1 / (sum of 1 / each step's rate), says
  * how much the runner itself loses; on a cluster each step has pods of its own and the first is the one to meet.
  *

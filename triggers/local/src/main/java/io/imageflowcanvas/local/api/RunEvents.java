@@ -17,9 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The run events the progress topic carries (run and step state changes, same fields; refused camera events),
- * streamed to browsers as server-sent events ({@code GET /api/runs/events}). Each stream has a bounded queue: a client that stops reading
- * is dropped (its stream ends and EventSource reconnects and reloads) instead of holding events in memory or
- * slowing runs down.
+ * streamed to browsers as server-sent events ({@code GET /api/runs/events}). Each stream has a bounded queue: a
+ * client that stops reading is dropped (its stream ends and EventSource reconnects and reloads) instead of holding
+ * events in memory or slowing runs down.
  */
 public final class RunEvents extends StateChangeListener implements AutoCloseable {
 

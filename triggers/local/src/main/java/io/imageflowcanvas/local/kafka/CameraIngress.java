@@ -61,7 +61,7 @@ public final class CameraIngress implements AutoCloseable {
     private volatile boolean stopped;
     private Duration retryPause = FIRST_RETRY_PAUSE;
 
-    /** Where refused events are told (the progress topic). */
+    /** Where refused events are told (the progress topic and the canvas's live stream). */
     @FunctionalInterface
     public interface Refusals {
         void refused(String topic, int partition, long offset, String reason);
@@ -98,8 +98,8 @@ public final class CameraIngress implements AutoCloseable {
                 } else {
                     LockSupport.parkNanos(retryPause.toNanos());
                     // A store that stays away is asked less and less often (and logged less), up to every 30 s.
-                    retryPause = retryPause.multipliedBy(2).compareTo(LAST_RETRY_PAUSE) > 0 ? LAST_RETRY_PAUSE
-                            : retryPause.multipliedBy(2);
+                    Duration doubled = retryPause.multipliedBy(2);
+                    retryPause = doubled.compareTo(LAST_RETRY_PAUSE) > 0 ? LAST_RETRY_PAUSE : doubled;
                 }
             }
         } catch (WakeupException e) {

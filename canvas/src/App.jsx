@@ -210,7 +210,9 @@ function Editor() {
     if (target === 'cluster') {
       setStatus(`Applied to the cluster: ${result.applied.map((a) => `${a.kind}/${a.name} ${a.outcome}`).join(', ')}`);
     } else {
-      setStatus(`Deployed ${result.pipelineId} version ${result.version} on this runner`);
+      // A component the pipeline needs may be down here (a missing model): it is deployed, but say so.
+      const warnings = result.warnings?.length ? ` Warning: ${result.warnings.join('; ')}` : '';
+      setStatus(`Deployed ${result.pipelineId} version ${result.version} on this runner.${warnings}`);
       setDeployed(await api.deployments());
     }
   });

@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 /**
  * The {@code imageflow} command. {@link #main} only wires the console; {@link #run} is what tests call.
  */
-@Command(name = "imageflow", mixinStandardHelpOptions = true, version = "imageflow 0.1.0",
+// INHERIT: every command takes --help (and --version) as the top level does.
+@Command(name = "imageflow", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "imageflow 0.1.0",
         description = "Event-driven image pipelines: run them on this machine or put them on a cluster, and look"
                 + " at their runs.",
         subcommands = {UpCommand.class, ValidateCommand.class, PutCommand.class, RunsCommand.class,
@@ -41,6 +43,12 @@ public final class Imageflow {
         });
         if (args.length == 0) {
             command.usage(out);
+            return ExitCodes.INVALID;
+        }
+        // Checked first: with --help after it, picocli would print the top-level help and succeed.
+        if (!args[0].startsWith("-") && !command.getSubcommands().containsKey(args[0])) {
+            err.println("imageflow: unknown command '" + args[0] + "'; the commands are "
+                    + String.join(", ", command.getSubcommands().keySet()) + " (imageflow --help says more)");
             return ExitCodes.INVALID;
         }
         return command.execute(args);

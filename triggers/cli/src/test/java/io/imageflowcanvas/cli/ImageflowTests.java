@@ -63,6 +63,15 @@ class ImageflowTests {
         CliRun unknown = imageflow("runs", "--colour");
         assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID);
         assertThat(unknown.err()).contains("Unknown option: '--colour'");
+        // A command that does not exist is an error, even with --help after it.
+        for (String[] args : new String[][] {{"backup", "--help"}, {"backup"}, {"retry", "run-1"}}) {
+            CliRun missing = imageflow(args);
+            assertThat(missing.code()).as(String.join(" ", args)).isEqualTo(ExitCodes.INVALID);
+            assertThat(missing.err()).contains("unknown command '" + args[0] + "'", "up, validate");
+            assertThat(missing.out()).isEmpty();
+        }
+        assertThat(imageflow("--help").code()).isEqualTo(ExitCodes.OK);
+        assertThat(imageflow("runs", "--help").code()).isEqualTo(ExitCodes.OK);
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.minio.MinioClient;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.local.api.ObjectAccess;
 import io.imageflowcanvas.local.api.PipelineHost;
+import io.imageflowcanvas.local.api.PipelineHost.ComponentHealth;
 import io.imageflowcanvas.local.api.RunEvents;
 import io.imageflowcanvas.local.api.RunSource;
 import java.net.URI;
@@ -101,12 +102,24 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         this.deploymentFolder = settings.functions().dataDirectory().resolve(DEPLOYMENTS);
         this.api = new RunnerApi(settings.apiPort(), new RunnerApi.Backend(RunSource.of(history), ComponentRegistry.builtIn(),
                 settings.functions().dataDirectory().resolve("pipelines"), System.getenv(), this, events,
-                new ObjectAccess(client, this::buckets), cluster));
+                new ObjectAccess(client, this::buckets), permitted(settings, cluster)));
     }
 
     /** Starts everything; an invalid pipeline file stops the start with its problems. */
     public static LocalRunner start(RunnerSettings settings) throws Exception {
         return start(settings, LocalRunner::configuredCluster);
+    }
+
+    /** Refused unless the runner was started to allow it: a deploy spends the user's kube credentials. */
+    private static Supplier<ClusterClient> permitted(RunnerSettings settings, Supplier<ClusterClient> cluster) {
+        if (settings.clusterDeploys()) {
+            return cluster;
+        }
+        return () -> {
+            throw new SecurityException("this runner was started without " + RunnerSettings.CLUSTER_DEPLOYS
+                    + "=true, so it does not deploy to your cluster on a request: restart it with that setting,"
+                    + " or apply the pipeline yourself (./imageflow apply)");
+        };
     }
 
     /** The cluster of the current kube context; refused when none is configured, so nothing dials out by guess. */
@@ -240,6 +253,12 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
             log.info("pipeline {} undeployed", pipelineId);
         }
         return removed != null;
+    }
+
+    @Override
+    public Map<String, ComponentHealth> componentHealth() {
+        return FunctionHealth.check(Map.of("resize", functions.resizePort(), "filter", functions.filterPort(),
+                "detect", functions.detectPort()));
     }
 
     @Override

@@ -177,14 +177,32 @@ class CameraEventsTests {
             for (String id : ids) {
                 cameras.send(binaryFrame(RunnerSettings.DEFAULT_CAMERA_TOPIC, id, frame)).get();
             }
-            List<RunRecord> runs = await(runner, "four finished runs", list -> list.size() == ids.size()
+            // One id from two cameras that differ only in their scheme: two frames, not one overwritten.
+            for (String source : List.of("http://cam.example/1", "https://cam.example/1")) {
+                cameras.send(KafkaMessageFactory.<String>createWriter(RunnerSettings.DEFAULT_CAMERA_TOPIC, "cam")
+                        .writeBinary(CloudEventBuilder.v1().withId("same").withSource(URI.create(source))
+                                .withType("io.imageflowcanvas.camera.frame").withData("image/jpeg", frame).build()))
+                        .get();
+            }
+            // A PNG said to be a JPEG is stored as what it is.
+            cameras.send(KafkaMessageFactory.<String>createWriter(RunnerSettings.DEFAULT_CAMERA_TOPIC, "cam")
+                    .writeBinary(CloudEventBuilder.v1().withId("png-1").withSource(URI.create("/cameras/front"))
+                            .withType("io.imageflowcanvas.camera.frame")
+                            .withData("image/jpeg", Photos.bytes("chelsea.png")).build())).get();
+            List<RunRecord> runs = await(runner, "seven finished runs", list -> list.size() == ids.size() + 3
                     && list.stream().allMatch(r -> !r.status().equals("RUNNING")));
             assertThat(runs).extracting(RunRecord::status).containsOnly("SUCCEEDED");
             assertThat(runs).extracting(RunRecord::key).doesNotHaveDuplicates()
                     .contains("cameras/cameras_front_door/gate_1.jpg")
                     .anyMatch(key -> key.matches("cameras/cameras_front_door/gate_1-[0-9a-f]{12}\\.jpg"))
                     .anyMatch(key -> key.matches("cameras/cameras_front_door/camera-[0-9a-f]{12}\\.jpg"))
-                    .anyMatch(key -> key.matches("cameras/cameras_front_door/f{100}-[0-9a-f]{12}\\.jpg"));
+                    .anyMatch(key -> key.matches("cameras/cameras_front_door/f{100}-[0-9a-f]{12}\\.jpg"))
+                    .contains("cameras/http___cam.example_1/same.jpg", "cameras/https___cam.example_1/same.jpg",
+                            "cameras/cameras_front/png-1.png");
+            MinioClient s3 = MinioClient.builder().endpoint(runner.functions().s3Endpoint()).region("us-east-1")
+                    .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build();
+            assertThat(s3.statObject(io.minio.StatObjectArgs.builder().bucket("raw")
+                    .object("cameras/cameras_front/png-1.png").build()).contentType()).isEqualTo("image/png");
         }
     }
 
@@ -217,19 +235,26 @@ class CameraEventsTests {
                 assertThatThrownBy(() -> large.send(binaryFrame(topic, "too-large", twoMiB)).get())
                         .hasCauseInstanceOf(RecordTooLargeException.class);
             }
+            // A vector image is no frame a function reads, and stored it could run script where it is shown.
+            cameras.send(KafkaMessageFactory.<String>createWriter(topic, "front").writeBinary(CloudEventBuilder.v1()
+                    .withId("svg-1").withSource(URI.create("/cameras/front"))
+                    .withType("io.imageflowcanvas.camera.frame")
+                    .withData("image/svg+xml", "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
+                            .getBytes(StandardCharsets.UTF_8)).build())).get();
             // The frame after all of them runs.
             cameras.send(binaryFrame(topic, "after", Photos.bytes("dog.jpg"))).get();
 
             List<RunRecord> runs = await(runner, "the good frame's run", list -> list.size() == 1
                     && list.getFirst().status().equals("SUCCEEDED"));
             assertThat(runs.getFirst().key()).isEqualTo("cameras/cameras_front_door/after.jpg");
-            Map<Long, String> refused = refusals(runner.kafkaBootstrapServers(), 3);
-            assertThat(refused).hasSize(3);
+            Map<Long, String> refused = refusals(runner.kafkaBootstrapServers(), 4);
+            assertThat(refused).hasSize(4);
             assertThat(refused.values()).anySatisfy(r -> assertThat(r).startsWith("not a CloudEvent"))
                     .anySatisfy(r -> assertThat(r).contains("text-1", "text/plain", "neither an image"))
-                    .anySatisfy(r -> assertThat(r).contains("ref-missing", "raw/never/uploaded.jpg", "NoSuchKey"));
+                    .anySatisfy(r -> assertThat(r).contains("ref-missing", "raw/never/uploaded.jpg", "NoSuchKey"))
+                    .anySatisfy(r -> assertThat(r).contains("svg-1", "image/svg+xml", "not an image"));
             assertThat(runner.history().recent(20)).hasSize(1);
-            System.out.printf("hostile input: 4 camera events, %d refused with their reason on the progress topic,"
+            System.out.printf("hostile input: 5 camera events, %d refused with their reason on the progress topic,"
                     + " 1 (2 MiB) refused by the broker, the next frame SUCCEEDED%n", refused.size());
         }
     }

@@ -35,6 +35,17 @@ public final class PipelineValidator {
      */
     public static final int MAX_STEPS = 100;
 
+    /**
+     * The longest pipeline id every name derived from it can hold. The longest is the EventSource
+     * {@code imageflow-<id>-bucket-events} (24 characters around the id), which Argo Events' controller also writes
+     * into a label value (at most 63 characters); run ids ({@code <id>-<16 hex>}) fit the run history's 64.
+     */
+    public static final int MAX_PIPELINE_ID_LENGTH = 39;
+    /** A pipeline id: a DNS label of at most {@link #MAX_PIPELINE_ID_LENGTH} characters. */
+    public static final Pattern PIPELINE_ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,"
+            + (MAX_PIPELINE_ID_LENGTH - 2) + "}[a-z0-9])?");
+    /** A version: what a file name, an annotation and the run history's 64 characters all hold. */
+    public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Step ids become Argo task and Kubernetes names: DNS labels. */
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -51,12 +62,18 @@ public final class PipelineValidator {
     public ValidatedPipeline validate(PipelineDefinition definition) {
         List<Problem> problems = new ArrayList<>();
         requireText(definition.pipelineId(), null, "pipelineId", problems);
-        if (definition.pipelineId() != null && !STEP_ID.matcher(definition.pipelineId()).matches()) {
+        if (definition.pipelineId() != null && !PIPELINE_ID.matcher(definition.pipelineId()).matches()) {
             problems.add(new Problem(null, "pipelineId", "'" + definition.pipelineId() + "' must be lowercase"
-                    + " letters, digits and hyphens (a DNS label, 63 characters at most)"));
+                    + " letters, digits and hyphens, starting and ending with a letter or digit, at most "
+                    + MAX_PIPELINE_ID_LENGTH + " characters (the names made from it must fit Kubernetes' 63)"));
         }
         requireText(definition.name(), null, "name", problems);
         requireText(definition.version(), null, "version", problems);
+        if (definition.version() != null && !definition.version().isBlank()
+                && !VERSION.matcher(definition.version()).matches()) {
+            problems.add(new Problem(null, "version", "'" + definition.version() + "' must be letters, digits, '.',"
+                    + " '_' and '-', starting with a letter or digit, at most 64 characters"));
+        }
         checkTrigger(definition.trigger(), problems);
         PipelineDefinition.GlobalParameters global = definition.globalParameters() == null
                 ? new PipelineDefinition.GlobalParameters(null, null, null, null) : definition.globalParameters();

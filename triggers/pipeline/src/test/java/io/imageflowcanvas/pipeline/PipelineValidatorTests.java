@@ -109,6 +109,38 @@ class PipelineValidatorTests {
     }
 
     @Test
+    void holdsIdsAndVersionsToWhatEveryNameMadeFromThemCanHold() throws Exception {
+        String longest = "a".repeat(PipelineValidator.MAX_PIPELINE_ID_LENGTH);
+        String step = "{\"stepId\": \"a\", \"componentName\": \"detect\"}";
+        ValidatedPipeline accepted = validator.validate(PipelineDefinitions.parse(pipeline(step)
+                .replace("\"p\"", "\"" + longest + "\"")));
+        // The longest name made from it is an EventSource name, which Argo Events also writes into a label.
+        assertThat(("imageflow-" + accepted.pipelineId() + "-bucket-events").length()).isLessThanOrEqualTo(63);
+        // 48 characters was accepted, saved and deployed, and no run could ever be recorded for it.
+        for (String id : List.of(longest + "b", "a".repeat(48), "a".repeat(63))) {
+            assertThat(problems(pipeline(step).replace("\"p\"", "\"" + id + "\""))).singleElement()
+                    .satisfies(p -> {
+                        assertThat(p.field()).isEqualTo("pipelineId");
+                        assertThat(p.message()).contains("at most 39 characters");
+                    });
+        }
+        assertThat(problems(pipeline(step).replace("\"version\": \"1\"", "\"version\": \"" + "1".repeat(65) + "\"")))
+                .singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("version"));
+        assertThat(problems(pipeline(step).replace("\"version\": \"1\"", "\"version\": \"../1\""))).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("at most 64 characters"));
+        // The published schema says the same.
+        JsonSchema schema;
+        try (InputStream in = PipelineDefinitions.class.getResourceAsStream("pipeline-definition.schema.json")) {
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        }
+        ObjectMapper json = new ObjectMapper();
+        assertThat(schema.validate(json.readTree(pipeline(step).replace("\"p\"", "\"" + longest + "\""))))
+                .isEmpty();
+        assertThat(schema.validate(json.readTree(pipeline(step).replace("\"p\"", "\"" + longest + "b\""))))
+                .isNotEmpty();
+    }
+
+    @Test
     void refusesUnknownFieldsAndBrokenJson() {
         assertThat(problems("""
                 {"pipelineId": "p", "name": "n", "version": "1", "trigger": {"bucket": "raw"}, "stpes": []}

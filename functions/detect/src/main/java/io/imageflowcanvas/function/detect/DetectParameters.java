@@ -25,6 +25,11 @@ public record DetectParameters(String model, double confidence, double iou, int 
     static DetectParameters from(StepParameters raw, ModelCatalog catalog, String defaultModel) {
         List<String> available = List.copyOf(catalog.models().keySet());
         String model = raw.has("model") ? raw.choice("model", knownNames(catalog), null) : defaultModel;
+        if (model == null && available.isEmpty()) {
+            // Nothing the caller sent is wrong: the server has no model to run. Retryable once one is installed.
+            throw new ModelUnavailableException("no detection model is loaded, so a request cannot name one either: "
+                    + String.join("; ", catalog.failures().values()));
+        }
         if (model == null) {
             throw InvalidInputException.parameter("model", "parameter 'model' is required: no default model is"
                     + " configured; available: " + String.join(", ", available));

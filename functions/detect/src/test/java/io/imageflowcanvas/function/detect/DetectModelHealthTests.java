@@ -78,4 +78,19 @@ class DetectModelHealthTests {
         assertThat(response.body().at("/retryable").asBoolean()).isTrue();
         ContractSchemas.assertValid(ContractSchemas.PROBLEM, response.text());
     }
+
+    @Test
+    void answersRequestsNamingNoModelWith503WhenNoneIsLoaded() throws Exception {
+        // What a runner started outside its installation met: no model, and a 422 blaming the request for it.
+        s3.put("raw", "b.jpg", ImageFixtures.photoJpeg());
+        CloudEventClient.Response response = new CloudEventClient(port).binary("/",
+                "io.imageflowcanvas.step.detect.requested", Map.of("input", Map.of("bucket", "raw", "key", "b.jpg"),
+                        "parameters", Map.of(), "output", Map.of("bucket", "processed")));
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.body().at("/type").asString()).endsWith("model-unavailable");
+        assertThat(response.body().at("/detail").asString()).contains("no detection model is loaded",
+                models.resolve("missing.model.json").toString());
+        assertThat(response.body().at("/retryable").asBoolean()).isTrue();
+        ContractSchemas.assertValid(ContractSchemas.PROBLEM, response.text());
+    }
 }

@@ -25,6 +25,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class LocalFunctions implements AutoCloseable {
 
     public static final List<String> BUCKETS = List.of("raw", "processed");
+    /** Detect's own application.properties may not be the one read here: its health names the model folder. */
+    private static final String DETECT_HEALTH_DETAILS = "--management.endpoint.health.show-details=always";
 
     private final LocalSettings settings;
     private final NotifyingBlobStore store;
@@ -69,7 +71,8 @@ public final class LocalFunctions implements AutoCloseable {
                 settings.filterPort(), endpoint, settings);
         ConfigurableApplicationContext detect = function(DetectFunctionApplication.class, "detect",
                 settings.detectPort(), endpoint, settings,
-                "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath());
+                "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath(),
+                    DETECT_HEALTH_DETAILS);
         return new LocalFunctions(settings, store, s3, endpoint, resize, filter, detect);
     }
 
@@ -202,7 +205,8 @@ public final class LocalFunctions implements AutoCloseable {
             case "resize" -> resize = function(ResizeFunctionApplication.class, name, port, s3Endpoint, settings);
             case "filter" -> filter = function(FilterFunctionApplication.class, name, port, s3Endpoint, settings);
             case "detect" -> detect = function(DetectFunctionApplication.class, name, port, s3Endpoint, settings,
-                    "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath());
+                    "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath(),
+                    DETECT_HEALTH_DETAILS);
             default -> throw new IllegalArgumentException("no function " + name);
         }
     }

@@ -9,13 +9,13 @@ import java.util.Map;
 /**
  * Settings of the local functions, read from the environment. Each key is listed once here with its default.
  *
- * @param host {@value #HOST} (default {@value #DEFAULT_HOST}): the address every server binds to
+ * @param host {@value #HOST} (default {@value #DEFAULT_HOST}): the loopback address every server binds to
  * @param s3Port {@value #S3_PORT} (default 9000): the in-process S3 server
  * @param resizePort {@value #RESIZE_PORT} (default 8081)
  * @param filterPort {@value #FILTER_PORT} (default 8082)
  * @param detectPort {@value #DETECT_PORT} (default 8083)
- * @param modelDirectory {@value #MODELS} (default {@code .cache/models}, where the build converts the CenterNet
- *     model): the detect function's models
+ * @param modelDirectory {@value #MODELS} (default {@code .cache/models} of the installation, where the build
+ *     converts the CenterNet model, whatever folder the runner is started from): the detect function's models
  * @param dataDirectory {@value #DATA} (default {@code imageflow-data}): the S3 server keeps objects in its
  *     {@code s3/} folder, the runner its run history in {@code history/}
  * @param accessKey {@value #ACCESS_KEY} (default {@value #DEFAULT_CREDENTIAL}, MinIO's well-known local login)
@@ -42,18 +42,22 @@ public record LocalSettings(String host, int s3Port, int resizePort, int filterP
     public static LocalSettings from(Map<String, String> env) {
         return new LocalSettings(env.getOrDefault(HOST, DEFAULT_HOST), port(env, S3_PORT, 9000),
                 port(env, RESIZE_PORT, 8081), port(env, FILTER_PORT, 8082), port(env, DETECT_PORT, 8083),
-                Path.of(env.getOrDefault(DATA, "imageflow-data")), Path.of(env.getOrDefault(MODELS, ".cache/models")),
+                Path.of(env.getOrDefault(DATA, "imageflow-data")),
+                env.containsKey(MODELS) ? Path.of(env.get(MODELS)) : Installation.models(env),
                 env.getOrDefault(ACCESS_KEY, DEFAULT_CREDENTIAL), env.getOrDefault(SECRET_KEY, DEFAULT_CREDENTIAL),
                 endpoint(env.get(ENDPOINT)));
     }
 
-    /** The default login is public knowledge: it may only guard servers nobody else can reach. */
+    /**
+     * Loopback only: the functions and the Kafka broker take requests from anyone who reaches them, and the runner
+     * calls its functions on loopback, so another address would expose them and break every step.
+     */
     public LocalSettings {
-        boolean defaultLogin = DEFAULT_CREDENTIAL.equals(accessKey) || DEFAULT_CREDENTIAL.equals(secretKey);
-        if (defaultLogin && !isLoopback(host)) {
-            throw new IllegalArgumentException(HOST + "=" + host + " is not a loopback address, and the S3 server"
-                    + " would accept the default login minioadmin/minioadmin there; set " + ACCESS_KEY + " and "
-                    + SECRET_KEY + " to your own values, or bind to 127.0.0.1");
+        if (!isLoopback(host)) {
+            throw new IllegalArgumentException(HOST + "=" + host + " is not a loopback address: the local runner's"
+                    + " functions, S3 server and Kafka broker listen without a token of their own, so they bind to"
+                    + " loopback only (127.0.0.1, ::1 or localhost). To serve other machines, install the cluster"
+                    + " (infra/k3s), whose canvas requires its token");
         }
     }
 

@@ -83,11 +83,32 @@ final class DeploymentEndpoints {
         ValidatedPipeline pipeline = pipelines.validated(definition.getBytes(StandardCharsets.UTF_8));
         String target = body.path("target").asString("local");
         return switch (target) {
-            case "local" -> Answer.json(201, host.deploy(pipeline, definition));
+            case "local" -> deployed(pipeline, definition);
             case "cluster" -> toCluster(pipeline, body.path("namespace").asString(null));
             default -> throw bad("target must be local or cluster, got '" + target + "'");
         };
     }
+
+    /**
+     * 201 with the deployment, and a warning for each component a step uses that is not healthy here (a missing
+     * model): the pipeline runs, but such steps fail until the component is back.
+     */
+    private Answer deployed(ValidatedPipeline pipeline, String definition) {
+        Map<String, PipelineHost.ComponentHealth> health = host.componentHealth();
+        List<String> warnings = pipeline.steps().stream().map(ValidatedPipeline.Step::component).distinct()
+                .filter(component -> health.containsKey(component) && !health.get(component).up())
+                .map(component -> "component " + component + " is " + health.get(component).status() + ": "
+                        + health.get(component).reason() + "; its steps fail until it is back")
+                .toList();
+        Map<String, Object> answer = new LinkedHashMap<>(JSON.convertValue(host.deploy(pipeline, definition),
+                MAP));
+        answer.put("warnings", warnings);
+        return Answer.json(201, answer);
+    }
+
+    private static final tools.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+            new tools.jackson.core.type.TypeReference<>() {
+            };
 
     private Answer toCluster(ValidatedPipeline pipeline, String namespace) {
         ClusterManifests manifests = ClusterManifests.forPipeline(pipeline, pipelines.clusterSettings(namespace),
@@ -95,6 +116,8 @@ final class DeploymentEndpoints {
         ClusterClient client;
         try {
             client = cluster.get();
+        } catch (SecurityException e) {
+            throw new ApiProblem.Failure(ApiProblem.of(403, "Cluster deploys are off", e.getMessage()));
         } catch (IllegalStateException e) {
             throw new ApiProblem.Failure(ApiProblem.of(409, "No cluster", e.getMessage()));
         }

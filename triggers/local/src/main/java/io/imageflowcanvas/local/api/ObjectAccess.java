@@ -19,6 +19,8 @@ import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.Http;
 import java.io.InputStream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,6 +45,8 @@ public final class ObjectAccess {
     static final long MAX_CONTENT_BYTES = 32L * 1024 * 1024;
     static final int MAX_THUMBNAIL = 640;
     static final int DEFAULT_THUMBNAIL = 240;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final MinioClient client;
     private final Supplier<Set<String>> buckets;
@@ -77,7 +81,12 @@ public final class ObjectAccess {
         return Answer.json(200, body);
     }
 
-    /** {@code GET /api/objects/content?bucket=&key=}: the object's bytes with its content type. */
+    /**
+     * {@code GET /api/objects/content?bucket=&key=}: the object's bytes, typed by what they are rather than by the
+     * type stored with them (any S3 client can store {@code text/html}): an image the runner can read goes out as
+     * its probed type, JSON as JSON, anything else as an {@code application/octet-stream} attachment, so nothing
+     * stored runs as a page on the canvas's origin.
+     */
     Answer content(Request request) {
         ObjectRef object = object(request);
         StatObjectResponse stat = stat(object);
@@ -86,8 +95,36 @@ public final class ObjectAccess {
                     + " has " + stat.size() + " bytes, above the " + MAX_CONTENT_BYTES + " this API passes through;"
                     + " use its downloadUrl from GET /api/objects"));
         }
-        String type = stat.contentType() == null ? "application/octet-stream" : stat.contentType();
-        return new Answer(200, type, read(object));
+        byte[] data = read(object, stat.size());
+        String type = servedType(data);
+        if (type == null) {
+            return new Answer(200, "application/octet-stream", data, null, Map.of("content-disposition",
+                    "attachment; filename=\"" + fileName(object.key()) + "\""));
+        }
+        return new Answer(200, type, data);
+    }
+
+    /** The type {@code data} is served as inline: a probed raster image's or JSON's; null when neither. */
+    static String servedType(byte[] data) {
+        try {
+            return ImageProbe.probe(data, ImageLimits.defaults()).format().contentType();
+        } catch (InvalidInputException e) {
+            // not an image: perhaps JSON (a detect step's report)
+        }
+        try (var parser = JSON.createParser(data)) {
+            while (parser.nextToken() != null) {
+                // read to the end: only a whole, well-formed document counts
+            }
+            return "application/json";
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /** The last segment of a key, cut to characters a Content-Disposition header can carry unquoted. */
+    private static String fileName(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.isEmpty() ? "object" : name;
     }
 
     /** {@code GET /api/objects/thumbnail?bucket=&key=&size=}: a JPEG at most {@code size} pixels on its long side. */
@@ -98,7 +135,7 @@ public final class ObjectAccess {
         if (stat.size() > ImageLimits.DEFAULT_MAX_BYTES) {
             throw notAnImage(object, "it has " + stat.size() + " bytes, above the image limit");
         }
-        byte[] data = read(object);
+        byte[] data = read(object, stat.size());
         ImageInfo info;
         try {
             info = ImageProbe.probe(data, ImageLimits.defaults());
@@ -167,10 +204,11 @@ public final class ObjectAccess {
         }
     }
 
-    private byte[] read(ObjectRef object) {
+    /** At most the {@code size} bytes the object had when it was looked at, even if it has grown since. */
+    private byte[] read(ObjectRef object, long size) {
         try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(object.bucket())
                 .object(object.key()).build())) {
-            return in.readAllBytes();
+            return in.readNBytes((int) size);
         } catch (Exception e) {
             throw unavailable(e);
         }

@@ -29,6 +29,19 @@ public interface PipelineHost {
         }
     }
 
+    /** A component's health: {@code UP}, or another status with the reason its own check gives. */
+    record ComponentHealth(String status, String reason) {
+
+        public boolean up() {
+            return "UP".equals(status);
+        }
+    }
+
+    /** The health of each component this host runs, by name; empty where it runs none itself (a cluster). */
+    default java.util.Map<String, ComponentHealth> componentHealth() {
+        return java.util.Map.of();
+    }
+
     /** Where camera images for a pipeline triggered by a Kafka topic are stored. */
     String DEFAULT_LANDING_BUCKET = "raw";
 

@@ -1,5 +1,6 @@
 package io.imageflowcanvas.local.api;
 
+import io.imageflowcanvas.pipeline.PipelineValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +24,9 @@ import java.util.stream.Stream;
 public final class PipelineStore {
 
     /** What a pipeline id looks like (the validator's rule): it names a folder. */
-    public static final Pattern ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    public static final Pattern ID = PipelineValidator.PIPELINE_ID;
     /** What a version may look like: it names a file. */
-    public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    public static final Pattern VERSION = PipelineValidator.VERSION;
     private static final Pattern NUMBERS = Pattern.compile("\\d+|\\D+");
 
     /** How a save ended. */

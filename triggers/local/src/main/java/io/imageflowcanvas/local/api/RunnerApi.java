@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -50,22 +51,38 @@ public final class RunnerApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RunnerApi.class);
     private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
+    /** What a route reads as its body; a browser can send none of these cross-site without asking first. */
+    enum Body {
+        /** No body is read (GET, DELETE). */
+        NONE,
+        /** {@code application/json}: a page of another site cannot send it without a preflight we never answer. */
+        JSON,
+        /** An image's own type ({@code image/*}) or {@code application/octet-stream}, both preflighted as well. */
+        IMAGE
+    }
+
     /**
-     * One operation: its method, its path as OpenAPI writes it (compiled once into a pattern), the largest body it
-     * reads, what answers it.
+     * One operation: its method, its path as OpenAPI writes it (compiled once into a pattern), what body it reads
+     * and at most how much of it, what answers it.
      */
-    record Route(String method, String template, Pattern pattern, long maxBody, Handler handler) {
+    record Route(String method, String template, Pattern pattern, Body body, long maxBody, Handler handler) {
 
         Route(String method, String template, Handler handler) {
-            this(method, template, MAX_BODY_BYTES, handler);
+            this(method, template, "GET".equals(method) || "DELETE".equals(method) ? Body.NONE : Body.JSON,
+                    MAX_BODY_BYTES, handler);
         }
 
-        Route(String method, String template, long maxBody, Handler handler) {
-            this(method, template, Pattern.compile(template.replaceAll("\\{[^}]+}", "([^/]+)")), maxBody, handler);
+        Route(String method, String template, Body body, long maxBody, Handler handler) {
+            this(method, template, Pattern.compile(template.replaceAll("\\{[^}]+}", "([^/]+)")), body, maxBody,
+                    handler);
         }
     }
 
-    /** What the API serves from: the run history, components, saved pipelines, the host and its objects. */
+    /**
+     * What the API serves from: the run history, components, saved pipelines, the host and its objects;
+     * {@code cluster} connects to the cluster deploys go to, or throws {@link SecurityException} when this server may
+     * not deploy there (403) and {@link IllegalStateException} when there is none (409).
+     */
     public record Backend(RunSource runs, ComponentRegistry registry, Path pipelineFolder,
             Map<String, String> clusterEnvironment, PipelineHost host, RunEvents events, ObjectAccess objects,
             Supplier<ClusterClient> cluster) {
@@ -149,7 +166,7 @@ public final class RunnerApi implements AutoCloseable {
         this.routes = List.of(
                 new Route("GET", "/api/openapi.yaml", request -> openApi()),
                 new Route("POST", "/api/session", this::login),
-                new Route("GET", "/api/health", request -> Answer.json(200, Map.of("status", "UP"))),
+                new Route("GET", "/api/health", request -> health(backend.host())),
                 new Route("GET", "/api/runs", runs::recent),
                 // Before /api/runs/{runId}, which the same path would match.
                 new Route("GET", "/api/runs/events", request -> new Answer(200, "text/event-stream", new byte[0],
@@ -165,14 +182,15 @@ public final class RunnerApi implements AutoCloseable {
                 new Route("GET", "/api/deployments", deployments::list),
                 new Route("POST", "/api/deployments", deployments::deploy),
                 new Route("DELETE", "/api/deployments/{pipelineId}", deployments::undeploy),
-                new Route("POST", "/api/deployments/{pipelineId}/uploads", ImageLimits.DEFAULT_MAX_BYTES,
-                        deployments::upload),
+                new Route("POST", "/api/deployments/{pipelineId}/uploads", Body.IMAGE,
+                        ImageLimits.DEFAULT_MAX_BYTES, deployments::upload),
                 new Route("GET", "/api/objects", objects::describe),
                 new Route("GET", "/api/objects/content", objects::content),
                 new Route("GET", "/api/objects/thumbnail", objects::thumbnail));
         this.server = HttpServer.create(new InetSocketAddress(address, port), 16);
-        server.createContext("/api/", this::handle);
-        server.createContext("/", CanvasFiles::handle);
+        BrowserGuard guard = new BrowserGuard(token != null);
+        server.createContext("/api/", this::handle).getFilters().add(guard);
+        server.createContext("/", CanvasFiles::handle).getFilters().add(guard);
         server.setExecutor(executor);
         server.start();
     }
@@ -195,8 +213,12 @@ public final class RunnerApi implements AutoCloseable {
                 answer = problem(failure.problem());
             } catch (RuntimeException | LinkageError e) {
                 // A class missing at run time too: the client gets a 500 and the log the cause, not a closed socket.
-                log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                answer = problem(ApiProblem.of(500, "Internal error", "the runner failed to answer: " + e));
+                // The answer names the incident, never the exception: its text may hold paths, keys or addresses.
+                String incident = java.util.UUID.randomUUID().toString();
+                log.error("{} {} failed (incident {})", exchange.getRequestMethod(), exchange.getRequestURI(),
+                        incident, e);
+                answer = problem(ApiProblem.of(500, "Internal error", "the runner failed to answer; its log has"
+                        + " the cause under incident " + incident));
             }
             exchange.getResponseHeaders().set("content-type", answer.contentType());
             answer.headers().forEach(exchange.getResponseHeaders()::set);
@@ -238,14 +260,52 @@ public final class RunnerApi implements AutoCloseable {
             throw new ApiProblem.Failure(ApiProblem.of(401, "Login required", "this API needs its token: send"
                     + " Authorization: Bearer <token>, or log in with POST /api/session {\"token\": ...}"));
         }
+        try {
+            requireContentType(route, exchange.getRequestHeaders().getFirst("content-type"));
+        } catch (ApiProblem.Failure refused) {
+            drain(exchange.getRequestBody());
+            throw refused;
+        }
         Matcher matcher = route.pattern().matcher(path);
         matcher.matches();
         List<String> parameters = new ArrayList<>();
         for (int group = 1; group <= matcher.groupCount(); group++) {
-            parameters.add(URLDecoder.decode(matcher.group(group), StandardCharsets.UTF_8));
+            parameters.add(decode(matcher.group(group)));
         }
         return route.handler().handle(new Request(parameters, query(exchange.getRequestURI().getRawQuery()),
-                body(exchange, route.maxBody())));
+                route.body() == Body.NONE ? new byte[0] : body(exchange, route.maxBody())));
+    }
+
+    /**
+     * A body must say what it is, in a type a web page of another site cannot send without a preflight (which this
+     * API never grants): {@code text/plain}, forms and no type at all are refused before anything is read.
+     */
+    static void requireContentType(Route route, String contentType) {
+        if (route.body() == Body.NONE) {
+            return;
+        }
+        String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        boolean accepted = switch (route.body()) {
+            case JSON -> type.equals("application/json");
+            case IMAGE -> type.startsWith("image/") || type.equals("application/octet-stream");
+            case NONE -> true;
+        };
+        if (!accepted) {
+            throw new ApiProblem.Failure(ApiProblem.of(415, "Unsupported content type", route.method() + " "
+                    + route.template() + " takes " + (route.body() == Body.JSON ? "application/json"
+                    : "an image type (image/jpeg, image/png, ...) or application/octet-stream") + ", not '"
+                    + (contentType == null ? "(none)" : contentType) + "'"));
+        }
+    }
+
+    /** Percent-decoding that answers 400 for what is not valid percent-encoding ({@code %zz}, a lone {@code %}). */
+    private static String decode(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem.Failure(ApiProblem.of(400, "Bad percent-encoding", "'" + raw + "' is not valid"
+                    + " percent-encoding: " + e.getMessage()));
+        }
     }
 
     private boolean authorized(HttpExchange exchange) {
@@ -308,7 +368,8 @@ public final class RunnerApi implements AutoCloseable {
         }
     }
 
-    private static void drain(InputStream in) throws IOException {
+    /** Reads and drops what is left of a refused body (up to a bound), so the client reads the answer. */
+    static void drain(InputStream in) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         long left = DRAIN_BYTES;
         int read;
@@ -327,9 +388,23 @@ public final class RunnerApi implements AutoCloseable {
             return Map.of();
         }
         return java.util.Arrays.stream(raw.split("&")).map(pair -> pair.split("=", 2))
-                .collect(Collectors.toMap(pair -> URLDecoder.decode(pair[0], StandardCharsets.UTF_8),
-                        pair -> pair.length > 1 ? URLDecoder.decode(pair[1], StandardCharsets.UTF_8) : "",
+                .collect(Collectors.toMap(pair -> decode(pair[0]), pair -> pair.length > 1 ? decode(pair[1]) : "",
                         (first, second) -> first, LinkedHashMap::new));
+    }
+
+    /**
+     * 200 while the API answers (the probe); {@code UP} when every component the host runs is up, else
+     * {@code DEGRADED} with each component's status and reason.
+     */
+    private static Answer health(PipelineHost host) {
+        Map<String, PipelineHost.ComponentHealth> components = host.componentHealth();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", components.values().stream().allMatch(PipelineHost.ComponentHealth::up) ? "UP"
+                : "DEGRADED");
+        if (!components.isEmpty()) {
+            body.put("components", components);
+        }
+        return Answer.json(200, body);
     }
 
     private static Answer openApi() {

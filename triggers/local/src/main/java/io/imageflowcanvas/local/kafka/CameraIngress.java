@@ -2,11 +2,16 @@ package io.imageflowcanvas.local.kafka;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
+import io.imageflowcanvas.function.common.InvalidInputException;
 import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.function.common.image.ImageInfo;
+import io.imageflowcanvas.function.common.image.ImageLimits;
+import io.imageflowcanvas.function.common.image.ImageProbe;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -156,7 +161,10 @@ public final class CameraIngress implements AutoCloseable {
         if (data.length == 0) {
             throw new IllegalArgumentException("camera event " + event.getId() + " has no data");
         }
-        CameraEvent camera = new CameraEvent(event.getId(), event.getSource().getSchemeSpecificPart(),
+        // The scheme stays part of the source: http://cam/1 and https://cam/1 are two cameras, two folders.
+        URI source = event.getSource();
+        CameraEvent camera = new CameraEvent(event.getId(), source.getScheme() == null
+                ? source.getSchemeSpecificPart() : source.getScheme() + ":" + source.getSchemeSpecificPart(),
                 event.getDataContentType(), data);
         ObjectRef object = camera.isImage() ? storeImage(camera) : reference(camera);
         submit.accept(object);
@@ -169,18 +177,25 @@ public final class CameraIngress implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores a frame under the type its bytes have, not the one the event claims: a frame that is no image the
+     * functions read is refused here rather than failing its run, and nothing stored is served back as another type.
+     */
     private ObjectRef storeImage(CameraEvent event) {
-        String extension = switch (event.contentType().toLowerCase(Locale.ROOT)) {
-            case "image/png" -> ".png";
-            case "image/webp" -> ".webp";
-            default -> ".jpg";
-        };
-        String key = "cameras/" + segment(event.source(), false) + "/" + segment(event.id(), true) + extension;
+        ImageInfo info;
+        try {
+            info = ImageProbe.probe(event.data(), ImageLimits.defaults());
+        } catch (InvalidInputException e) {
+            throw new IllegalArgumentException("camera event " + event.id() + " says " + event.contentType()
+                    + " but its data is not an image a pipeline can read: " + e.getMessage(), e);
+        }
+        String key = "cameras/" + segment(event.source(), false) + "/" + segment(event.id(), true)
+                + info.format().extension();
+        String type = info.format().contentType();
         try {
             String eTag = store.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                    .data(event.data(), event.data().length).contentType(event.contentType()).build()).etag();
-            return new ObjectRef(bucket, key, eTag.replace("\"", ""), null, (long) event.data().length,
-                    event.contentType());
+                    .data(event.data(), event.data().length).contentType(type).build()).etag();
+            return new ObjectRef(bucket, key, eTag.replace("\"", ""), null, (long) event.data().length, type);
         } catch (Exception e) {
             throw new IllegalStateException("cannot store the image of camera event " + event.id() + ": " + e, e);
         }

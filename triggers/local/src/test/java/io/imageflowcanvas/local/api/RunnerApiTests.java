@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.local.LocalRunner;
+import io.imageflowcanvas.local.RunnerSettings;
 import io.imageflowcanvas.local.TestRunners;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import java.net.URI;
@@ -54,7 +55,8 @@ class RunnerApiTests {
     @BeforeAll
     static void start() throws Exception {
         data = Files.createTempDirectory("imageflow-api-");
-        runner = LocalRunner.start(TestRunners.settings(data), () -> new ClusterClient(new KubernetesClientBuilder()
+        runner = LocalRunner.start(TestRunners.settings(data, RunnerSettings.CLUSTER_DEPLOYS, "true"),
+                () -> new ClusterClient(new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder().withMasterUrl(server.url("/")).withTrustCerts(true)
                         .withAutoConfigure(false).build()).build()));
         runner.history().begin("default-1", "default", "1", new ObjectRef("raw", "cams/a b.jpg", "e1", null, 10L,

@@ -105,6 +105,9 @@ class CanvasImageIT {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + canvas.port() + path))
                 .timeout(Duration.ofSeconds(30)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("content-type", "application/json");
+        }
         if (token) {
             request.header("authorization", "Bearer " + TOKEN);
         }

@@ -210,6 +210,9 @@ class ClusterCanvasTests {
                     ? HttpRequest.BodyPublishers.noBody() : body instanceof byte[] bytes
                     ? HttpRequest.BodyPublishers.ofByteArray(bytes)
                     : HttpRequest.BodyPublishers.ofString((String) body));
+            if (body != null) {
+                request.header("content-type", body instanceof byte[] ? "image/jpeg" : "application/json");
+            }
             if ("Bearer".equals(auth)) {
                 request.header("authorization", "Bearer " + TOKEN);
             } else if (auth != null) {

@@ -1,6 +1,5 @@
 package io.imageflowcanvas.function.common.web;
 
-import io.imageflowcanvas.function.common.contract.StepEventTypes;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -10,8 +9,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -34,7 +31,8 @@ final class RequestSizeLimit extends OncePerRequestFilter implements Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
+        // Right after the content type check (RequestContentType).
+        return Ordered.HIGHEST_PRECEDENCE + 1;
     }
 
     @Override
@@ -54,18 +52,9 @@ final class RequestSizeLimit extends OncePerRequestFilter implements Ordered {
     }
 
     private void refuse(HttpServletResponse response, String size) throws IOException {
-        String detail = "the request body has " + size + "; a step request is a JSON event of at most " + MAX_BYTES
-                + " bytes (the image itself goes through the object store)";
-        response.setStatus(413);
-        response.setContentType("application/problem+json");
-        response.setHeader("connection", "close");
-        response.setHeader("ce-specversion", "1.0");
-        response.setHeader("ce-id", UUID.randomUUID().toString());
-        response.setHeader("ce-type", StepEventTypes.failed(stepType));
-        response.setHeader("ce-source", StepEventTypes.source(stepType));
-        response.getOutputStream().write(("{\"type\":\"" + ProblemResponses.PROBLEM_TYPE_PREFIX + "request-too-large\","
-                + "\"title\":\"Request too large\",\"status\":413,\"detail\":\"" + detail + "\",\"retryable\":false,"
-                + "\"stepType\":\"" + stepType + "\"}").getBytes(StandardCharsets.UTF_8));
+        FilterRefusals.write(response, stepType, 413, "request-too-large", "Request too large", "the request body"
+                + " has " + size + "; a step request is a JSON event of at most " + MAX_BYTES + " bytes (the image"
+                + " itself goes through the object store)");
     }
 
     /** The request with its body already read. */

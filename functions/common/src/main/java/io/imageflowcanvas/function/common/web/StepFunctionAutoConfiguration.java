@@ -65,6 +65,12 @@ public class StepFunctionAutoConfiguration {
         return new RequestSizeLimit(environment.getProperty("spring.application.name", "unknown"));
     }
 
+    /** Bodies of other types than the CloudEvents bindings' JSON are refused with 415 before they are read. */
+    @Bean
+    RequestContentType requestContentType(org.springframework.core.env.Environment environment) {
+        return new RequestContentType(environment.getProperty("spring.application.name", "unknown"));
+    }
+
     /**
      * The app reports ready once OpenCV's native libraries are loaded (started with the app by
      * {@link OpenCvPreload}), so the first request after a scale from zero does not pay for them.

@@ -48,7 +48,7 @@ public final class CloudEventClient {
                 .header("ce-id", UUID.randomUUID().toString())
                 .header("ce-source", "/imageflowcanvas/tests")
                 .header("ce-type", type);
-        headers.forEach(request::header);
+        headers.forEach(request::setHeader);
         return send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 

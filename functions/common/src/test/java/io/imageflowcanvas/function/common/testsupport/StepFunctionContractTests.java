@@ -202,6 +202,35 @@ public abstract class StepFunctionContractTests {
     }
 
     @Test
+    void refusesBodiesAPageOfAnotherSiteCouldSendWith415() throws Exception {
+        s3.put(RAW, "contract/text-plain.jpg", ImageFixtures.photoJpeg());
+        String request = CloudEventClient.json(request("contract/text-plain.jpg", validParameters()));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        // text/plain and forms are what a cross-site page may POST without a preflight; no type at all as well.
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
+                null}) {
+            var builder = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/"))
+                    .header("ce-specversion", "1.0").header("ce-id", "page-1").header("ce-source", "/evil")
+                    .header("ce-type", requestedType()).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            request));
+            if (type != null) {
+                builder.header("content-type", type);
+            }
+            java.net.http.HttpResponse<String> response = http.send(builder.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(String.valueOf(type)).isEqualTo(415);
+            conforming(new CloudEventClient.Response(response.statusCode(), response.headers().map(), null,
+                    response.body()));
+            assertThat(response.headers().firstValue("ce-type")).hasValue(StepEventTypes.failed(stepType()));
+            assertThat(response.body()).contains("application/cloudevents+json", "\"retryable\":false");
+        }
+        assertThat(s3.keys(PROCESSED)).noneMatch(key -> key.contains("text-plain"));
+        // The bindings' own types still work, with parameters.
+        assertThat(client.binary("/", requestedType(), request, Map.of("content-type",
+                "application/json; charset=utf-8")).status()).isEqualTo(200);
+    }
+
+    @Test
     void refusesKeysNoObjectCanHave() {
         for (String key : List.of("x/../y.jpg", "./y.jpg", "nul\u0000byte.jpg")) {
             CloudEventClient.Response response = conforming(client.binary("/", requestedType(),

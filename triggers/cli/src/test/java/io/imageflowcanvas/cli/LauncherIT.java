@@ -1,0 +1,122 @@
+package io.imageflowcanvas.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imageflowcanvas.function.common.storage.S3Clients;
+import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.function.local.LocalSettings;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.Result;
+import io.minio.messages.Item;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code imageflow up} as a stranger starts it: the launcher script, run from a folder that is not the project's,
+ * with no setting pointing back at it. The default pipeline must find its model there and run to SUCCEEDED.
+ */
+class LauncherIT {
+
+    private static final Pattern S3 = Pattern.compile("S3 server\\s+(http://127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern API = Pattern.compile("API (http://127\\.0\\.0\\.1:\\d+)/api/runs");
+
+    @Test
+    void upRunsTheDefaultPipelineFromAnotherFolder(@TempDir Path elsewhere) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Photos.repositoryRoot().resolve("imageflow").toString(), "up")
+                .directory(elsewhere.toFile()).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("IMAGEFLOW_") || name.startsWith("MINIO_"));
+        for (String port : List.of(LocalSettings.S3_PORT, LocalSettings.RESIZE_PORT, LocalSettings.FILTER_PORT,
+                LocalSettings.DETECT_PORT, "IMAGEFLOW_API_PORT", "IMAGEFLOW_KAFKA_PORT")) {
+            env.put(port, "0");
+        }
+        Process up = builder.start();
+        StringBuilder output = new StringBuilder();
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(up.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        try {
+            String s3 = await(output, S3, up);
+            String api = await(output, API, up);
+            MinioClient client = S3Clients.create(s3, "us-east-1", LocalSettings.DEFAULT_CREDENTIAL,
+                    LocalSettings.DEFAULT_CREDENTIAL);
+            byte[] photo = Photos.bytes("horses.jpg");
+            client.putObject(PutObjectArgs.builder().bucket("raw").object("elsewhere/horses.jpg")
+                    .stream(new java.io.ByteArrayInputStream(photo), (long) photo.length, -1L)
+                    .contentType("image/jpeg").build());
+            HttpClient http = HttpClient.newHttpClient();
+            String runs = "";
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (System.nanoTime() < deadline && !runs.contains("\"status\":\"SUCCEEDED\"")
+                    && !runs.contains("\"status\":\"FAILED\"")) {
+                LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+                runs = http.send(HttpRequest.newBuilder(URI.create(api + "/api/runs?limit=1")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
+            assertThat(runs).as(output::toString).contains("\"status\":\"SUCCEEDED\"");
+            List<String> outputs = new ArrayList<>();
+            for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket("processed")
+                    .prefix("elsewhere/horses.jpg/").recursive(true).build())) {
+                outputs.add(item.get().objectName());
+            }
+            assertThat(outputs).containsExactlyInAnyOrder("elsewhere/horses.jpg/resize.jpg",
+                    "elsewhere/horses.jpg/detect.json", "elsewhere/horses.jpg/detect.annotated.jpg",
+                    "elsewhere/horses.jpg/filter.jpg");
+            // The user's data stays where the user started it.
+            assertThat(elsewhere.resolve("imageflow-data/history")).exists();
+        } finally {
+            up.destroy();
+            if (!up.waitFor(30, TimeUnit.SECONDS)) {
+                up.destroyForcibly();
+            }
+            reader.join();
+        }
+    }
+
+    /** The first group of {@code pattern} once the process has printed it. */
+    private static String await(StringBuilder output, Pattern pattern, Process process) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            synchronized (output) {
+                Matcher matcher = pattern.matcher(output);
+                if (matcher.find()) {
+                    return matcher.group(1);
+                }
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+        }
+        throw new AssertionError("imageflow up printed no " + pattern + ":\n" + output);
+    }
+}

@@ -12,7 +12,7 @@ export JAVA_HOME
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 ./mvnw -q -pl triggers/local -am test -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dtest='FaultInjectionTests,BurstTests,HostileInputTests,CameraEventsTests' >"$log" 2>&1 || { tail -50 "$log"; exit 1; }
+  -Dtest='FaultInjectionTests,BurstTests,HostileInputTests,CameraEventsTests,CameraIngressTests' >"$log" 2>&1 || { tail -50 "$log"; exit 1; }
 echo "faults (each: inputs, runs, outputs; lost and duplicated must be 0)"
 grep -a '^fault: ' "$log" | sed 's/^fault: /  /'
 echo "burst and hostile input"

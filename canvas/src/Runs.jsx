@@ -88,9 +88,22 @@ export function RunsPanel({ runs, live, refusals = [], selectedRunId, onSelect, 
 }
 
 /** One run: its input, each step's state, duration, message and outputs; images open in the viewer. */
-export function RunDetail({ detail, now, onOpen }) {
+export function RunDetail({ detail, now, onOpen, onRetried }) {
+  const [retry, setRetry] = useState(null);
+  const runId = detail?.run.runId;
+  useEffect(() => setRetry(null), [runId]);
   if (!detail) return <p className="hint">Choose a run to see its steps and results.</p>;
   const { run, steps } = detail;
+  const onRetry = async () => {
+    setRetry({ text: 'Retrying…' });
+    try {
+      await api.retry(run.runId);
+      setRetry(null);
+      onRetried?.(run.runId);
+    } catch (e) {
+      setRetry({ text: e.message, error: true });
+    }
+  };
   const states = stepStates(steps, now);
   const input = { bucket: run.bucket, key: run.key };
   return (
@@ -98,7 +111,11 @@ export function RunDetail({ detail, now, onOpen }) {
       <h3>
         <span className={statusClass(run.status)} data-testid="run-status">{run.status}</span> {run.runId}
         <small> {formatDuration(runDuration(run, now))}</small>
+        {run.status === 'FAILED' && <button type="button" className="retry" onClick={onRetry}>Retry</button>}
       </h3>
+      {run.message && <p className="step-message">{run.message}</p>}
+      {retry && <p className={retry.error ? 'status error' : 'status'} role={retry.error ? 'alert' : 'status'}>
+        {retry.text}</p>}
       <div className="results">
         <figure className="result">
           <button type="button" className="thumb" onClick={() => onOpen({ image: input, title: `input ${run.key}` })}>

@@ -69,6 +69,9 @@ export async function run(runId) {
   return answer(await fetch(`api/runs/${encodeURIComponent(runId)}`));
 }
 
+/** Runs a FAILED run again (its finished steps reused); a refusal comes back with the runner's reason. */
+export const retry = (runId) => post(`api/runs/${encodeURIComponent(runId)}/retry`, {});
+
 const objectQuery = ({ bucket, key }) => new URLSearchParams({ bucket, key }).toString();
 
 /** Same-origin addresses of an object's bytes and thumbnail, for <img> and links. */

@@ -32,17 +32,37 @@ final class RunnerClient {
         return get(base + "/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
     }
 
-    private JsonNode get(String url) throws IOException {
-        HttpResponse<String> response;
+    /**
+     * Asks the runner to run a FAILED run again: null when it did, else the runner's reason (a problem's detail);
+     * an unknown run is named as such.
+     */
+    String retry(String runId) throws IOException {
+        String url = base + "/" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "/retry";
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        if (response.statusCode() == 202) {
+            return null;
+        }
+        if (response.statusCode() == 404 || response.statusCode() == 409) {
+            return JSON.readTree(response.body()).path("detail").asString(response.body());
+        }
+        throw new IOException(url + " answered " + response.statusCode() + ": " + response.body());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws IOException {
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new IOException("no runner answers at " + base + "; start one with ./imageflow up", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+    }
+
+    private JsonNode get(String url) throws IOException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10)).build());
         if (response.statusCode() == 404) {
             return null;
         }

@@ -28,9 +28,8 @@ final class RunsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", description = "how many runs (default: ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--api-port", defaultValue = "${env:IMAGEFLOW_API_PORT:-8090}",
-            description = "the runner's API port (default: IMAGEFLOW_API_PORT or ${DEFAULT-VALUE})")
-    int apiPort;
+    @Mixin
+    RunnerOptions runner;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -40,7 +39,7 @@ final class RunsCommand implements Callable<Integer> {
         if (cluster) {
             return clusterRuns();
         }
-        JsonNode runs = new RunnerClient(apiPort).runs(limit);
+        JsonNode runs = runner.client().runs(limit);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-26s %-10s %-28s %s%n", "RUN", "STATUS", "STARTED", "INPUT");
         for (JsonNode run : runs) {

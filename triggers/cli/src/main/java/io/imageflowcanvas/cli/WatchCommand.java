@@ -30,9 +30,8 @@ final class WatchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", description = "the run id, as `imageflow runs` shows it")
     String runId;
 
-    @Option(names = "--api-port", defaultValue = "${env:IMAGEFLOW_API_PORT:-8090}",
-            description = "the runner's API port (default: IMAGEFLOW_API_PORT or ${DEFAULT-VALUE})")
-    int apiPort;
+    @Mixin
+    RunnerOptions runner;
 
     @Option(names = "--timeout", defaultValue = "600", description = "give up after this many seconds")
     int timeoutSeconds;
@@ -45,7 +44,7 @@ final class WatchCommand implements Callable<Integer> {
         if (cluster) {
             return watchCluster();
         }
-        RunnerClient client = new RunnerClient(apiPort);
+        RunnerClient client = runner.client();
         PrintWriter out = spec.commandLine().getOut();
         Map<String, String> shown = new HashMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();

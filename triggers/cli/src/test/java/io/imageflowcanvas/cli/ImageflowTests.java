@@ -64,7 +64,7 @@ class ImageflowTests {
         assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID);
         assertThat(unknown.err()).contains("Unknown option: '--colour'");
         // A command that does not exist is an error, even with --help after it.
-        for (String[] args : new String[][] {{"backup", "--help"}, {"backup"}, {"retry", "run-1"}}) {
+        for (String[] args : new String[][] {{"backup", "--help"}, {"backup"}, {"restore", "run-1"}}) {
             CliRun missing = imageflow(args);
             assertThat(missing.code()).as(String.join(" ", args)).isEqualTo(ExitCodes.INVALID);
             assertThat(missing.err()).contains("unknown command '" + args[0] + "'", "up, validate");
@@ -108,6 +108,11 @@ class ImageflowTests {
                 assertThat(watch.out()).contains("run " + run.runId() + " SUCCEEDED")
                         .containsPattern("detect +SUCCEEDED " + run.key() + "/detect\\.json");
             }
+            // Only a failed run is retried; the refusal says why (RetryTests runs a failed one again).
+            CliRun succeeded = imageflow("retry", runs.getFirst().runId(), "--api-port", api);
+            assertThat(succeeded.code()).isEqualTo(ExitCodes.INVALID);
+            assertThat(succeeded.err()).contains("is SUCCEEDED; only a FAILED run is retried");
+            assertThat(imageflow("retry", "no-such-run", "--api-port", api).err()).contains("no run no-such-run");
             CliRun list = imageflow("runs", "--api-port", api);
             assertThat(list.code()).isEqualTo(ExitCodes.OK);
             assertThat(list.out()).contains("raw/front/dog.jpg", "raw/front/horses.jpg");

@@ -74,6 +74,11 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     private final EmbeddedKafka kafka;
     private final String bootstrapServers;
     private final ProgressPublisher progress;
+    /** The runs this process is running now. */
+    private final java.util.Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Renews this runner's leases and takes over the runs of runners that died. */
+    private final java.util.concurrent.ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("imageflow-leases").factory());
     /** Notifications are handed over here, so the S3 server's request threads never wait for a run slot. */
     private final ExecutorService notifications = Executors
             .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("imageflow-notifications").factory());
@@ -89,6 +94,8 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         this.history = settings.historyUrl() != null
                 ? RunHistory.open(settings.historyUrl(), settings.historyUser(), settings.historyPassword())
                 : RunHistory.open(settings.functions().dataDirectory().resolve("history"));
+        history.lease(settings.lease());
+        history.owner(runnerId(settings.functions().dataDirectory()));
         this.executor = new LocalExecutor(new HttpStepInvoker(Map.of(
                 "resize", URI.create("http://127.0.0.1:" + functions.resizePort() + "/"),
                 "filter", URI.create("http://127.0.0.1:" + functions.filterPort() + "/"),
@@ -148,6 +155,9 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         runner.restoreDeployments();
         runner.install(pipeline, true);
         runner.resumeUnfinished();
+        long every = Math.max(1, settings.lease().toMillis() / 3);
+        runner.leases.scheduleWithFixedDelay(runner::keepLeases, every, every,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         functions.onObjectCreated(runner::notified);
         return runner;
     }
@@ -178,23 +188,93 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         for (LocalDeployment deployment : deployments.values()) {
             ValidatedPipeline target = deployment.pipeline();
             if (target.trigger().bucket() != null && target.trigger().matches(object.bucket(), object.key())) {
-                notifications.execute(() -> submit(target, object));
+                notifications.execute(() -> {
+                    try {
+                        submit(target, object);
+                    } catch (RuntimeException e) {
+                        // The run history away, for one: reconciliation finds the object without a run later.
+                        log.warn("no run of {} for {}/{} yet, reconciliation will start it: {}",
+                                target.pipelineId(), object.bucket(), object.key(), e.getMessage());
+                    }
+                });
             }
         }
     }
 
     private CompletableFuture<RunOutcome> launch(ValidatedPipeline target, String runId, ObjectRef input) {
+        if (!inFlight.add(runId)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("run " + runId + " is running here"));
+        }
         runSlots.acquireUninterruptibly();
-        return executor.start(target, runId, input, listeners).whenComplete((outcome, error) -> runSlots.release());
+        try {
+            return executor.start(target, runId, input, listeners).whenComplete((outcome, error) -> {
+                inFlight.remove(runId);
+                runSlots.release();
+            });
+        } catch (RuntimeException | Error e) {
+            inFlight.remove(runId);
+            runSlots.release();
+            throw e;
+        }
     }
 
+    /**
+     * Takes over runs nobody is running (in flight when their runner stopped or died, its lease run out) and
+     * resumes those whose pipeline version runs here; a run whose pipeline is not deployed here any more cannot go
+     * on and ends FAILED with that reason. Finished steps are answered from their outputs: nothing is recomputed.
+     */
     private void resumeUnfinished() {
-        for (RunRecord run : history.unfinished()) {
+        for (RunRecord run : history.takeOverUnfinished()) {
             LocalDeployment deployment = deployments.get(run.pipelineId());
-            if (deployment != null && run.pipelineVersion().equals(deployment.pipeline().version())) {
-                launch(deployment.pipeline(), run.runId(),
-                        new ObjectRef(run.bucket(), run.key(), run.eTag(), null, null, null));
+            if (inFlight.contains(run.runId())) {
+                // Ours all along: its lease ran out while the history was away, and it is ours again now.
+                continue;
             }
+            if (deployment != null && run.pipelineVersion().equals(deployment.pipeline().version())) {
+                log.info("run {} taken over and resumed", run.runId());
+                // Waiting for a run slot happens on the notifications' thread, never on the leases' thread.
+                notifications.execute(() -> launch(deployment.pipeline(), run.runId(),
+                        new ObjectRef(run.bucket(), run.key(), run.eTag(), null, null, null)));
+            } else {
+                String reason = "pipeline " + run.pipelineId() + " version " + run.pipelineVersion() + " is not"
+                        + " deployed on the runner that found this run unfinished"
+                        + (deployment == null ? "" : " (version " + deployment.pipeline().version() + " is)");
+                history.abandon(run.runId(), reason);
+                log.warn("run {} ended FAILED: {}", run.runId(), reason);
+            }
+        }
+    }
+
+    /**
+     * This runner's name in the run history, kept in its data folder: started again on the same folder, it is the
+     * same runner and takes its unfinished runs back at once. Runners sharing a history have folders of their own.
+     */
+    private static String runnerId(Path dataDirectory) {
+        Path file = dataDirectory.resolve("runner-id");
+        try {
+            if (Files.isRegularFile(file)) {
+                String id = Files.readString(file).trim();
+                if (!id.isEmpty() && id.length() <= 64) {
+                    return id;
+                }
+            }
+            Files.createDirectories(dataDirectory);
+            String id = java.util.UUID.randomUUID().toString();
+            Files.writeString(file, id + "\n");
+            return id;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot keep the runner's id in " + file, e);
+        }
+    }
+
+    /** Keeps this runner's runs its own, and takes over runs whose runner died (their lease ran out). */
+    private void keepLeases() {
+        try {
+            if (history.renewLeases()) {
+                resumeUnfinished();
+            }
+        } catch (RuntimeException e) {
+            log.warn("runs of other runners not checked: {}", e.getMessage());
         }
     }
 
@@ -256,6 +336,29 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     }
 
     @Override
+    public void retry(String runId) {
+        RunRecord run = history.run(runId).orElseThrow(() -> new java.util.NoSuchElementException("no run " + runId
+                + " in the run history"));
+        if (!"FAILED".equals(run.status())) {
+            throw new IllegalStateException("run " + runId + " is " + run.status() + "; only a FAILED run is retried");
+        }
+        LocalDeployment deployment = deployments.get(run.pipelineId());
+        if (deployment == null || !deployment.pipeline().version().equals(run.pipelineVersion())) {
+            throw new IllegalStateException("run " + runId + " ran pipeline " + run.pipelineId() + " version "
+                    + run.pipelineVersion() + ", which is not deployed here"
+                    + (deployment == null ? "" : " (version " + deployment.pipeline().version() + " is)")
+                    + "; deploy that version to retry it");
+        }
+        if (!history.reopen(runId)) {
+            throw new IllegalStateException("run " + runId + " is being retried already");
+        }
+        log.info("run {} retried", runId);
+        // The slot is waited for on the notifications' thread: the caller gets its answer at once.
+        notifications.execute(() -> launch(deployment.pipeline(), runId,
+                new ObjectRef(run.bucket(), run.key(), run.eTag(), null, null, null)));
+    }
+
+    @Override
     public Map<String, ComponentHealth> componentHealth() {
         return FunctionHealth.check(Map.of("resize", functions.resizePort(), "filter", functions.filterPort(),
                 "detect", functions.detectPort()));
@@ -282,7 +385,8 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         String topic = started ? cameraTopic(target, settings) : target.trigger().kafkaTopic();
         CameraIngress cameras = topic == null ? null : new CameraIngress(bootstrapServers, topic,
                 started ? "imageflow-runner" : "imageflow-runner-" + target.pipelineId(), client,
-                PipelineHost.Deployment.landingBucket(target), object -> submit(target, object), this::refused);
+                PipelineHost.Deployment.landingBucket(target), object -> submit(target, object),
+                () -> runSlots.availablePermits() > 0, this::refused);
         LocalDeployment deployment = new LocalDeployment(target, started, watcher, listener, cameras);
         LocalDeployment replaced = deployments.put(target.pipelineId(), deployment);
         if (replaced != null) {
@@ -349,10 +453,14 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         // Live event streams end first: the API waits for its open requests when it stops.
         events.close();
         api.close();
+        leases.shutdownNow();
         deployments.values().forEach(LocalDeployment::close);
         notifications.shutdownNow();
-        executor.close();
+        // The history closes before the runs in flight are stopped: they stay RUNNING there, as after a crash, and
+        // the next start (or another runner on the same history, once their lease has run out) resumes them,
+        // reusing every finished step. Stopping them first would record them as failed.
         history.close();
+        executor.close();
         functions.close();
         progress.close();
         if (kafka != null) {

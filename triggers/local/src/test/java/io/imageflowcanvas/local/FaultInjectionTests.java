@@ -8,6 +8,8 @@ import io.imageflowcanvas.function.common.testsupport.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
+import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.imageflowcanvas.local.history.PostgresServer;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.local.kafka.EmbeddedKafka;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
@@ -264,6 +266,108 @@ class FaultInjectionTests {
             assertThat(outputs).as("each output once").hasSize(keys.size() * 4).doesNotHaveDuplicates();
             System.out.printf("fault: %d inputs, %d runs, %d outputs, lost 0, duplicated 0 (runner restarted)%n",
                     keys.size(), runs.size(), outputs.size());
+        }
+    }
+
+    @Test
+    void thePostgresHistoryRestartingMidBurstLosesFreezesAndDuplicatesNothing() throws Exception {
+        Path pipeline = Files.createTempFile("imageflow-pg-burst-", ".json");
+        Files.writeString(pipeline, """
+                {"pipelineId": "thumbs", "name": "Thumbnails", "version": "1",
+                 "trigger": {"bucket": "raw", "prefix": "pg/"},
+                 "steps": [{"stepId": "thumbnail", "componentName": "resize", "parameters": {"width": 96}}]}
+                """);
+        try (PostgresServer postgres = PostgresServer.start();
+                LocalRunner runner = LocalRunner.start(TestRunners.settings(Files.createTempDirectory("imageflow-pg-"),
+                        RunnerSettings.HISTORY_URL, postgres.jdbcUrl(), RunnerSettings.HISTORY_USER,
+                        PostgresServer.USER, RunnerSettings.PIPELINE, pipeline.toString(),
+                        RunnerSettings.RECONCILE_SECONDS, "1"))) {
+            Ends ends = new Ends();
+            runner.addListener(ends);
+            CountDownLatch working = new CountDownLatch(3);
+            runner.addListener(new RunListener() {
+                @Override
+                public void stepStarted(String runId, String stepId, int attempt) {
+                    working.countDown();
+                }
+            });
+            MinioClient s3 = client(runner);
+            List<String> keys = new ArrayList<>(drop(s3, "raw", "pg/", 50));
+            assertThat(working.await(60, TimeUnit.SECONDS)).isTrue();
+            // The database goes away in the middle of the burst: steps go on, their states wait to be written,
+            // drops that find no history are left to reconciliation.
+            postgres.stop();
+            // Drops while it is away find no history to begin their runs in: reconciliation starts them later.
+            keys.addAll(drop(s3, "raw", "pg/during-", 5));
+            Thread.sleep(3000);
+            postgres.startAgain();
+
+            List<RunRecord> runs = awaitRuns(runner, "thumbs", keys.size());
+            TestRunners.await("every kept state change written", Duration.ofSeconds(30),
+                    () -> runner.history().pendingWrites() == 0);
+            runs = awaitRuns(runner, "thumbs", keys.size());
+            assertNothingLostOrDuplicated(runs, keys, ends, outputs(s3, "pg/"), 1);
+            assertThat(runs).allSatisfy(run -> assertThat(runner.history().steps(run.runId())).singleElement()
+                    .satisfies(step -> assertThat(step.status()).isEqualTo("SUCCEEDED")));
+            // And it takes new drops afterwards.
+            keys.addAll(drop(s3, "raw", "pg/after-", 2));
+            assertThat(awaitRuns(runner, "thumbs", keys.size())).hasSize(keys.size())
+                    .allSatisfy(run -> assertThat(run.status()).isEqualTo("SUCCEEDED"));
+            System.out.printf("fault: PostgreSQL restarted mid-burst: %d inputs, %d runs, lost 0, duplicated 0%n",
+                    keys.size(), keys.size());
+        }
+    }
+
+    @Test
+    void twoRunnersOnOneHistoryOneKilledMidBurstTheOtherFinishesItsRunsOnce() throws Exception {
+        Path pipeline = Files.createTempFile("imageflow-two-", ".json");
+        Files.writeString(pipeline, """
+                {"pipelineId": "shared", "name": "Thumbnails", "version": "1",
+                 "trigger": {"bucket": "raw", "prefix": "two/"},
+                 "steps": [{"stepId": "thumbnail", "componentName": "resize", "parameters": {"width": 96}}]}
+                """);
+        try (PostgresServer postgres = PostgresServer.start();
+                S3TestServer s3 = S3TestServer.start("raw", "processed")) {
+            String[] shared = {RunnerSettings.HISTORY_URL, postgres.jdbcUrl(), RunnerSettings.HISTORY_USER,
+                    PostgresServer.USER, RunnerSettings.PIPELINE, pipeline.toString(), LocalSettings.ENDPOINT,
+                    s3.endpoint(), LocalSettings.ACCESS_KEY, S3TestServer.ACCESS_KEY, LocalSettings.SECRET_KEY,
+                    S3TestServer.SECRET_KEY, RunnerSettings.LEASE_SECONDS, "2", RunnerSettings.RECONCILE_SECONDS, "1"};
+            LocalRunner doomed = LocalRunner.start(TestRunners.settings(Files.createTempDirectory("imageflow-a-"),
+                    shared));
+            java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+            try (LocalRunner survivor = LocalRunner.start(TestRunners.settings(
+                    Files.createTempDirectory("imageflow-b-"), shared))) {
+                Ends ends = new Ends();
+                survivor.addListener(ends);
+                CountDownLatch working = new CountDownLatch(4);
+                doomed.addListener(new RunListener() {
+                    @Override
+                    public void stepStarted(String runId, String stepId, int attempt) {
+                        working.countDown();
+                    }
+                });
+                List<String> keys = drop(s3.client(), "raw", "two/", 30);
+                assertThat(working.await(60, TimeUnit.SECONDS)).isTrue();
+                // Killed mid-burst: from now on nothing it does reaches the history; its runs keep their lease
+                // until it runs out, then the survivor takes them over.
+                doomed.close();
+                killed.set(true);
+
+                List<RunRecord> runs = awaitRuns(survivor, "shared", keys.size());
+                assertThat(runs).extracting(RunRecord::key).containsExactlyInAnyOrderElementsOf(keys);
+                assertThat(runs).allSatisfy(run -> assertThat(run.status()).as(run.key()).isEqualTo("SUCCEEDED"));
+                assertThat(ends.byRun).as("the survivor ended each of its runs once")
+                        .allSatisfy((run, count) -> assertThat(count.get()).as(run).isEqualTo(1));
+                List<String> outputs = outputs(s3.client(), "two/");
+                assertThat(outputs).hasSize(keys.size()).doesNotHaveDuplicates();
+                System.out.printf("fault: two runners on one history, one killed mid-burst: %d inputs, %d runs,"
+                        + " %d ended by the survivor, lost 0, duplicated 0%n", keys.size(), runs.size(),
+                        ends.byRun.size());
+            } finally {
+                if (!killed.get()) {
+                    doomed.close();
+                }
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,15 +34,55 @@ public final class PipelineDefinitions {
         try {
             return JSON.readValue(json, PipelineDefinition.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new PipelineValidationException(List.of(new Problem(null, e.getPathReference(),
+            throw new PipelineValidationException(List.of(new Problem(null, jsonPath(e),
                     "unknown field '" + e.getPropertyName() + "'; allowed: " + e.getKnownPropertyIds())));
+        } catch (MismatchedInputException e) {
+            throw new PipelineValidationException(List.of(new Problem(null, jsonPath(e), "must be "
+                    + jsonKind(e.getTargetType()) + (e.getLocation() == null ? "" : " (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"))));
         } catch (JacksonException e) {
             // A limit the parser enforces (nesting depth, say) may come without a place.
             String where = e.getLocation() == null ? "" : ", at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();
-            throw new PipelineValidationException(List.of(new Problem(null, "$", "not a valid pipeline definition"
-                    + " (" + e.getOriginalMessage() + where + ")")));
+            throw new PipelineValidationException(List.of(new Problem(null, jsonPath(e),
+                    "not a valid pipeline definition (" + e.getOriginalMessage() + where + ")")));
         }
+    }
+
+    /** What a Java type is called in JSON, for a message a definition's author reads. */
+    private static String jsonKind(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (CharSequence.class.isAssignableFrom(type) || type.isEnum()) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return "an object";
+    }
+
+    /**
+     * Where in the document the problem is, as its author writes it ({@code steps[1].optional}), never as Java
+     * types; {@code $} for the whole document.
+     */
+    static String jsonPath(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "$" : path.toString();
     }
 
     public static PipelineDefinition read(Path file) throws IOException {

@@ -30,6 +30,11 @@ public final class PipelineValidator {
     public static final int DEFAULT_INITIAL_BACKOFF_MILLIS = 500;
     public static final String DEFAULT_OUTPUT_BUCKET = "processed";
     /**
+     * The longest wait between two attempts, whatever the backoff grows to (60 s x 10^9 otherwise): both engines
+     * cap it (Argo as its retryStrategy's backoff.cap).
+     */
+    public static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofMinutes(5);
+    /**
      * The most steps a pipeline may have: far beyond an image pipeline's needs, and small enough that checking,
      * compiling (one Argo task each) and drawing one stays cheap, whoever sends it.
      */

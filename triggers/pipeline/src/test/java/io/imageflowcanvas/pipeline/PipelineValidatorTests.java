@@ -141,6 +141,23 @@ class PipelineValidatorTests {
     }
 
     @Test
+    void namesWhereAProblemIsAsTheDocumentDoesNotAsJavaTypes() {
+        List<Problem> unknown = problems(pipeline("{\"stepId\": \"a\", \"componentName\": \"resize\"},"
+                + " {\"stepId\": \"b\", \"componentName\": \"resize\", \"optional\": true}"));
+        assertThat(unknown).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("steps[1].optional");
+            assertThat(p.message()).startsWith("unknown field 'optional'");
+        });
+        List<Problem> wrongType = problems(pipeline("{\"stepId\": \"a\", \"componentName\": \"resize\","
+                + " \"dependencies\": {\"x\": 1}}"));
+        assertThat(wrongType).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("steps[0].dependencies");
+            assertThat(p.message()).startsWith("must be an array");
+            assertThat(p.field() + p.message()).doesNotContain("java.", "io.imageflowcanvas");
+        });
+    }
+
+    @Test
     void refusesUnknownFieldsAndBrokenJson() {
         assertThat(problems("""
                 {"pipelineId": "p", "name": "n", "version": "1", "trigger": {"bucket": "raw"}, "stpes": []}

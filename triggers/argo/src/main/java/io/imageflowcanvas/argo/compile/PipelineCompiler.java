@@ -42,6 +42,7 @@ import io.imageflowcanvas.argo.model.workflow.WorkflowTemplateRef;
 import io.imageflowcanvas.function.common.contract.StepEventTypes;
 import io.imageflowcanvas.function.common.contract.TraceParents;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
+import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,7 +203,9 @@ public final class PipelineCompiler {
             template.retryStrategy(new RetryStrategy().limit(Integer.toString(step.maxRetries()))
                     .retryPolicy("Always").expression(RETRY_TRANSIENT_ONLY)
                     .backoff(new Backoff().duration(step.initialBackoff().toMillis() + "ms")
-                            .factor(Long.toString(Math.max(1, Math.round(Math.ceil(step.backoffFactor())))))));
+                            .factor(Long.toString(Math.max(1, Math.round(Math.ceil(step.backoffFactor())))))
+                            // The controller caps each wait at this (v4.1.2 workflow/controller/operator.go:1122).
+                            .cap(PipelineValidator.MAX_BACKOFF.toSeconds() + "s")));
         }
         return template;
     }
@@ -233,6 +236,11 @@ public final class PipelineCompiler {
         output.put("bucket", pipeline.outputBucket());
         output.put("prefix", "@run-key@");
         output.put("name", step.stepId());
+        // A step on the run's input names the pipeline: its outputs carry it after the input's lineage, and a loop
+        // between pipelines is refused by the function. Later steps pass their input's lineage on unchanged.
+        if (step.input() == null) {
+            body.putArray("lineage").add(pipeline.pipelineId());
+        }
         return body.toPrettyString()
                 .replace("\"@input-bucket@\"", "{{=toJson(inputs.parameters['input-bucket'])}}")
                 .replace("\"@input-key@\"", "{{=toJson(inputs.parameters['input-key'])}}")

@@ -122,6 +122,9 @@ class PipelineCompilerTests {
                     assertThat(request.at("/output/bucket").asText()).isEqualTo("results");
                     assertThat(JSON.convertValue(request.get("parameters"), Map.class))
                             .isEqualTo(JSON.convertValue(step.parameters(), Map.class));
+                    // Only a step on the run's input names the pipeline; later ones pass their input's lineage on.
+                    assertThat(request.path("lineage").toString()).isEqualTo(step.input() == null
+                            ? "[\"" + diamond.pipelineId() + "\"]" : "");
                 }
             }
         }
@@ -143,6 +146,8 @@ class PipelineCompilerTests {
     void retryPolicyIsCarriedOver() {
         assertThat(template("step-small").getRetryStrategy().getLimit()).isEqualTo("5");
         assertThat(template("step-small").getRetryStrategy().getBackoff().getDuration()).isEqualTo("200ms");
+        // Waits never grow past five minutes, as in the local executor.
+        assertThat(template("step-small").getRetryStrategy().getBackoff().getCap()).isEqualTo("300s");
         assertThat(template("step-small").getRetryStrategy().getBackoff().getFactor()).isEqualTo("3");
         assertThat(template("step-small").getRetryStrategy().getRetryPolicy()).isEqualTo("Always");
         assertThat(template("step-edges").getRetryStrategy()).as("maxRetries 0: no retries").isNull();

@@ -91,15 +91,21 @@ final class DeploymentEndpoints {
 
     /**
      * 201 with the deployment, and a warning for each component a step uses that is not healthy here (a missing
-     * model): the pipeline runs, but such steps fail until the component is back.
+     * model: the pipeline runs, but such steps fail until the component is back) and for each circle of pipelines
+     * feeding each other that it closes (the functions refuse the second round).
      */
     private Answer deployed(ValidatedPipeline pipeline, String definition) {
         Map<String, PipelineHost.ComponentHealth> health = host.componentHealth();
-        List<String> warnings = pipeline.steps().stream().map(ValidatedPipeline.Step::component).distinct()
+        List<String> warnings = new java.util.ArrayList<>(pipeline.steps().stream()
+                .map(ValidatedPipeline.Step::component).distinct()
                 .filter(component -> health.containsKey(component) && !health.get(component).up())
                 .map(component -> "component " + component + " is " + health.get(component).status() + ": "
                         + health.get(component).reason() + "; its steps fail until it is back")
+                .toList());
+        List<ValidatedPipeline> others = host.deployments().stream()
+                .map(deployment -> host.deployed(deployment.pipelineId())).flatMap(java.util.Optional::stream)
                 .toList();
+        warnings.addAll(io.imageflowcanvas.pipeline.TriggerLoops.closedBy(pipeline, others));
         Map<String, Object> answer = new LinkedHashMap<>(JSON.convertValue(host.deploy(pipeline, definition),
                 MAP));
         answer.put("warnings", warnings);

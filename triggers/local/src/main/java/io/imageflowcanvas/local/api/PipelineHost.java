@@ -74,6 +74,16 @@ public interface PipelineHost {
     /** Stops running the pipeline on its trigger (runs in flight finish); false when it is not deployed. */
     boolean undeploy(String pipelineId);
 
+    /**
+     * Runs a FAILED run again; steps that succeeded before are answered from their outputs, not recomputed. Throws
+     * {@link java.util.NoSuchElementException} for an unknown run and {@link IllegalStateException} with the reason
+     * when it cannot be retried (not FAILED, its pipeline version not deployed here, or no retries here at all).
+     */
+    default void retry(String runId) {
+        throw new IllegalStateException("runs are not retried here yet: run " + runId + " is a Workflow of the"
+                + " cluster; resubmit it with Argo (argo resubmit)");
+    }
+
     /** The id the run of {@code pipeline} for {@code input} has or will have. */
     String runIdOf(ValidatedPipeline pipeline, ObjectRef input);
 }

@@ -155,7 +155,7 @@ public final class RunnerApi implements AutoCloseable {
                     + ") only with a token of at least 16 characters (IMAGEFLOW_API_TOKEN)");
         }
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
-        RunEndpoints runs = new RunEndpoints(backend.runs());
+        RunEndpoints runs = new RunEndpoints(backend.runs(), backend.host());
         PipelineEndpoints pipelines = new PipelineEndpoints(backend.registry(), backend.clusterEnvironment());
         PipelineStore store = new PipelineStore(backend.pipelineFolder());
         SavedPipelineEndpoints saved = new SavedPipelineEndpoints(store, pipelines::validated);
@@ -172,6 +172,7 @@ public final class RunnerApi implements AutoCloseable {
                 new Route("GET", "/api/runs/events", request -> new Answer(200, "text/event-stream", new byte[0],
                         events::stream)),
                 new Route("GET", "/api/runs/{runId}", runs::run),
+                new Route("POST", "/api/runs/{runId}/retry", runs::retry),
                 new Route("GET", "/api/components", pipelines::components),
                 new Route("POST", "/api/pipelines/validate", pipelines::validate),
                 new Route("POST", "/api/pipelines/render", pipelines::render),

@@ -6,10 +6,12 @@ import io.imageflowcanvas.function.common.contract.StepRequest;
 import io.imageflowcanvas.function.common.contract.StepResult;
 import io.imageflowcanvas.local.executor.RunOutcome.StepOutcome;
 import io.imageflowcanvas.local.executor.RunOutcome.StepStatus;
+import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +49,12 @@ public final class LocalExecutor implements AutoCloseable {
 
     public RunOutcome run(ValidatedPipeline pipeline, String runId, ObjectRef input, RunListener listener) {
         return start(pipeline, runId, input, listener).join();
+    }
+
+    /** The wait after failed attempt {@code attempt}: growing by the step's factor, at most the pipeline cap. */
+    static long backoffMillis(ValidatedPipeline.Step step, int attempt) {
+        double grown = step.initialBackoff().toMillis() * Math.pow(step.backoffFactor(), attempt - 1);
+        return (long) Math.min(grown, PipelineValidator.MAX_BACKOFF.toMillis());
     }
 
     @Override
@@ -106,15 +114,22 @@ public final class LocalExecutor implements AutoCloseable {
                 RunOutcome outcome = new RunOutcome(runId, failed ? RunOutcome.Status.FAILED
                         : RunOutcome.Status.SUCCEEDED, Map.copyOf(outcomes),
                         Duration.ofNanos(System.nanoTime() - startedNanos));
-                listener.runFinished(outcome);
-                finished.complete(outcome);
+                try {
+                    listener.runFinished(outcome);
+                } finally {
+                    // Whatever the listener did, the run has ended: its slot and its waiters are released.
+                    finished.complete(outcome);
+                }
             }
         }
 
         private StepRequest request(ValidatedPipeline.Step step) {
             ObjectRef source = step.input() == null ? input : outcomes.get(step.input()).result().output();
             return new StepRequest(runId, step.stepId(), source, step.parameters(),
-                    new OutputTarget(pipeline.outputBucket(), input.key(), step.stepId()));
+                    new OutputTarget(pipeline.outputBucket(), input.key(), step.stepId()),
+                    // A step on the run's input names the pipeline (a loop is refused there); one on an earlier
+                    // step's output passes that output's lineage on, which names the pipeline already.
+                    step.input() == null ? List.of(pipeline.pipelineId()) : List.of());
         }
 
         private void attempt(ValidatedPipeline.Step step, StepRequest request, int attempt) {
@@ -126,8 +141,7 @@ public final class LocalExecutor implements AutoCloseable {
             } catch (StepCallException e) {
                 if (e.transientFailure() && attempt <= step.maxRetries()) {
                     listener.stepFailed(runId, step.stepId(), e.getMessage(), true);
-                    long delay = Math.round(step.initialBackoff().toMillis()
-                            * Math.pow(step.backoffFactor(), attempt - 1));
+                    long delay = backoffMillis(step, attempt);
                     backoff.schedule(() -> workers.execute(() -> attempt(step, request, attempt + 1)), delay,
                             TimeUnit.MILLISECONDS);
                 } else {

@@ -4,18 +4,28 @@ import io.imageflowcanvas.function.common.contract.ObjectRef;
 import io.imageflowcanvas.function.common.contract.StepResult;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -24,46 +34,91 @@ import tools.jackson.databind.json.JsonMapper;
  * the runner's memory of what it has seen: a run id is derived from the input version and the pipeline, so
  * {@link #begin} refusing an existing id is what turns a duplicate notification into no second run, and runs still
  * RUNNING after a restart are found by {@link #unfinished()}.
+ *
+ * <p>Connections come from a pool that validates them, so the history works again once its database is back after
+ * a restart. A state change that cannot be written meanwhile (the runner's events arrive as listener calls) is kept,
+ * in order, and written once the database answers again: a run in flight never fails or stalls because of its
+ * history. Reads and {@link #begin} fail while the database is away (their callers try again).
  */
 public final class RunHistory implements RunListener, AutoCloseable {
 
-    /** The two statements whose SQL differs: an insert that ignores a duplicate, and an upsert. */
+    /**
+     * What differs between the databases: an insert that ignores a duplicate, an upsert, and the database clock
+     * plus a number of seconds (leases are measured on the database's one clock, not on each runner's).
+     */
     private enum Dialect {
         H2("""
-                INSERT INTO runs (run_id, pipeline_id, pipeline_version, bucket, object_key, etag, status, started_at)
-                SELECT ?, ?, ?, ?, ?, ?, 'RUNNING', ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE run_id = ?)""", """
+                INSERT INTO runs (run_id, pipeline_id, pipeline_version, bucket, object_key, etag, status, started_at,
+                  owner, lease_until)
+                SELECT ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, DATEADD('SECOND', ?, CURRENT_TIMESTAMP)
+                WHERE NOT EXISTS (SELECT 1 FROM runs WHERE run_id = ?)""", """
                 MERGE INTO steps t USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(63)))) s(run_id, step_id)
                 ON t.run_id = s.run_id AND t.step_id = s.step_id
                 WHEN MATCHED THEN UPDATE SET status = ?, attempts = COALESCE(?, attempts), output_key = ?,
                   message = ?, updated_at = ?
                 WHEN NOT MATCHED THEN INSERT (run_id, step_id, status, attempts, output_key, message, updated_at)
-                  VALUES (?, ?, ?, COALESCE(?, 1), ?, ?, ?)"""),
+                  VALUES (?, ?, ?, COALESCE(?, 1), ?, ?, ?)""", "DATEADD('SECOND', ?, CURRENT_TIMESTAMP)"),
         // ON CONFLICT holds under concurrent writers (several runners sharing one database).
         POSTGRESQL("""
-                INSERT INTO runs (run_id, pipeline_id, pipeline_version, bucket, object_key, etag, status, started_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?) ON CONFLICT (run_id) DO NOTHING""", """
+                INSERT INTO runs (run_id, pipeline_id, pipeline_version, bucket, object_key, etag, status, started_at,
+                  owner, lease_until)
+                VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, CURRENT_TIMESTAMP + CAST(? AS INTEGER) * INTERVAL '1 second')
+                ON CONFLICT (run_id) DO NOTHING""", """
                 INSERT INTO steps AS t (run_id, step_id, status, attempts, output_key, message, updated_at)
                 VALUES (?, ?, ?, COALESCE(CAST(? AS INTEGER), 1), ?, ?, ?)
                 ON CONFLICT (run_id, step_id) DO UPDATE SET status = EXCLUDED.status,
                   attempts = COALESCE(CAST(? AS INTEGER), t.attempts), output_key = EXCLUDED.output_key,
-                  message = EXCLUDED.message, updated_at = EXCLUDED.updated_at""");
+                  message = EXCLUDED.message, updated_at = EXCLUDED.updated_at""",
+                "CURRENT_TIMESTAMP + CAST(? AS INTEGER) * INTERVAL '1 second'");
 
         final String beginRun;
         final String upsertStep;
+        /** The database's now plus a parameter's seconds. */
+        final String inSeconds;
 
-        Dialect(String beginRun, String upsertStep) {
+        Dialect(String beginRun, String upsertStep, String inSeconds) {
             this.beginRun = beginRun;
             this.upsertStep = upsertStep;
+            this.inSeconds = inSeconds;
         }
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final Connection db;
-    private final Dialect dialect;
+    /** How long a run stays its runner's without a renewal; after that another runner may take it over. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
-    private RunHistory(Connection db, Dialect dialect) {
-        this.db = db;
+    private static final Logger log = LoggerFactory.getLogger(RunHistory.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** How long a call waits for a connection while the database is away before it fails. */
+    private static final long CONNECTION_TIMEOUT_MILLIS = 2000;
+    /** How often state changes kept while the database was away are tried again. */
+    private static final long REPLAY_MILLIS = 500;
+
+    /** One state change, written on a connection of the pool. */
+    @FunctionalInterface
+    private interface Write {
+        void to(Connection db) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T from(Connection db) throws SQLException;
+    }
+
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+    /** This runner, as the owner of the runs it begins or takes over. */
+    private volatile String owner = java.util.UUID.randomUUID().toString();
+    private volatile Duration lease = DEFAULT_LEASE;
+    private boolean closed;
+    /** State changes not written yet, oldest first; later ones wait behind them so a run's rows keep their order. */
+    private final Deque<Write> pending = new ArrayDeque<>();
+    private final ScheduledExecutorService replay = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("imageflow-history-replay").factory());
+
+    private RunHistory(HikariDataSource pool, Dialect dialect) {
+        this.pool = pool;
         this.dialect = dialect;
+        replay.scheduleWithFixedDelay(this::replayPending, REPLAY_MILLIS, REPLAY_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The embedded database in {@code directory}, made on first use. */
@@ -83,8 +138,23 @@ public final class RunHistory implements RunListener, AutoCloseable {
             throw new IllegalArgumentException("the run history needs a jdbc:postgresql: or jdbc:h2: URL, not "
                     + jdbcUrl);
         }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setPoolName("imageflow-history");
+        config.setMaximumPoolSize(2);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        HikariDataSource pool;
         try {
-            Connection db = DriverManager.getConnection(jdbcUrl, user, password);
+            pool = new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new IllegalStateException("cannot open the run history at " + jdbcUrl.replaceAll(
+                    "password=[^&;]*", "password=...") + ": " + (e.getCause() == null ? e.getMessage()
+                    : e.getCause().getMessage()), e);
+        }
+        try (Connection db = pool.getConnection()) {
             try (var statement = db.createStatement()) {
                 statement.execute("""
                         CREATE TABLE IF NOT EXISTS runs (
@@ -101,9 +171,13 @@ public final class RunHistory implements RunListener, AutoCloseable {
                 // Added after the first release: histories made before get them here.
                 statement.execute("ALTER TABLE steps ADD COLUMN IF NOT EXISTS started_at TIMESTAMP WITH TIME ZONE");
                 statement.execute("ALTER TABLE steps ADD COLUMN IF NOT EXISTS outputs VARCHAR(8000)");
+                statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS owner VARCHAR(64)");
+                statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS message VARCHAR(4000)");
+                statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS lease_until TIMESTAMP WITH TIME ZONE");
             }
-            return new RunHistory(db, dialect);
+            return new RunHistory(pool, dialect);
         } catch (SQLException e) {
+            pool.close();
             throw new IllegalStateException("cannot open the run history at " + jdbcUrl.replaceAll("password=[^&;]*",
                     "password=...") + ": " + e.getMessage(), e);
         }
@@ -111,6 +185,11 @@ public final class RunHistory implements RunListener, AutoCloseable {
 
     /** Records a new RUNNING run; false when a run with this id exists already. */
     public synchronized boolean begin(String runId, String pipelineId, String pipelineVersion, ObjectRef input) {
+        return read("record run " + runId, db -> begin(db, runId, pipelineId, pipelineVersion, input));
+    }
+
+    private boolean begin(Connection db, String runId, String pipelineId, String pipelineVersion, ObjectRef input)
+            throws SQLException {
         try (PreparedStatement insert = db.prepareStatement(dialect.beginRun)) {
             insert.setString(1, runId);
             insert.setString(2, pipelineId);
@@ -119,12 +198,12 @@ public final class RunHistory implements RunListener, AutoCloseable {
             insert.setString(5, input.key());
             insert.setString(6, input.eTag());
             insert.setTimestamp(7, Timestamp.from(Instant.now()));
+            insert.setString(8, owner);
+            insert.setInt(9, (int) lease.toSeconds());
             if (dialect == Dialect.H2) {
-                insert.setString(8, runId);
+                insert.setString(10, runId);
             }
             return insert.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw failure("record run " + runId, e);
         }
     }
 
@@ -137,9 +216,93 @@ public final class RunHistory implements RunListener, AutoCloseable {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
     }
 
-    /** Runs that never finished: in flight when the runner stopped. */
-    public synchronized List<RunRecord> unfinished() {
-        return runs("SELECT * FROM runs WHERE status = 'RUNNING' ORDER BY started_at");
+    /** Sets how long a run stays this runner's without a renewal (a test's short lease; default 30 s). */
+    public void lease(Duration lease) {
+        this.lease = lease;
+    }
+
+    /**
+     * Names this runner (at most 64 characters) as the owner of the runs it begins: a runner that starts again under
+     * the same name takes its own unfinished runs back at once instead of waiting for their leases to run out.
+     */
+    public void owner(String owner) {
+        this.owner = owner;
+    }
+
+    /**
+     * Runs that never finished and are nobody else's now: in flight when their runner stopped or died (its lease ran
+     * out), recorded before runs had owners, or this runner's own (it may be running them: the caller knows). Each
+     * is taken over for this runner, at most one runner taking it.
+     */
+    public synchronized List<RunRecord> takeOverUnfinished() {
+        String takeable = "status = 'RUNNING' AND (owner = ? OR owner IS NULL OR lease_until IS NULL"
+                + " OR lease_until < CURRENT_TIMESTAMP)";
+        return read("take over unfinished runs", db -> {
+            List<RunRecord> taken = new ArrayList<>();
+            String query = "SELECT * FROM runs WHERE " + takeable + " ORDER BY started_at";
+            for (RunRecord run : runs(db, query, owner)) {
+                try (PreparedStatement claim = db.prepareStatement("UPDATE runs SET owner = ?, lease_until = "
+                        + dialect.inSeconds + " WHERE run_id = ? AND " + takeable)) {
+                    claim.setString(1, owner);
+                    claim.setInt(2, (int) lease.toSeconds());
+                    claim.setString(3, run.runId());
+                    claim.setString(4, owner);
+                    if (claim.executeUpdate() == 1) {
+                        taken.add(run);
+                    }
+                }
+            }
+            return taken;
+        });
+    }
+
+    /** Extends the lease of every run this runner has in flight; false while the database is away. */
+    public synchronized boolean renewLeases() {
+        try {
+            return read("renew leases", db -> {
+                try (PreparedStatement renew = db.prepareStatement("UPDATE runs SET lease_until = "
+                        + dialect.inSeconds + " WHERE owner = ? AND status = 'RUNNING'")) {
+                    renew.setInt(1, (int) lease.toSeconds());
+                    renew.setString(2, owner);
+                    renew.executeUpdate();
+                    return true;
+                }
+            });
+        } catch (IllegalStateException e) {
+            log.warn("run history: leases not renewed: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Makes a FAILED run RUNNING again, this runner's, for a retry; false when it is not FAILED (running, succeeded,
+     * or already being retried by someone else). Its steps' rows stay: a retry writes over them as it goes.
+     */
+    public synchronized boolean reopen(String runId) {
+        return read("reopen run " + runId, db -> {
+            try (PreparedStatement update = db.prepareStatement("UPDATE runs SET status = 'RUNNING', finished_at ="
+                    + " NULL, message = NULL, owner = ?, lease_until = " + dialect.inSeconds
+                    + " WHERE run_id = ? AND status = 'FAILED'")) {
+                update.setString(1, owner);
+                update.setInt(2, (int) lease.toSeconds());
+                update.setString(3, runId);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Ends a run that cannot go on (its pipeline is no longer deployed) as FAILED with {@code reason}. */
+    public synchronized void abandon(String runId, String reason) {
+        String shortReason = reason.substring(0, Math.min(4000, reason.length()));
+        read("abandon run " + runId, db -> {
+            try (PreparedStatement update = db.prepareStatement(
+                    "UPDATE runs SET status = 'FAILED', finished_at = ?, message = ? WHERE run_id = ?")) {
+                update.setTimestamp(1, Timestamp.from(Instant.now()));
+                update.setString(2, shortReason);
+                update.setString(3, runId);
+                return update.executeUpdate();
+            }
+        });
     }
 
     public synchronized List<RunRecord> recent(int limit) {
@@ -147,6 +310,10 @@ public final class RunHistory implements RunListener, AutoCloseable {
     }
 
     public synchronized List<StepRecord> steps(String runId) {
+        return read("read steps of " + runId, db -> steps(db, runId));
+    }
+
+    private static List<StepRecord> steps(Connection db, String runId) throws SQLException {
         try (PreparedStatement query = db.prepareStatement(
                 "SELECT * FROM steps WHERE run_id = ? ORDER BY updated_at, step_id")) {
             query.setString(1, runId);
@@ -163,8 +330,6 @@ public final class RunHistory implements RunListener, AutoCloseable {
                 }
             }
             return steps;
-        } catch (SQLException e) {
-            throw failure("read steps of " + runId, e);
         }
     }
 
@@ -189,17 +354,17 @@ public final class RunHistory implements RunListener, AutoCloseable {
     }
 
     private void update(String sql, String value, String runId, String stepId) {
-        try (PreparedStatement update = db.prepareStatement(sql)) {
-            int index = 1;
-            if (value != null) {
-                update.setString(index++, value);
+        record("record step " + stepId + " of " + runId, db -> {
+            try (PreparedStatement update = db.prepareStatement(sql)) {
+                int index = 1;
+                if (value != null) {
+                    update.setString(index++, value);
+                }
+                update.setString(index++, runId);
+                update.setString(index, stepId);
+                update.executeUpdate();
             }
-            update.setString(index++, runId);
-            update.setString(index, stepId);
-            update.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("record step " + stepId + " of " + runId, e);
-        }
+        });
     }
 
     @Override
@@ -214,15 +379,16 @@ public final class RunHistory implements RunListener, AutoCloseable {
 
     @Override
     public synchronized void runFinished(RunOutcome outcome) {
-        try (PreparedStatement update = db.prepareStatement(
-                "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?")) {
-            update.setString(1, outcome.status().name());
-            update.setTimestamp(2, Timestamp.from(Instant.now()));
-            update.setString(3, outcome.runId());
-            update.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("finish run " + outcome.runId(), e);
-        }
+        Timestamp finishedAt = Timestamp.from(Instant.now());
+        record("finish run " + outcome.runId(), db -> {
+            try (PreparedStatement update = db.prepareStatement(
+                    "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?")) {
+                update.setString(1, outcome.status().name());
+                update.setTimestamp(2, finishedAt);
+                update.setString(3, outcome.runId());
+                update.executeUpdate();
+            }
+        });
     }
 
     /** Upserts a step row; a null {@code attempts} keeps the stored count. */
@@ -230,6 +396,12 @@ public final class RunHistory implements RunListener, AutoCloseable {
             String message) {
         String shortMessage = message == null ? null : message.substring(0, Math.min(4000, message.length()));
         Timestamp now = Timestamp.from(Instant.now());
+        record("record step " + stepId + " of " + runId, db -> upsertStep(db, runId, stepId, status, attempts,
+                outputKey, shortMessage, now));
+    }
+
+    private void upsertStep(Connection db, String runId, String stepId, String status, Integer attempts,
+            String outputKey, String shortMessage, Timestamp now) throws SQLException {
         try (PreparedStatement merge = db.prepareStatement(dialect.upsertStep)) {
             // Both dialects start with the inserted row's values; H2's MERGE repeats them, PostgreSQL's
             // ON CONFLICT needs only the attempts again (null keeps the stored count).
@@ -247,8 +419,6 @@ public final class RunHistory implements RunListener, AutoCloseable {
                 setAttempts(merge, 8, attempts);
             }
             merge.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("record step " + stepId + " of " + runId, e);
         }
     }
 
@@ -261,6 +431,10 @@ public final class RunHistory implements RunListener, AutoCloseable {
     }
 
     private List<RunRecord> runs(String sql, String... parameters) {
+        return read("read runs", db -> runs(db, sql, parameters));
+    }
+
+    private static List<RunRecord> runs(Connection db, String sql, String... parameters) throws SQLException {
         try (PreparedStatement query = db.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 query.setString(i + 1, parameters[i]);
@@ -272,13 +446,68 @@ public final class RunHistory implements RunListener, AutoCloseable {
                     runs.add(new RunRecord(rows.getString("run_id"), rows.getString("pipeline_id"),
                             rows.getString("pipeline_version"), rows.getString("bucket"), rows.getString("object_key"),
                             rows.getString("etag"), rows.getString("status"),
-                            rows.getTimestamp("started_at").toInstant(), finished == null ? null : finished.toInstant()));
+                            rows.getTimestamp("started_at").toInstant(), finished == null ? null : finished.toInstant(),
+                            rows.getString("message")));
                 }
             }
             return runs;
-        } catch (SQLException e) {
-            throw failure("read runs", e);
         }
+    }
+
+    /** A read (or {@link #begin}): fails while the database is away, and its caller decides what then. */
+    private <T> T read(String what, Read<T> read) {
+        try (Connection db = pool.getConnection()) {
+            return read.from(db);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /**
+     * A state change: written now, or kept behind those already waiting and written by {@link #replayPending}
+     * once the database answers again. Never throws: a run must not fail because its history is away.
+     */
+    private synchronized void record(String what, Write write) {
+        if (closed) {
+            // The runner is stopping: what happens now is what the next start resumes from.
+            log.debug("run history closed: {} not recorded", what);
+            return;
+        }
+        if (pending.isEmpty()) {
+            try (Connection db = pool.getConnection()) {
+                write.to(db);
+                return;
+            } catch (SQLException e) {
+                log.warn("run history: cannot {} now, kept until the database answers again: {}", what,
+                        e.getMessage());
+            }
+        }
+        pending.addLast(write);
+    }
+
+    /** Writes the kept state changes, oldest first, until one fails again. */
+    private synchronized void replayPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        int written = 0;
+        try (Connection db = pool.getConnection()) {
+            while (!pending.isEmpty()) {
+                pending.peekFirst().to(db);
+                pending.removeFirst();
+                written++;
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("run history still away ({} state changes kept): {}", pending.size(), e.getMessage());
+        }
+        if (written > 0) {
+            log.info("run history back: {} kept state change(s) written, {} still kept", written, pending.size());
+        }
+    }
+
+    /** State changes kept while the database was away and not written yet. */
+    public synchronized int pendingWrites() {
+        return pending.size();
     }
 
     private static IllegalStateException failure(String what, SQLException e) {
@@ -286,11 +515,15 @@ public final class RunHistory implements RunListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            db.close();
-        } catch (SQLException e) {
-            throw failure("close", e);
+    public void close() {
+        replay.shutdownNow();
+        replayPending();
+        synchronized (this) {
+            closed = true;
+            if (!pending.isEmpty()) {
+                log.warn("run history: {} state change(s) could not be written before closing", pending.size());
+            }
         }
+        pool.close();
     }
 }

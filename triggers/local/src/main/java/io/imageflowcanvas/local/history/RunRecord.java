@@ -2,7 +2,10 @@ package io.imageflowcanvas.local.history;
 
 import java.time.Instant;
 
-/** One run as the history keeps it. {@code status} is RUNNING until the run ends, then SUCCEEDED or FAILED. */
+/**
+ * One run as the history keeps it. {@code status} is RUNNING until the run ends, then SUCCEEDED or FAILED;
+ * {@code message} says why a run ended that no step ended (its pipeline no longer deployed), else null.
+ */
 public record RunRecord(String runId, String pipelineId, String pipelineVersion, String bucket, String key,
-        String eTag, String status, Instant startedAt, Instant finishedAt) {
+        String eTag, String status, Instant startedAt, Instant finishedAt, String message) {
 }

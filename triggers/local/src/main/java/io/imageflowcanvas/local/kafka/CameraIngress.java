@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,11 +57,14 @@ public final class CameraIngress implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration LAST_RETRY_PAUSE = Duration.ofSeconds(30);
+    /** Kafka's own default: a consumer that does not poll for this long is taken out of its group. */
+    static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final MinioClient store;
     private final String bucket;
     private final Consumer<ObjectRef> submit;
+    private final BooleanSupplier capacity;
     private final Refusals refusals;
     private final Thread thread;
     private volatile boolean stopped;
@@ -72,10 +76,20 @@ public final class CameraIngress implements AutoCloseable {
         void refused(String topic, int partition, long offset, String reason);
     }
 
-    /** {@code groupId}: each pipeline reading a topic consumes it as its own group, so each sees every event. */
+    /**
+     * {@code groupId}: each pipeline reading a topic consumes it as its own group, so each sees every event;
+     * {@code capacity}: whether a run could start now without waiting (while not, the ingress pauses).
+     */
     public CameraIngress(String bootstrapServers, String topic, String groupId, MinioClient store, String bucket,
-            Consumer<ObjectRef> submit, Refusals refusals) {
+            Consumer<ObjectRef> submit, BooleanSupplier capacity, Refusals refusals) {
+        this(bootstrapServers, topic, groupId, store, bucket, submit, capacity, refusals, DEFAULT_MAX_POLL_INTERVAL);
+    }
+
+    /** As above, with the longest the group waits between polls before it gives this consumer's partitions away. */
+    CameraIngress(String bootstrapServers, String topic, String groupId, MinioClient store, String bucket,
+            Consumer<ObjectRef> submit, BooleanSupplier capacity, Refusals refusals, Duration maxPollInterval) {
         Properties config = new Properties();
+        config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(maxPollInterval.toMillis()));
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -86,6 +100,7 @@ public final class CameraIngress implements AutoCloseable {
         this.store = store;
         this.bucket = bucket;
         this.submit = submit;
+        this.capacity = capacity;
         this.refusals = refusals;
         consumer.subscribe(List.of(topic));
         this.thread = Thread.ofPlatform().daemon().name("imageflow-cameras").unstarted(this::loop);
@@ -98,14 +113,23 @@ public final class CameraIngress implements AutoCloseable {
     private void loop() {
         try {
             while (!stopped) {
-                if (handleAll(consumer.poll(Duration.ofMillis(500)))) {
-                    retryPause = FIRST_RETRY_PAUSE;
-                } else {
-                    LockSupport.parkNanos(retryPause.toNanos());
-                    // A store that stays away is asked less and less often (and logged less), up to every 30 s.
-                    Duration doubled = retryPause.multipliedBy(2);
-                    retryPause = doubled.compareTo(LAST_RETRY_PAUSE) > 0 ? LAST_RETRY_PAUSE : doubled;
+                try {
+                    if (handleAll(consumer.poll(Duration.ofMillis(500)))) {
+                        retryPause = FIRST_RETRY_PAUSE;
+                        continue;
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // The broker away past the client's timeouts, a commit after the group moved on: nothing is
+                    // committed that was not handled, so the next poll (after a pause) finds it again.
+                    log.warn("camera events from {} not read, trying again in {}: {}", consumer.subscription(),
+                            retryPause, e.toString());
                 }
+                LockSupport.parkNanos(retryPause.toNanos());
+                // A store or broker that stays away is asked less and less often (and logged less), up to 30 s.
+                Duration doubled = retryPause.multipliedBy(2);
+                retryPause = doubled.compareTo(LAST_RETRY_PAUSE) > 0 ? LAST_RETRY_PAUSE : doubled;
             }
         } catch (WakeupException e) {
             // close() asked the consumer to stop
@@ -125,6 +149,7 @@ public final class CameraIngress implements AutoCloseable {
         boolean allHandled = true;
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                awaitCapacity();
                 try {
                     handle(record);
                 } catch (IllegalArgumentException e) {
@@ -145,6 +170,30 @@ public final class CameraIngress implements AutoCloseable {
             consumer.commitSync(done);
         }
         return allHandled;
+    }
+
+    /**
+     * Waits while every run slot is taken, with the partitions paused and polled meanwhile: the consumer stays in
+     * its group however long the runs take (blocking in a submit instead would outlast the poll interval, and the
+     * group would give the partitions away under it).
+     */
+    private void awaitCapacity() {
+        if (capacity.getAsBoolean()) {
+            return;
+        }
+        consumer.pause(consumer.assignment());
+        try {
+            while (!stopped && !capacity.getAsBoolean()) {
+                ConsumerRecords<String, byte[]> unexpected = consumer.poll(Duration.ofMillis(200));
+                // Partitions assigned during the wait are not paused: put back what they returned, unread.
+                for (TopicPartition partition : unexpected.partitions()) {
+                    consumer.seek(partition, unexpected.records(partition).getFirst().offset());
+                    consumer.pause(List.of(partition));
+                }
+            }
+        } finally {
+            consumer.resume(consumer.paused());
+        }
     }
 
     void handle(ConsumerRecord<String, byte[]> record) {
@@ -212,8 +261,16 @@ public final class CameraIngress implements AutoCloseable {
         }
         String bucketName = required(data.path("bucket").asString(null), "data.bucket");
         String key = required(data.path("key").asString(null), "data.key");
+        StatObjectArgs stat;
         try {
-            String eTag = store.statObject(StatObjectArgs.builder().bucket(bucketName).object(key).build()).etag();
+            stat = StatObjectArgs.builder().bucket(bucketName).object(key).build();
+        } catch (IllegalArgumentException e) {
+            // The SDK's own check: no S3 server can hold such a bucket or key, so trying again cannot help.
+            throw new IllegalArgumentException("camera event " + event.id() + " names " + bucketName + "/" + key
+                    + ", which no object can be: " + e.getMessage(), e);
+        }
+        try {
+            String eTag = store.statObject(stat).etag();
             return new ObjectRef(bucketName, key, eTag.replace("\"", ""), null, null, null);
         } catch (ErrorResponseException e) {
             // The server answered: the object is not there (or not ours to read). Anything else is the world.

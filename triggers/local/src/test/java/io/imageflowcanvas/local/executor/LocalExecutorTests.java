@@ -118,6 +118,17 @@ class LocalExecutorTests {
             """;
 
     @Test
+    void capsTheWaitBetweenAttemptsHoweverTheBackoffGrows() {
+        ValidatedPipeline.Step step = pipeline("""
+                {"stepId": "slow", "componentName": "resize", "parameters": {"width": 10},
+                 "retryPolicy": {"maxRetries": 10, "backoffFactor": 10, "initialBackoffMillis": 60000}}
+                """, "").step("slow");
+        assertThat(LocalExecutor.backoffMillis(step, 1)).isEqualTo(60_000);
+        // 60 s x 10^9 uncapped: a run that would wait for centuries after its tenth failure.
+        assertThat(LocalExecutor.backoffMillis(step, 10)).isEqualTo(PipelineValidator.MAX_BACKOFF.toMillis());
+    }
+
+    @Test
     void runsIndependentStepsSideBySide() throws Exception {
         ObjectRef input = put("parallel/dog.jpg", Photos.bytes("dog.jpg"));
         // Each of the three filters waits, before its call, until all three have started: only possible when the

@@ -43,9 +43,7 @@ public final class PostgresServer implements AutoCloseable {
         PostgresServer server = new PostgresServer(binaries, cluster, port);
         run(List.of(binaries.resolve("initdb").toString(), "-D", cluster.resolve("data").toString(), "-U", USER,
                 "-A", "trust", "-E", "UTF8", "--no-instructions"), root);
-        run(List.of(binaries.resolve("pg_ctl").toString(), "-D", cluster.resolve("data").toString(), "-w", "-l",
-                cluster.resolve("server.log").toString(), "-o", "-p " + port + " -k " + cluster
-                        + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"), root);
+        server.startAgain();
         run(List.of(binaries.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U",
                 USER, "imageflow"), root);
         return server;
@@ -82,6 +80,23 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** Starts the server on its data and port (again, after {@link #stop}). */
+    public void startAgain() throws Exception {
+        run(List.of(binaries.resolve("pg_ctl").toString(), "-D", cluster.resolve("data").toString(), "-w", "-l",
+                cluster.resolve("server.log").toString(), "-o", "-p " + port + " -k " + cluster
+                        + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"), asRoot());
+    }
+
+    /** Stops the server, its clients' connections cut (a restart's first half); the data stays. */
+    public void stop() throws Exception {
+        run(List.of(binaries.resolve("pg_ctl").toString(), "-D", cluster.resolve("data").toString(), "-w", "-m",
+                "fast", "stop"), asRoot());
+    }
+
+    private static boolean asRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/imageflow";
     }
@@ -89,8 +104,7 @@ public final class PostgresServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            run(List.of(binaries.resolve("pg_ctl").toString(), "-D", cluster.resolve("data").toString(), "-w", "-m",
-                    "fast", "stop"), "root".equals(System.getProperty("user.name")));
+            stop();
         } finally {
             try (Stream<Path> files = Files.walk(cluster)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

@@ -75,7 +75,9 @@ class RunHistoryTests {
             history.stepStarted(runId, "detect", 1);
             history.stepSucceeded(runId, "detect", result(runId, "detect", "photos/a b+%ü.jpg/detect.json", true));
             history.stepSkipped(runId, "filter", "resize failed");
-            assertThat(history.unfinished()).extracting(RunRecord::runId).contains(runId);
+            try (RunHistory other = store(kind).get()) {
+                assertThat(other.takeOverUnfinished()).as("another runner waits for the lease").isEmpty();
+            }
         }
         // Reopened, as after a restart: everything is still there.
         try (RunHistory history = store(kind).get()) {
@@ -94,8 +96,38 @@ class RunHistoryTests {
             history.runFinished(new RunOutcome(runId, RunOutcome.Status.SUCCEEDED, Map.of(), Duration.ofMillis(5)));
             assertThat(history.run(runId).orElseThrow().status()).isEqualTo("SUCCEEDED");
             assertThat(history.run(runId).orElseThrow().finishedAt()).isNotNull();
-            assertThat(history.unfinished()).extracting(RunRecord::runId).doesNotContain(runId);
+            history.lease(Duration.ZERO);
+            assertThat(history.takeOverUnfinished()).extracting(RunRecord::runId).doesNotContain(runId);
             assertThat(history.recent(1)).extracting(RunRecord::runId).containsExactly(runId);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void takesARunOverOnlyOnceItsRunnersLeaseHasRunOut(String kind) throws Exception {
+        String runId = "leased-" + kind;
+        try (RunHistory first = store(kind).get(); RunHistory second = store(kind).get();
+                RunHistory third = store(kind).get()) {
+            first.lease(Duration.ofSeconds(2));
+            assertThat(first.begin(runId, "default", "1", input("leased.jpg"))).isTrue();
+            assertThat(second.takeOverUnfinished()).as("the lease runs").extracting(RunRecord::runId)
+                    .doesNotContain(runId);
+            // Renewed, it stays the first runner's past its first lease.
+            long until = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(first.renewLeases()).isTrue();
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+            }
+            assertThat(second.takeOverUnfinished()).extracting(RunRecord::runId).doesNotContain(runId);
+            // The first runner dies: nothing renews its lease, and once it has run out exactly one runner takes it.
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(2500).toNanos());
+            assertThat(second.takeOverUnfinished()).extracting(RunRecord::runId).contains(runId);
+            assertThat(third.takeOverUnfinished()).extracting(RunRecord::runId).doesNotContain(runId);
+            second.abandon(runId, "pipeline default version 1 is not deployed here");
+            assertThat(third.run(runId).orElseThrow()).satisfies(run -> {
+                assertThat(run.status()).isEqualTo("FAILED");
+                assertThat(run.message()).contains("not deployed");
+            });
         }
     }
 

@@ -101,6 +101,7 @@ public class StepExecutor {
                     + " no longer has eTag " + requested.eTag() + " (now " + input.ref().eTag()
                     + "): it was replaced after the request was made");
         }
+        String lineage = Lineage.of(input.userMetadata(), request.lineage());
         if (input.ref().size() != null && input.ref().size() > limits.maxBytes()) {
             throw InvalidInputException.image("the input object is " + input.ref().size()
                     + " bytes, above the limit of " + limits.maxBytes() + " bytes (imageflow.image.max-bytes)");
@@ -141,13 +142,13 @@ public class StepExecutor {
                 String suffix = "." + output.name() + output.extension();
                 sideSuffixes.add(suffix);
                 written.add(store.write(outputBucket, baseKey + suffix, output.data(), output.contentType(),
-                        Map.of(META_SOURCE, source(input.ref()), META_IDENTITY, identity)));
+                        Lineage.with(lineage, Map.of(META_SOURCE, source(input.ref()), META_IDENTITY, identity))));
             }
         }
         written.addFirst(store.write(outputBucket, baseKey + primary.extension(), primary.data(),
-                primary.contentType(), Map.of(META_SOURCE, source(input.ref()), META_IDENTITY, identity,
-                        META_SIDE_OUTPUTS, String.join(",", sideSuffixes), OutputMetadata.KEY,
-                        OutputMetadata.encode(metadata))));
+                primary.contentType(), Lineage.with(lineage, Map.of(META_SOURCE, source(input.ref()), META_IDENTITY,
+                        identity, META_SIDE_OUTPUTS, String.join(",", sideSuffixes), OutputMetadata.KEY,
+                        OutputMetadata.encode(metadata)))));
         timings.lap("write");
         return result(step, request, input.ref(), written, false, metadata, timings.total());
     }

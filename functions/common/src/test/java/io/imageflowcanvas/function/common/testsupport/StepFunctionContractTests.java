@@ -231,6 +231,49 @@ public abstract class StepFunctionContractTests {
     }
 
     @Test
+    void writesItsPipelineAfterTheInputsLineageAndRefusesALoop() throws Exception {
+        s3.put(RAW, "contract/lineage.jpg", ImageFixtures.photoJpeg());
+        Map<String, Object> first = request("contract/lineage.jpg", validParameters());
+        first.put("lineage", List.of("alpha"));
+        ContractSchemas.assertValid(ContractSchemas.REQUEST, CloudEventClient.json(first));
+        CloudEventClient.Response made = conforming(client.binary("/", requestedType(), first));
+        assertThat(made.status()).as(made.text()).isEqualTo(200);
+        String output = made.body().at("/output/key").asString();
+        assertThat(lineage(PROCESSED, output)).isEqualTo("alpha");
+        // Pipeline beta on alpha's output: both in the lineage of what it writes.
+        Map<String, Object> second = request(output, validParameters());
+        second.put("input", Map.of("bucket", PROCESSED, "key", output));
+        second.put("output", Map.of("bucket", RAW, "prefix", "contract/beta"));
+        second.put("lineage", List.of("beta"));
+        CloudEventClient.Response chained = conforming(client.binary("/", requestedType(), second));
+        assertThat(chained.status()).as(chained.text()).isEqualTo(200);
+        String back = chained.body().at("/output/key").asString();
+        assertThat(lineage(RAW, back)).isEqualTo("alpha,beta");
+        // Alpha again on what came back: the loop is refused, never retried, nothing written.
+        List<String> before = s3.keys(PROCESSED);
+        Map<String, Object> loop = request(back, validParameters());
+        loop.put("input", Map.of("bucket", RAW, "key", back));
+        loop.put("lineage", List.of("alpha"));
+        CloudEventClient.Response refused = conforming(client.binary("/", requestedType(), loop));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.body().at("/field").asString()).isEqualTo("lineage");
+        assertThat(refused.body().at("/detail").asString()).contains("loop", "alpha -> beta -> alpha");
+        assertThat(refused.body().at("/retryable").asBoolean()).isFalse();
+        assertThat(s3.keys(PROCESSED)).isEqualTo(before);
+    }
+
+    /** The lineage an object carries as its metadata, or null. */
+    private static String lineage(String bucket, String key) throws Exception {
+        for (var entry : s3.client().statObject(io.minio.StatObjectArgs.builder().bucket(bucket).object(key).build())
+                .userMetadata().entrySet()) {
+            if (entry.getKey().equalsIgnoreCase("imageflow-lineage")) {
+                return String.valueOf(entry.getValue());
+            }
+        }
+        return null;
+    }
+
+    @Test
     void refusesKeysNoObjectCanHave() {
         for (String key : List.of("x/../y.jpg", "./y.jpg", "nul\u0000byte.jpg")) {
             CloudEventClient.Response response = conforming(client.binary("/", requestedType(),

@@ -23,6 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RunEvents extends StateChangeListener implements AutoCloseable {
 
+    /** Browsers listening at once; one more is answered 503 (EventSource tries again). */
+    static final int MAX_STREAMS = 32;
     /** Events a stream may fall behind by before it is dropped. */
     static final int QUEUE = 1024;
     /** A comment line this often keeps proxies from closing an idle stream and finds closed connections. */
@@ -73,10 +75,20 @@ public final class RunEvents extends StateChangeListener implements AutoCloseabl
         }
     }
 
-    /** Writes events to {@code out} as they come until the client goes away or the runner stops. */
-    void stream(OutputStream out) throws IOException {
+    /** A new stream's writer, with its place among the {@link #MAX_STREAMS}; empty when every place is taken. */
+    java.util.Optional<RunnerApi.Stream> open() {
         BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
-        streams.add(queue);
+        synchronized (streams) {
+            if (streams.size() >= MAX_STREAMS) {
+                return java.util.Optional.empty();
+            }
+            streams.add(queue);
+        }
+        return java.util.Optional.of(out -> stream(queue, out));
+    }
+
+    /** Writes events to {@code out} as they come until the client goes away or the runner stops. */
+    private void stream(BlockingQueue<String> queue, OutputStream out) throws IOException {
         try {
             // The reconnection delay for EventSource, and something to flush so the client sees the stream open.
             write(out, "retry: 2000\n: connected\n\n");

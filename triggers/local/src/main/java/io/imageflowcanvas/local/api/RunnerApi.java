@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,6 +48,12 @@ public final class RunnerApi implements AutoCloseable {
     static final int MAX_BODY_BYTES = PipelineDefinitions.MAX_BYTES;
     /** How much of a refused body is read and dropped before answering; beyond it the connection is cut. */
     static final long DRAIN_BYTES = 256L * 1024 * 1024;
+    /** Requests answered at once (live event streams apart); more wait briefly, then get 503 with Retry-After. */
+    static final int MAX_IN_FLIGHT = 64;
+    /** How long a request waits for one of those places before it is told to come back. */
+    static final long ADMISSION_WAIT_MILLIS = 2000;
+    /** A login is a token in a small JSON object. */
+    static final int MAX_LOGIN_BYTES = 4096;
 
     private static final Logger log = LoggerFactory.getLogger(RunnerApi.class);
     private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
@@ -134,6 +141,7 @@ public final class RunnerApi implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
     private final List<Route> routes;
     private final byte[] token;
 
@@ -165,12 +173,12 @@ public final class RunnerApi implements AutoCloseable {
         RunEvents events = backend.events();
         this.routes = List.of(
                 new Route("GET", "/api/openapi.yaml", request -> openApi()),
-                new Route("POST", "/api/session", this::login),
+                new Route("POST", "/api/session", Body.JSON, MAX_LOGIN_BYTES, this::login),
                 new Route("GET", "/api/health", request -> health(backend.host())),
                 new Route("GET", "/api/runs", runs::recent),
                 // Before /api/runs/{runId}, which the same path would match.
                 new Route("GET", "/api/runs/events", request -> new Answer(200, "text/event-stream", new byte[0],
-                        events::stream)),
+                        events.open().orElseThrow(() -> busy("live event streams", RunEvents.MAX_STREAMS)))),
                 new Route("GET", "/api/runs/{runId}", runs::run),
                 new Route("POST", "/api/runs/{runId}/retry", runs::retry),
                 new Route("GET", "/api/components", pipelines::components),
@@ -208,8 +216,21 @@ public final class RunnerApi implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             Answer answer;
+            // A live stream would hold its place for as long as it lasts: streams are bounded on their own.
+            boolean counted = !exchange.getRequestURI().getRawPath().equals("/api/runs/events");
+            boolean admitted = false;
             try {
+                if (counted) {
+                    admitted = inFlight.tryAcquire(ADMISSION_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    if (!admitted) {
+                        drain(exchange.getRequestBody());
+                        throw busy("requests", MAX_IN_FLIGHT);
+                    }
+                }
                 answer = answer(exchange);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                answer = problem(ApiProblem.of(503, "Stopping", "the runner is stopping"));
             } catch (ApiProblem.Failure failure) {
                 answer = problem(failure.problem());
             } catch (RuntimeException | LinkageError e) {
@@ -220,8 +241,15 @@ public final class RunnerApi implements AutoCloseable {
                         incident, e);
                 answer = problem(ApiProblem.of(500, "Internal error", "the runner failed to answer; its log has"
                         + " the cause under incident " + incident));
+            } finally {
+                if (admitted) {
+                    inFlight.release();
+                }
             }
             exchange.getResponseHeaders().set("content-type", answer.contentType());
+            if (answer.status() == 503 && !exchange.getResponseHeaders().containsKey("retry-after")) {
+                exchange.getResponseHeaders().set("retry-after", "1");
+            }
             answer.headers().forEach(exchange.getResponseHeaders()::set);
             if (answer.stream() != null) {
                 exchange.getResponseHeaders().set("cache-control", "no-store");
@@ -377,6 +405,12 @@ public final class RunnerApi implements AutoCloseable {
         while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
             left -= read;
         }
+    }
+
+    /** 503 (every 503 carries Retry-After): this many are being answered already. */
+    private static ApiProblem.Failure busy(String what, int limit) {
+        return new ApiProblem.Failure(ApiProblem.of(503, "Busy", "this API answers at most " + limit + " " + what
+                + " at once; try again in a second (Retry-After)"));
     }
 
     private static ApiProblem.Failure tooLarge(long bytes, long limit) {

@@ -7,10 +7,9 @@ import io.imageflowcanvas.function.common.testsupport.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.TestRunners;
+import io.imageflowcanvas.local.api.fakes.NoPipelines;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
-import io.imageflowcanvas.pipeline.ValidatedPipeline;
-import io.imageflowcanvas.function.common.contract.ObjectRef;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayOutputStream;
@@ -203,35 +202,9 @@ class BrowserAttackTests {
                 return Optional.empty();
             }
         };
-        PipelineHost nothing = new PipelineHost() {
-            @Override
-            public List<Deployment> deployments() {
-                return List.of();
-            }
-
-            @Override
-            public Optional<ValidatedPipeline> deployed(String pipelineId) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Deployment deploy(ValidatedPipeline pipeline, String definitionJson) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public boolean undeploy(String pipelineId) {
-                return false;
-            }
-
-            @Override
-            public String runIdOf(ValidatedPipeline pipeline, ObjectRef input) {
-                return "none";
-            }
-        };
         Path folder = Files.createTempDirectory("imageflow-failing-");
         try (RunEvents events = new RunEvents(); RunnerApi api = new RunnerApi(0, new RunnerApi.Backend(failing,
-                ComponentRegistry.builtIn(), folder, Map.of(), nothing, events, new ObjectAccess(s3, Set::of),
+                ComponentRegistry.builtIn(), folder, Map.of(), new NoPipelines(), events, new ObjectAccess(s3, Set::of),
                 () -> {
                     throw new IllegalStateException("no cluster");
                 }))) {

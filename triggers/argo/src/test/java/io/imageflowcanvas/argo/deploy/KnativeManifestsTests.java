@@ -70,6 +70,48 @@ class KnativeManifestsTests {
         assertThat(service(documents, "detect").at("/spec/template/spec/containerConcurrency").asInt()).isEqualTo(1);
     }
 
+    /**
+     * A function's pod holds its heap (the image's MaxRAMPercentage of the limit), the decoded pixels of all its
+     * requests (its decode budget) and the JVM's and native libraries' own memory; together they must fit the
+     * memory limit, or the pod is killed for memory under load. The budget must also hold the largest 8-bit image
+     * the functions accept, alone, so that every accepted image can run.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"knative/overlays/cpu", "knative/overlays/gpu"})
+    void memoryAddsUpInEveryFunctionPod(String folder) throws Exception {
+        java.util.regex.Matcher heapFlag = java.util.regex.Pattern.compile("-XX:MaxRAMPercentage=(\\d+)")
+                .matcher(Files.readString(ROOT.resolve("pom.xml")));
+        assertThat(heapFlag.find()).as("the images' MaxRAMPercentage").isTrue();
+        double heapShare = Integer.parseInt(heapFlag.group(1)) / 100.0;
+        long overhead = 160 * MIB;
+        long largestImage = 50_000_000L * 3 * 2;
+        for (JsonNode service : kustomize(folder)) {
+            JsonNode container = service.at("/spec/template/spec/containers/0");
+            String name = service.at("/metadata/name").asText();
+            long limit = quantity(container.at("/resources/limits/memory").asText());
+            long budget = -1;
+            for (JsonNode env : container.path("env")) {
+                if (env.path("name").asText().equals("IMAGEFLOW_IMAGE_MEMORY_BUDGET")) {
+                    budget = quantity(env.path("value").asText());
+                }
+            }
+            assertThat(budget).as(name + ": IMAGEFLOW_IMAGE_MEMORY_BUDGET").isPositive();
+            assertThat((long) (limit * heapShare) + budget + overhead).as(name + ": heap + budget + overhead")
+                    .isLessThanOrEqualTo(limit);
+            assertThat(budget).as(name + ": the largest 8-bit image alone").isGreaterThanOrEqualTo(largestImage);
+        }
+    }
+
+    private static final long MIB = 1024 * 1024;
+
+    /** A Kubernetes quantity (Mi, Gi) or a Spring data size (MB, GB: binary, as Spring reads them), in bytes. */
+    private static long quantity(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(Mi|Gi|MB|GB)").matcher(text.trim());
+        assertThat(m.matches()).as("a memory size: " + text).isTrue();
+        long unit = m.group(2).startsWith("G") ? 1024 * MIB : MIB;
+        return Long.parseLong(m.group(1)) * unit;
+    }
+
     @Test
     void detectIsPinnedToGpuNodesOnlyInTheGpuOverlay() throws Exception {
         JsonNode gpu = service(kustomize("knative/overlays/gpu"), "detect").at("/spec/template/spec");

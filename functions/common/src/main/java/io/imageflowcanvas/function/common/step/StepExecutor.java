@@ -47,16 +47,24 @@ public class StepExecutor {
     private final ImageLimits limits;
     private final StepMetrics metrics;
     private final StepTracing tracing;
+    private final DecodeBudget budget;
 
     public StepExecutor(ObjectStore store, ImageLimits limits, StepMetrics metrics) {
         this(store, limits, metrics, StepTracing.NONE);
     }
 
     public StepExecutor(ObjectStore store, ImageLimits limits, StepMetrics metrics, StepTracing tracing) {
+        this(store, limits, metrics, tracing, new DecodeBudget(DecodeBudget.DEFAULT_CAPACITY,
+                DecodeBudget.DEFAULT_WAIT));
+    }
+
+    public StepExecutor(ObjectStore store, ImageLimits limits, StepMetrics metrics, StepTracing tracing,
+            DecodeBudget budget) {
         this.store = store;
         this.limits = limits;
         this.metrics = metrics;
         this.tracing = tracing;
+        this.budget = budget;
     }
 
     public <P> StepResult execute(ImageStep<P> step, StepRequest request) {
@@ -120,9 +128,11 @@ public class StepExecutor {
         byte[] data = store.read(input.ref());
         timings.lap("read");
         ImageInfo info = ImageProbe.probe(data, limits);
+        int reduction = step.jpegReduction(params, info);
         List<StepOutput> produced;
-        try (PointerScope scope = new PointerScope()) {
-            Mat image = ImageCodec.decode(data, info, step.jpegReduction(params, info));
+        try (DecodeBudget.Reservation room = budget.reserve(info, reduction);
+                PointerScope scope = new PointerScope()) {
+            Mat image = ImageCodec.decode(data, info, reduction);
             metrics.decoded(step.type());
             timings.lap("decode");
             produced = step.produce(image, info, params);

@@ -48,13 +48,21 @@ public class ProblemResponses {
         headers.set("ce-id", UUID.randomUUID().toString());
         headers.set("ce-type", StepEventTypes.failed(stepType));
         headers.set("ce-source", StepEventTypes.source(stepType));
+        if (e.retryable()) {
+            // The store, a model or the decode budget: worth asking again shortly.
+            headers.set(HttpHeaders.RETRY_AFTER, "1");
+        }
         return ResponseEntity.status(e.status()).headers(headers).body(problem);
     }
 
     private static String title(StepException e) {
         return switch (e.status()) {
             case 404 -> "Input object not found";
-            case 503 -> "Object store unavailable";
+            case 503 -> switch (e.problemKind()) {
+                case "busy" -> "Busy";
+                case "model-unavailable" -> "Model unavailable";
+                default -> "Object store unavailable";
+            };
             default -> "Invalid step input";
         };
     }

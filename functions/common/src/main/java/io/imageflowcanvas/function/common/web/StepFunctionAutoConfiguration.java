@@ -51,7 +51,7 @@ public class StepFunctionAutoConfiguration {
 
     @Bean
     StepExecutor stepExecutor(ObjectStore store, ImageProperties image, StepMetrics metrics, StepTracing tracing) {
-        return new StepExecutor(store, image.limits(), metrics, tracing);
+        return new StepExecutor(store, image.limits(), metrics, tracing, image.budget());
     }
 
     @Bean

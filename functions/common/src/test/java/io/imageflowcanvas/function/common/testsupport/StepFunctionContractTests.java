@@ -238,21 +238,26 @@ public abstract class StepFunctionContractTests {
         ContractSchemas.assertValid(ContractSchemas.REQUEST, CloudEventClient.json(first));
         CloudEventClient.Response made = conforming(client.binary("/", requestedType(), first));
         assertThat(made.status()).as(made.text()).isEqualTo(200);
-        String output = made.body().at("/output/key").asString();
-        assertThat(lineage(PROCESSED, output)).isEqualTo("alpha");
-        // Pipeline beta on alpha's output: both in the lineage of what it writes.
-        Map<String, Object> second = request(output, validParameters());
-        second.put("input", Map.of("bucket", PROCESSED, "key", output));
-        second.put("output", Map.of("bucket", RAW, "prefix", "contract/beta"));
-        second.put("lineage", List.of("beta"));
-        CloudEventClient.Response chained = conforming(client.binary("/", requestedType(), second));
+        assertThat(lineage(PROCESSED, made.body().at("/output/key").asString())).isEqualTo("alpha");
+        // An input pipelines alpha and beta produced, as an earlier round would have left it.
+        byte[] photo = ImageFixtures.photoJpeg();
+        s3.client().putObject(io.minio.PutObjectArgs.builder().bucket(RAW).object("contract/from-beta.jpg")
+                .data(photo, photo.length).contentType("image/jpeg")
+                .userMetadata(Map.of("imageflow-lineage", "alpha,beta")).build());
+        Map<String, Object> onward = request("contract/from-beta.jpg", validParameters());
+        onward.put("lineage", List.of("gamma"));
+        CloudEventClient.Response chained = conforming(client.binary("/", requestedType(), onward));
         assertThat(chained.status()).as(chained.text()).isEqualTo(200);
-        String back = chained.body().at("/output/key").asString();
-        assertThat(lineage(RAW, back)).isEqualTo("alpha,beta");
-        // Alpha again on what came back: the loop is refused, never retried, nothing written.
+        assertThat(lineage(PROCESSED, chained.body().at("/output/key").asString())).isEqualTo("alpha,beta,gamma");
+        // A later step of a run names no pipeline: its input's lineage passes on as it is.
+        Map<String, Object> later = request("contract/from-beta.jpg", validParameters());
+        later.put("output", Map.of("bucket", PROCESSED, "prefix", "contract/later"));
+        CloudEventClient.Response passed = conforming(client.binary("/", requestedType(), later));
+        assertThat(lineage(PROCESSED, passed.body().at("/output/key").asString())).isEqualTo("alpha,beta");
+        // Alpha again on it: the loop is refused, never retried, nothing written.
         List<String> before = s3.keys(PROCESSED);
-        Map<String, Object> loop = request(back, validParameters());
-        loop.put("input", Map.of("bucket", RAW, "key", back));
+        Map<String, Object> loop = request("contract/from-beta.jpg", validParameters());
+        loop.put("output", Map.of("bucket", PROCESSED, "prefix", "contract/loop"));
         loop.put("lineage", List.of("alpha"));
         CloudEventClient.Response refused = conforming(client.binary("/", requestedType(), loop));
         assertThat(refused.status()).isEqualTo(422);

@@ -162,6 +162,24 @@ class LocalRunnerTests {
         }
     }
 
+    @Test
+    void anUnfinishedRunOfAPipelineNoLongerDeployedEndsFailedWithTheReason() throws Exception {
+        Path data = Files.createTempDirectory("imageflow-ghost-");
+        // Left RUNNING by an earlier runner, for a pipeline that is deployed nowhere now.
+        try (io.imageflowcanvas.local.history.RunHistory history = io.imageflowcanvas.local.history.RunHistory
+                .open(data.resolve("history"))) {
+            history.lease(java.time.Duration.ZERO);
+            assertThat(history.begin("ghost-1", "ghost", "3", new ObjectRef("raw", "old.jpg", "e1", null, null,
+                    null))).isTrue();
+        }
+        try (LocalRunner runner = LocalRunner.start(settings(data))) {
+            RunRecord ghost = runner.history().run("ghost-1").orElseThrow();
+            assertThat(ghost.status()).isEqualTo("FAILED");
+            assertThat(ghost.finishedAt()).isNotNull();
+            assertThat(ghost.message()).contains("pipeline ghost version 3 is not deployed");
+        }
+    }
+
     @ParameterizedTest(name = "run history in {0}")
     @ValueSource(strings = {"the embedded database", "PostgreSQL"})
     void restartInTheMiddleOfARunLosesNothing(String history) throws Exception {

@@ -129,13 +129,16 @@ public final class LocalExecutor implements AutoCloseable {
                     new OutputTarget(pipeline.outputBucket(), input.key(), step.stepId()),
                     // A step on the run's input names the pipeline (a loop is refused there); one on an earlier
                     // step's output passes that output's lineage on, which names the pipeline already.
-                    step.input() == null ? List.of(pipeline.pipelineId()) : List.of());
+                    step.input() == null ? List.of(pipeline.pipelineId()) : List.of(),
+                    // Set again for each attempt: the function stops once this attempt's caller has stopped waiting.
+                    null);
         }
 
         private void attempt(ValidatedPipeline.Step step, StepRequest request, int attempt) {
             listener.stepStarted(runId, step.stepId(), attempt);
             try {
-                StepResult result = invoker.invoke(step.component(), request, step.timeout());
+                StepResult result = invoker.invoke(step.component(), request.withDeadline(
+                        java.time.Instant.now().plus(step.timeout())), step.timeout());
                 listener.stepSucceeded(runId, step.stepId(), result);
                 end(new StepOutcome(step.stepId(), StepStatus.SUCCEEDED, attempt, result, null));
             } catch (StepCallException e) {

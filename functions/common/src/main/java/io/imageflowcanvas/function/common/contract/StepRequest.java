@@ -1,5 +1,6 @@
 package io.imageflowcanvas.function.common.contract;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -11,9 +12,11 @@ import java.util.Map;
  *     engines send): the function writes it after the input's own lineage onto every output, and refuses an input
  *     that pipeline already produced (pipelines feeding each other in a loop). Empty for a step on an earlier step's
  *     output: that output's lineage is passed on as it is
+ * @param deadline when the caller stops waiting for the answer (null: no deadline); past it the function stops
+ *     between its phases and writes nothing, instead of spending memory and CPU on an answer nobody reads
  */
 public record StepRequest(String runId, String stepId, ObjectRef input, Map<String, Object> parameters,
-        OutputTarget output, List<String> lineage) {
+        OutputTarget output, List<String> lineage, Instant deadline) {
 
     public StepRequest {
         parameters = parameters == null ? Map.of() : parameters;
@@ -22,6 +25,11 @@ public record StepRequest(String runId, String stepId, ObjectRef input, Map<Stri
 
     public StepRequest(String runId, String stepId, ObjectRef input, Map<String, Object> parameters,
             OutputTarget output) {
-        this(runId, stepId, input, parameters, output, List.of());
+        this(runId, stepId, input, parameters, output, List.of(), null);
+    }
+
+    /** This request with {@code deadline}: each attempt of a step has its own. */
+    public StepRequest withDeadline(Instant deadline) {
+        return new StepRequest(runId, stepId, input, parameters, output, lineage, deadline);
     }
 }

@@ -130,14 +130,18 @@ public class StepExecutor {
         ImageInfo info = ImageProbe.probe(data, limits);
         int reduction = step.jpegReduction(params, info);
         List<StepOutput> produced;
+        Deadline.check(request, "before decoding");
         try (DecodeBudget.Reservation room = budget.reserve(info, reduction);
                 PointerScope scope = new PointerScope()) {
+            Deadline.check(request, "while waiting for memory to decode in");
             Mat image = ImageCodec.decode(data, info, reduction);
             metrics.decoded(step.type());
             timings.lap("decode");
+            Deadline.check(request, "before processing");
             produced = step.produce(image, info, params);
             timings.lap("process");
         }
+        Deadline.check(request, "before writing");
         StepOutput primary = produced.stream().filter(StepOutput::primary).findFirst()
                 .orElseThrow(() -> new IllegalStateException(step.type() + " produced no primary output"));
         Map<String, Object> metadata = new LinkedHashMap<>(primary.metadata());

@@ -267,6 +267,23 @@ public abstract class StepFunctionContractTests {
         assertThat(s3.keys(PROCESSED)).isEqualTo(before);
     }
 
+    @Test
+    void stopsWithoutWritingOnceTheCallerHasStoppedWaiting() throws Exception {
+        s3.put(RAW, "contract/late.jpg", ImageFixtures.photoJpeg());
+        Map<String, Object> late = request("contract/late.jpg", validParameters());
+        late.put("output", Map.of("bucket", PROCESSED, "prefix", "contract/deadline"));
+        late.put("deadline", java.time.Instant.now().minusSeconds(1).toString());
+        ContractSchemas.assertValid(ContractSchemas.REQUEST, CloudEventClient.json(late));
+        CloudEventClient.Response refused = conforming(client.binary("/", requestedType(), late));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.body().at("/type").asString()).endsWith(":deadline-passed");
+        assertThat(refused.header("retry-after")).isEqualTo("1");
+        assertThat(s3.keys(PROCESSED)).noneMatch(key -> key.startsWith("contract/deadline/"));
+        late.put("deadline", java.time.Instant.now().plusSeconds(60).toString());
+        assertThat(conforming(client.binary("/", requestedType(), late)).status()).isEqualTo(200);
+        assertThat(s3.keys(PROCESSED)).anyMatch(key -> key.startsWith("contract/deadline/"));
+    }
+
     /** The lineage an object carries as its metadata, or null. */
     private static String lineage(String bucket, String key) throws Exception {
         for (var entry : s3.client().statObject(io.minio.StatObjectArgs.builder().bucket(bucket).object(key).build())

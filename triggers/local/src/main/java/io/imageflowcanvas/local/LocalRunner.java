@@ -74,6 +74,8 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     private final EmbeddedKafka kafka;
     private final String bootstrapServers;
     private final ProgressPublisher progress;
+    /** How often a run is run again by itself; a person can still retry it after that. */
+    private static final int AUTO_RETRIES = 1;
     /** The runs this process is running now. */
     private final java.util.Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Renews this runner's leases and takes over the runs of runners that died. */
@@ -272,9 +274,26 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         try {
             if (history.renewLeases()) {
                 resumeUnfinished();
+                retryWhatTheWorldFailed();
             }
         } catch (RuntimeException e) {
             log.warn("runs of other runners not checked: {}", e.getMessage());
+        }
+    }
+
+    /** With {@code IMAGEFLOW_AUTO_RETRY_SECONDS} set: runs that failed only on the world, once more, by themselves. */
+    private void retryWhatTheWorldFailed() {
+        if (settings.autoRetry().isZero()) {
+            return;
+        }
+        for (RunRecord run : history.dueForRetry(settings.autoRetry(), AUTO_RETRIES)) {
+            try {
+                retry(run.runId());
+                log.info("run {} failed on the world {} ago or more: run again by itself", run.runId(),
+                        settings.autoRetry());
+            } catch (IllegalStateException | java.util.NoSuchElementException e) {
+                log.debug("run {} not retried by itself: {}", run.runId(), e.getMessage());
+            }
         }
     }
 

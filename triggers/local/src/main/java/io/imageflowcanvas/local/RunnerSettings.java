@@ -27,6 +27,8 @@ import java.util.Map;
  * @param lease {@value #LEASE_SECONDS} (default 30): how long a run stays this runner's without a renewal
  *     (renewed every third of it); a run whose runner died is taken over by another runner on the same history
  *     once its lease has run out
+ * @param autoRetry {@value #AUTO_RETRY_SECONDS} (default 0: off): how long after a run failed only on faults of
+ *     the world (a store or function away past the step's retries) it is run once more by itself
  * @param clusterDeploys {@value #CLUSTER_DEPLOYS} (default false): whether the API may deploy to the cluster of
  *     the current kube context ({@code true} to allow). Off by default: such a deploy spends the user's kube
  *     credentials, so a request alone must not be enough; {@code imageflow apply} needs no such switch
@@ -34,7 +36,7 @@ import java.util.Map;
 public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duration pollEvery,
         Duration reconcileEvery, int maxRuns, int apiPort, String kafka, int kafkaPort, String progressTopic,
         String cameraTopic, String historyUrl, String historyUser, String historyPassword, Duration lease,
-        boolean clusterDeploys) {
+        Duration autoRetry, boolean clusterDeploys) {
 
     public static final String PIPELINE = "IMAGEFLOW_PIPELINE";
     public static final String POLL_MILLIS = "IMAGEFLOW_POLL_MILLIS";
@@ -53,6 +55,7 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
     public static final String DEFAULT_HISTORY_USER = "imageflow";
     public static final String HISTORY_PASSWORD = "IMAGEFLOW_HISTORY_PASSWORD";
     public static final String LEASE_SECONDS = "IMAGEFLOW_LEASE_SECONDS";
+    public static final String AUTO_RETRY_SECONDS = "IMAGEFLOW_AUTO_RETRY_SECONDS";
     public static final String CLUSTER_DEPLOYS = "IMAGEFLOW_ALLOW_CLUSTER_DEPLOYS";
 
     public static RunnerSettings from(Map<String, String> env) {
@@ -64,7 +67,10 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
                 env.getOrDefault(PROGRESS_TOPIC, DEFAULT_PROGRESS_TOPIC),
                 env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC), env.get(HISTORY_URL),
                 env.getOrDefault(HISTORY_USER, DEFAULT_HISTORY_USER), env.getOrDefault(HISTORY_PASSWORD, ""),
-                Duration.ofSeconds(positive(env, LEASE_SECONDS, 30)), flag(env, CLUSTER_DEPLOYS));
+                Duration.ofSeconds(positive(env, LEASE_SECONDS, 30)),
+                "0".equals(env.get(AUTO_RETRY_SECONDS)) || !env.containsKey(AUTO_RETRY_SECONDS) ? Duration.ZERO
+                        : Duration.ofSeconds(positive(env, AUTO_RETRY_SECONDS, 0)),
+                flag(env, CLUSTER_DEPLOYS));
     }
 
     private static boolean flag(Map<String, String> env, String key) {

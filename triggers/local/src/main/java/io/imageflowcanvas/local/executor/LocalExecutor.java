@@ -148,20 +148,21 @@ public final class LocalExecutor implements AutoCloseable {
                     backoff.schedule(() -> workers.execute(() -> attempt(step, request, attempt + 1)), delay,
                             TimeUnit.MILLISECONDS);
                 } else {
-                    fail(step, attempt, e.getMessage() + (e.transientFailure() ? " (gave up after " + attempt
+                    fail(step, attempt, e.transientFailure(), e.getMessage() + (e.transientFailure()
+                            ? " (gave up after " + attempt
                             + " attempts)" : " (not retried: the input is wrong)"));
                 }
             } catch (RuntimeException e) {
-                fail(step, attempt, "unexpected failure calling " + step.component() + ": " + e);
+                fail(step, attempt, false, "unexpected failure calling " + step.component() + ": " + e);
             }
         }
 
-        private void fail(ValidatedPipeline.Step step, int attempt, String message) {
+        private void fail(ValidatedPipeline.Step step, int attempt, boolean worldsFault, String message) {
             listener.stepFailed(runId, step.stepId(), message, false);
             synchronized (this) {
                 failed = true;
             }
-            end(new StepOutcome(step.stepId(), StepStatus.FAILED, attempt, null, message));
+            end(new StepOutcome(step.stepId(), StepStatus.FAILED, attempt, null, message, worldsFault));
         }
 
         private void end(StepOutcome outcome) {

@@ -173,6 +173,9 @@ public final class RunHistory implements RunListener, AutoCloseable {
                 statement.execute("ALTER TABLE steps ADD COLUMN IF NOT EXISTS outputs VARCHAR(8000)");
                 statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS owner VARCHAR(64)");
                 statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS message VARCHAR(4000)");
+                // Failed only on faults of the world (may succeed later), and how often it was run again.
+                statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS worlds_fault BOOLEAN");
+                statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS retries INT DEFAULT 0");
                 statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS lease_until TIMESTAMP WITH TIME ZONE");
             }
             return new RunHistory(pool, dialect);
@@ -281,12 +284,33 @@ public final class RunHistory implements RunListener, AutoCloseable {
     public synchronized boolean reopen(String runId) {
         return read("reopen run " + runId, db -> {
             try (PreparedStatement update = db.prepareStatement("UPDATE runs SET status = 'RUNNING', finished_at ="
-                    + " NULL, message = NULL, owner = ?, lease_until = " + dialect.inSeconds
-                    + " WHERE run_id = ? AND status = 'FAILED'")) {
+                    + " NULL, message = NULL, worlds_fault = NULL, retries = COALESCE(retries, 0) + 1, owner = ?,"
+                    + " lease_until = " + dialect.inSeconds + " WHERE run_id = ? AND status = 'FAILED'")) {
                 update.setString(1, owner);
                 update.setInt(2, (int) lease.toSeconds());
                 update.setString(3, runId);
                 return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Runs that failed only on faults of the world (a store or function away past their retries) at least
+     * {@code coolDown} ago, and were run again fewer than {@code maxRetries} times: worth one more try.
+     */
+    public synchronized List<RunRecord> dueForRetry(Duration coolDown, int maxRetries) {
+        return read("find runs to retry", db -> {
+            try (PreparedStatement query = db.prepareStatement("SELECT * FROM runs WHERE status = 'FAILED' AND"
+                    + " worlds_fault = TRUE AND COALESCE(retries, 0) < ? AND finished_at < ? ORDER BY finished_at")) {
+                query.setInt(1, maxRetries);
+                query.setTimestamp(2, Timestamp.from(Instant.now().minus(coolDown)));
+                List<RunRecord> due = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        due.add(record(rows));
+                    }
+                }
+                return due;
             }
         });
     }
@@ -382,10 +406,11 @@ public final class RunHistory implements RunListener, AutoCloseable {
         Timestamp finishedAt = Timestamp.from(Instant.now());
         record("finish run " + outcome.runId(), db -> {
             try (PreparedStatement update = db.prepareStatement(
-                    "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?")) {
+                    "UPDATE runs SET status = ?, finished_at = ?, worlds_fault = ? WHERE run_id = ?")) {
                 update.setString(1, outcome.status().name());
                 update.setTimestamp(2, finishedAt);
-                update.setString(3, outcome.runId());
+                update.setBoolean(3, outcome.failedOnTheWorldOnly());
+                update.setString(4, outcome.runId());
                 update.executeUpdate();
             }
         });
@@ -442,16 +467,19 @@ public final class RunHistory implements RunListener, AutoCloseable {
             List<RunRecord> runs = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    Timestamp finished = rows.getTimestamp("finished_at");
-                    runs.add(new RunRecord(rows.getString("run_id"), rows.getString("pipeline_id"),
-                            rows.getString("pipeline_version"), rows.getString("bucket"), rows.getString("object_key"),
-                            rows.getString("etag"), rows.getString("status"),
-                            rows.getTimestamp("started_at").toInstant(), finished == null ? null : finished.toInstant(),
-                            rows.getString("message")));
+                    runs.add(record(rows));
                 }
             }
             return runs;
         }
+    }
+
+    private static RunRecord record(ResultSet rows) throws SQLException {
+        Timestamp finished = rows.getTimestamp("finished_at");
+        return new RunRecord(rows.getString("run_id"), rows.getString("pipeline_id"),
+                rows.getString("pipeline_version"), rows.getString("bucket"), rows.getString("object_key"),
+                rows.getString("etag"), rows.getString("status"), rows.getTimestamp("started_at").toInstant(),
+                finished == null ? null : finished.toInstant(), rows.getString("message"));
     }
 
     /** A read (or {@link #begin}): fails while the database is away, and its caller decides what then. */

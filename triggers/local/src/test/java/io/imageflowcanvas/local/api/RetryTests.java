@@ -72,6 +72,45 @@ class RetryTests {
         }
     }
 
+    @Test
+    void runsWhatFailedOnTheWorldOnceMoreByItselfButNotWhatFailedOnItsInput() throws Exception {
+        Path pipeline = Files.createTempFile("imageflow-auto-", ".json");
+        Files.writeString(pipeline, """
+                {"pipelineId": "auto", "name": "Grey", "version": "1", "trigger": {"bucket": "raw", "prefix": "auto/"},
+                 "steps": [{"stepId": "grey", "componentName": "filter", "parameters": {"type": "grayscale"},
+                            "retryPolicy": {"maxRetries": 0}}]}
+                """);
+        try (LocalRunner runner = LocalRunner.start(TestRunners.settings(Files.createTempDirectory("imageflow-a-"),
+                RunnerSettings.PIPELINE, pipeline.toString(), RunnerSettings.AUTO_RETRY_SECONDS, "1",
+                RunnerSettings.LEASE_SECONDS, "1"))) {
+            MinioClient s3 = S3Clients.create(runner.functions().s3Endpoint(), "us-east-1",
+                    LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL);
+            runner.functions().stopFunction("filter");
+            byte[] photo = Photos.bytes("horses.jpg");
+            s3.putObject(PutObjectArgs.builder().bucket("raw").object("auto/horses.jpg").data(photo, photo.length)
+                    .contentType("image/jpeg").build());
+            TestRunners.await("the run to fail on the world", Duration.ofSeconds(60), () -> runner.history()
+                    .recent(1).stream().anyMatch(run -> run.status().equals("FAILED")));
+            String worlds = runner.history().recent(1).getFirst().runId();
+            // An input that is no image fails on itself: never run again by itself.
+            byte[] broken = java.util.Arrays.copyOf(photo, photo.length / 3);
+            s3.putObject(PutObjectArgs.builder().bucket("raw").object("auto/broken.jpg").data(broken, broken.length)
+                    .contentType("image/jpeg").build());
+            runner.functions().startFunction("filter");
+
+            TestRunners.await("the run failed on the world to succeed by itself", Duration.ofSeconds(60),
+                    () -> runner.history().run(worlds).map(RunRecord::status).orElse("").equals("SUCCEEDED"));
+            RunRecord inputs = runner.history().recent(10).stream().filter(run -> run.key().equals("auto/broken.jpg"))
+                    .findFirst().orElseThrow();
+            assertThat(inputs.status()).isEqualTo("FAILED");
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
+            assertThat(runner.history().run(inputs.runId()).orElseThrow().status()).as("not run again")
+                    .isEqualTo("FAILED");
+            assertThat(runner.history().steps(inputs.runId())).singleElement()
+                    .satisfies(step -> assertThat(step.attempts()).isEqualTo(1));
+        }
+    }
+
     private static HttpResponse<String> retry(LocalRunner runner, String runId) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.apiPort() + "/api/runs/"
                 + runId + "/retry")).header("content-type", "application/json")

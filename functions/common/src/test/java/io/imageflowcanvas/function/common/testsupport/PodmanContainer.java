@@ -70,6 +70,12 @@ public final class PodmanContainer implements AutoCloseable {
      */
     public static PodmanContainer run(String image, Map<String, String> env, Map<Path, String> readOnlyMounts,
             Map<Path, String> writableMounts, String entrypoint) throws Exception {
+        return run(image, env, readOnlyMounts, writableMounts, entrypoint, List.of());
+    }
+
+    /** As {@link #run(String, Map, Map, Map, String)}, with more {@code podman run} options (a memory limit). */
+    public static PodmanContainer run(String image, Map<String, String> env, Map<Path, String> readOnlyMounts,
+            Map<Path, String> writableMounts, String entrypoint, List<String> options) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -82,6 +88,7 @@ public final class PodmanContainer implements AutoCloseable {
         if (entrypoint != null) {
             run.addAll(List.of("--entrypoint", entrypoint));
         }
+        run.addAll(options);
         run.add(image);
         long started = System.nanoTime();
         String id = podman(run.toArray(String[]::new)).trim();
@@ -114,6 +121,11 @@ public final class PodmanContainer implements AutoCloseable {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
         }
         return output;
+    }
+
+    /** {@code podman inspect --format FORMAT} of this container, e.g. {@code {{.State.OOMKilled}}}. */
+    public String inspect(String format) throws Exception {
+        return podman("inspect", "--format", format, id).trim();
     }
 
     public int port() {

@@ -384,6 +384,16 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     }
 
     @Override
+    public String accept(ValidatedPipeline target, ObjectRef input) {
+        String runId = RunIds.of(target, input);
+        if (history.begin(runId, target.pipelineId(), target.version(), input)) {
+            // Waiting for a run slot happens on the notifications' thread, never on the caller's.
+            notifications.execute(() -> launch(target, runId, input));
+        }
+        return runId;
+    }
+
+    @Override
     public String runIdOf(ValidatedPipeline target, ObjectRef input) {
         return RunIds.of(target, input);
     }

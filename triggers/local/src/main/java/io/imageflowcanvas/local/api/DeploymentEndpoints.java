@@ -27,6 +27,7 @@ final class DeploymentEndpoints {
     /** What an uploaded file's name may keep; the rest becomes '_'. */
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DeploymentEndpoints.class);
 
     private final PipelineStore store;
     private final PipelineEndpoints pipelines;
@@ -179,8 +180,15 @@ final class DeploymentEndpoints {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("object", stored);
         // The notification names the object by bucket, key and eTag; the run id is derived from those.
-        answer.put("runId", host.runIdOf(pipeline, new ObjectRef(stored.bucket(), stored.key(), stored.eTag(), null,
-                null, null)));
+        ObjectRef input = new ObjectRef(stored.bucket(), stored.key(), stored.eTag(), null, null, null);
+        try {
+            answer.put("runId", host.accept(pipeline, input));
+        } catch (IllegalStateException e) {
+            log.warn("run of {} not recorded: {}", stored.key(), e.getMessage());
+            throw new ApiProblem.Failure(ApiProblem.of(503, "Run not recorded", "the image is stored as "
+                    + stored.key() + ", but its run could not be recorded now: the run history is not answering."
+                    + " It starts once the history answers again (reconciliation finds it), or upload it again"));
+        }
         return Answer.json(201, answer);
     }
 

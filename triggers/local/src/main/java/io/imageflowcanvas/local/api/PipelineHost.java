@@ -84,6 +84,16 @@ public interface PipelineHost {
                 + " cluster; resubmit it with Argo (argo resubmit)");
     }
 
+    /**
+     * Records the run of {@code pipeline} for {@code input}, just stored in its trigger bucket, and returns its id
+     * (a run recorded already keeps its own): answering an upload only once its run is on record. Throws
+     * {@link IllegalStateException} when it cannot be recorded now. By default the id alone: where the host does
+     * not start runs itself (a cluster's Sensor does), there is nothing to record here.
+     */
+    default String accept(ValidatedPipeline pipeline, ObjectRef input) {
+        return runIdOf(pipeline, input);
+    }
+
     /** The id the run of {@code pipeline} for {@code input} has or will have. */
     String runIdOf(ValidatedPipeline pipeline, ObjectRef input);
 }

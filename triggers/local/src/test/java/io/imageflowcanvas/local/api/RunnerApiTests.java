@@ -286,6 +286,8 @@ class RunnerApiTests {
         JsonNode uploaded = JSON.readTree(upload.body());
         assertThat(uploaded.at("/object/key").asText()).isEqualTo("shots/My_dog.jpg");
         String runId = uploaded.path("runId").asText();
+        // Answered once the run is recorded: the canvas can show it at once.
+        assertThat(get("/api/runs/" + runId).statusCode()).isEqualTo(200);
         await("the uploaded image's run", () -> runStatus(runId).equals("SUCCEEDED"));
         await("the run's last event", () -> events.stream().anyMatch(line -> line.startsWith("data:")
                 && line.contains(runId) && line.contains("\"stepId\":null") && line.contains("SUCCEEDED")));

@@ -194,7 +194,8 @@ function Editor() {
   };
   const onValidate = () => run(async () => {
     const result = await api.validate(definition());
-    setStatus(`Valid: ${result.steps.length} steps`);
+    const warnings = result.warnings?.length ? ` Warning: ${result.warnings.join('; ')}` : '';
+    setStatus(`Valid: ${result.steps.length} steps.${warnings}`);
   });
   const onPreview = () => run(async () => setYaml(await api.render(definition())));
   const onSave = () => run(async () => {

@@ -103,10 +103,7 @@ final class DeploymentEndpoints {
                 .map(component -> "component " + component + " is " + health.get(component).status() + ": "
                         + health.get(component).reason() + "; its steps fail until it is back")
                 .toList());
-        List<ValidatedPipeline> others = host.deployments().stream()
-                .map(deployment -> host.deployed(deployment.pipelineId())).flatMap(java.util.Optional::stream)
-                .toList();
-        warnings.addAll(io.imageflowcanvas.pipeline.TriggerLoops.closedBy(pipeline, others));
+        warnings.addAll(host.loopsClosedBy(pipeline));
         Map<String, Object> answer = new LinkedHashMap<>(JSON.convertValue(host.deploy(pipeline, definition),
                 MAP));
         answer.put("warnings", warnings);

@@ -28,12 +28,17 @@ final class PipelineEndpoints {
     private final ComponentRegistry registry;
     private final PipelineValidator validator;
     private final Map<String, String> clusterEnvironment;
+    private final PipelineHost host;
 
-    /** {@code clusterEnvironment}: the IMAGEFLOW_* cluster settings ({@link ClusterSettings}), as for the CLI. */
-    PipelineEndpoints(ComponentRegistry registry, Map<String, String> clusterEnvironment) {
+    /**
+     * {@code clusterEnvironment}: the IMAGEFLOW_* cluster settings ({@link ClusterSettings}), as for the CLI;
+     * {@code host}: what is deployed, for the warnings a valid pipeline may still get.
+     */
+    PipelineEndpoints(ComponentRegistry registry, Map<String, String> clusterEnvironment, PipelineHost host) {
         this.registry = registry;
         this.validator = new PipelineValidator(registry);
         this.clusterEnvironment = Map.copyOf(clusterEnvironment);
+        this.host = host;
     }
 
     /** {@code GET /api/components}: each component and its parameters (type, range, choices, default). */
@@ -88,6 +93,8 @@ final class PipelineEndpoints {
         body.put("pipelineId", pipeline.pipelineId());
         body.put("steps", pipeline.steps().stream().map(step -> Map.of("stepId", step.stepId(),
                 "component", step.component(), "dependencies", step.dependencies())).toList());
+        // Valid on its own, but it may close a circle with what is deployed here.
+        body.put("warnings", host.loopsClosedBy(pipeline));
         return Answer.json(200, body);
     }
 

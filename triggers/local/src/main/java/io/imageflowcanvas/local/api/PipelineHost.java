@@ -66,6 +66,16 @@ public interface PipelineHost {
     Optional<ValidatedPipeline> deployed(String pipelineId);
 
     /**
+     * Each circle of pipelines feeding each other's trigger buckets that {@code pipeline} would close among those
+     * deployed here (the functions refuse the second round; this says so before anything runs).
+     */
+    default List<String> loopsClosedBy(ValidatedPipeline pipeline) {
+        List<ValidatedPipeline> deployed = deployments().stream().map(d -> deployed(d.pipelineId()))
+                .flatMap(Optional::stream).toList();
+        return io.imageflowcanvas.pipeline.TriggerLoops.closedBy(pipeline, deployed);
+    }
+
+    /**
      * Runs {@code pipeline} on its trigger from now on, in place of the version of it deployed before, and again
      * after a restart ({@code definitionJson} is what is kept for that).
      */

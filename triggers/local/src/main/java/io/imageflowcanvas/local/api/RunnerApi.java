@@ -164,7 +164,8 @@ public final class RunnerApi implements AutoCloseable {
         }
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         RunEndpoints runs = new RunEndpoints(backend.runs(), backend.host());
-        PipelineEndpoints pipelines = new PipelineEndpoints(backend.registry(), backend.clusterEnvironment());
+        PipelineEndpoints pipelines = new PipelineEndpoints(backend.registry(), backend.clusterEnvironment(),
+                backend.host());
         PipelineStore store = new PipelineStore(backend.pipelineFolder());
         SavedPipelineEndpoints saved = new SavedPipelineEndpoints(store, pipelines::validated);
         DeploymentEndpoints deployments = new DeploymentEndpoints(store, pipelines, backend.host(),

@@ -45,6 +45,11 @@ class PipelineLoopTests {
         try (LocalRunner runner = LocalRunner.start(TestRunners.settings(Files.createTempDirectory("imageflow-loop-"),
                 RunnerSettings.POLL_MILLIS, "100"))) {
             assertThat(deploy(runner, "ping", pipeline("ping", "ping-in", "pong-in")).path("warnings")).isEmpty();
+            // Validation says it before the deploy does.
+            HttpResponse<String> validated = send(runner, "POST", "/api/pipelines/validate",
+                    pipeline("pong", "pong-in", "ping-in"));
+            assertThat(validated.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(validated.body()).path("warnings").toString()).contains("pong -> ping -> pong");
             var pong = deploy(runner, "pong", pipeline("pong", "pong-in", "ping-in"));
             assertThat(pong.path("warnings").toString()).contains("pong -> ping -> pong", "feed each other");
 

@@ -76,8 +76,6 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     private final ProgressPublisher progress;
     /** How often a run is run again by itself; a person can still retry it after that. */
     private static final int AUTO_RETRIES = 1;
-    /** The runs this process is running now. */
-    private final java.util.Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Renews this runner's leases and takes over the runs of runners that died. */
     private final java.util.concurrent.ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("imageflow-leases").factory());
@@ -156,7 +154,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         LocalRunner runner = new LocalRunner(settings, functions, pipeline, kafka, cluster);
         runner.restoreDeployments();
         runner.install(pipeline, true);
-        runner.resumeUnfinished();
+        runner.resume(runner.history.takeOverUnfinished());
         long every = Math.max(1, settings.lease().toMillis() / 3);
         runner.leases.scheduleWithFixedDelay(runner::keepLeases, every, every,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -204,43 +202,46 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     }
 
     private CompletableFuture<RunOutcome> launch(ValidatedPipeline target, String runId, ObjectRef input) {
-        if (!inFlight.add(runId)) {
-            return CompletableFuture.failedFuture(new IllegalStateException("run " + runId + " is running here"));
-        }
         runSlots.acquireUninterruptibly();
         try {
-            return executor.start(target, runId, input, listeners).whenComplete((outcome, error) -> {
-                inFlight.remove(runId);
-                runSlots.release();
-            });
+            return executor.start(target, runId, input, listeners).whenComplete((outcome, error) -> runSlots.release());
         } catch (RuntimeException | Error e) {
-            inFlight.remove(runId);
             runSlots.release();
             throw e;
         }
     }
 
+    /** Launches a recorded run once a slot is free, waiting on the notifications' thread, never on the caller's. */
+    private void launchLater(ValidatedPipeline target, String runId, ObjectRef input) {
+        notifications.execute(() -> launch(target, runId, input));
+    }
+
+    /** The pipeline {@code run} ran, when that very version is deployed here. */
+    private Optional<ValidatedPipeline> deployedFor(RunRecord run) {
+        return Optional.ofNullable(deployments.get(run.pipelineId())).map(LocalDeployment::pipeline)
+                .filter(pipeline -> pipeline.version().equals(run.pipelineVersion()));
+    }
+
+    /** Why {@code run} cannot go on here: its pipeline version is not deployed (and which one is, if any). */
+    private String notDeployed(RunRecord run) {
+        LocalDeployment deployment = deployments.get(run.pipelineId());
+        return "pipeline " + run.pipelineId() + " version " + run.pipelineVersion() + " is not deployed here"
+                + (deployment == null ? "" : " (version " + deployment.pipeline().version() + " is)");
+    }
+
     /**
-     * Takes over runs nobody is running (in flight when their runner stopped or died, its lease run out) and
-     * resumes those whose pipeline version runs here; a run whose pipeline is not deployed here any more cannot go
-     * on and ends FAILED with that reason. Finished steps are answered from their outputs: nothing is recomputed.
+     * Resumes runs just taken over (in flight when their runner stopped or died) whose pipeline version runs here;
+     * a run whose pipeline is not deployed here any more cannot go on and ends FAILED with that reason. Finished
+     * steps are answered from their outputs: nothing is recomputed.
      */
-    private void resumeUnfinished() {
-        for (RunRecord run : history.takeOverUnfinished()) {
-            LocalDeployment deployment = deployments.get(run.pipelineId());
-            if (inFlight.contains(run.runId())) {
-                // Ours all along: its lease ran out while the history was away, and it is ours again now.
-                continue;
-            }
-            if (deployment != null && run.pipelineVersion().equals(deployment.pipeline().version())) {
+    private void resume(List<RunRecord> unfinished) {
+        for (RunRecord run : unfinished) {
+            Optional<ValidatedPipeline> pipeline = deployedFor(run);
+            if (pipeline.isPresent()) {
                 log.info("run {} taken over and resumed", run.runId());
-                // Waiting for a run slot happens on the notifications' thread, never on the leases' thread.
-                notifications.execute(() -> launch(deployment.pipeline(), run.runId(),
-                        new ObjectRef(run.bucket(), run.key(), run.eTag(), null, null, null)));
+                launchLater(pipeline.get(), run.runId(), run.input());
             } else {
-                String reason = "pipeline " + run.pipelineId() + " version " + run.pipelineVersion() + " is not"
-                        + " deployed on the runner that found this run unfinished"
-                        + (deployment == null ? "" : " (version " + deployment.pipeline().version() + " is)");
+                String reason = notDeployed(run) + ", on the runner that found this run unfinished";
                 history.abandon(run.runId(), reason);
                 log.warn("run {} ended FAILED: {}", run.runId(), reason);
             }
@@ -273,7 +274,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     private void keepLeases() {
         try {
             if (history.renewLeases()) {
-                resumeUnfinished();
+                resume(history.takeOverExpired());
                 retryWhatTheWorldFailed();
             }
         } catch (RuntimeException e) {
@@ -361,20 +362,13 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         if (!"FAILED".equals(run.status())) {
             throw new IllegalStateException("run " + runId + " is " + run.status() + "; only a FAILED run is retried");
         }
-        LocalDeployment deployment = deployments.get(run.pipelineId());
-        if (deployment == null || !deployment.pipeline().version().equals(run.pipelineVersion())) {
-            throw new IllegalStateException("run " + runId + " ran pipeline " + run.pipelineId() + " version "
-                    + run.pipelineVersion() + ", which is not deployed here"
-                    + (deployment == null ? "" : " (version " + deployment.pipeline().version() + " is)")
-                    + "; deploy that version to retry it");
-        }
+        ValidatedPipeline pipeline = deployedFor(run).orElseThrow(() -> new IllegalStateException("run " + runId
+                + " cannot run again: " + notDeployed(run) + "; deploy that version to retry it"));
         if (!history.reopen(runId)) {
             throw new IllegalStateException("run " + runId + " is being retried already");
         }
         log.info("run {} retried", runId);
-        // The slot is waited for on the notifications' thread: the caller gets its answer at once.
-        notifications.execute(() -> launch(deployment.pipeline(), runId,
-                new ObjectRef(run.bucket(), run.key(), run.eTag(), null, null, null)));
+        launchLater(pipeline, runId, run.input());
     }
 
     @Override
@@ -387,8 +381,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     public String accept(ValidatedPipeline target, ObjectRef input) {
         String runId = RunIds.of(target, input);
         if (history.begin(runId, target.pipelineId(), target.version(), input)) {
-            // Waiting for a run slot happens on the notifications' thread, never on the caller's.
-            notifications.execute(() -> launch(target, runId, input));
+            launchLater(target, runId, input);
         }
         return runId;
     }

@@ -63,13 +63,13 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
                 env.containsKey(PIPELINE) ? Path.of(env.get(PIPELINE)) : null,
                 Duration.ofMillis(positive(env, POLL_MILLIS, 200)),
                 Duration.ofSeconds(positive(env, RECONCILE_SECONDS, 60)), positive(env, MAX_RUNS, 4),
-                portOrZero(env, API_PORT, DEFAULT_API_PORT), env.get(KAFKA), portOrZero(env, KAFKA_PORT, 9092),
+                zeroOrPositive(env, API_PORT, DEFAULT_API_PORT), env.get(KAFKA),
+                zeroOrPositive(env, KAFKA_PORT, 9092),
                 env.getOrDefault(PROGRESS_TOPIC, DEFAULT_PROGRESS_TOPIC),
                 env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC), env.get(HISTORY_URL),
                 env.getOrDefault(HISTORY_USER, DEFAULT_HISTORY_USER), env.getOrDefault(HISTORY_PASSWORD, ""),
                 Duration.ofSeconds(positive(env, LEASE_SECONDS, 30)),
-                "0".equals(env.get(AUTO_RETRY_SECONDS)) || !env.containsKey(AUTO_RETRY_SECONDS) ? Duration.ZERO
-                        : Duration.ofSeconds(positive(env, AUTO_RETRY_SECONDS, 0)),
+                Duration.ofSeconds(zeroOrPositive(env, AUTO_RETRY_SECONDS, 0)),
                 flag(env, CLUSTER_DEPLOYS));
     }
 
@@ -81,8 +81,8 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
         throw new IllegalArgumentException(key + "=" + value + " must be true or false");
     }
 
-    /** A port; 0 picks a free one (tests). */
-    private static int portOrZero(Map<String, String> env, String key, int fallback) {
+    /** 0 or a positive number: for a port, 0 picks a free one (tests); for the auto retry, 0 is off. */
+    private static int zeroOrPositive(Map<String, String> env, String key, int fallback) {
         return "0".equals(env.get(key)) ? 0 : positive(env, key, fallback);
     }
 

@@ -46,9 +46,7 @@ class DetectModelHealthTests {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("imageflow.detect.model-dir", models::toString);
-        registry.add("minio.endpoint", s3::endpoint);
-        registry.add("minio.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("minio.secret-key", () -> S3TestServer.SECRET_KEY);
+        s3.register(registry);
     }
 
     @AfterAll

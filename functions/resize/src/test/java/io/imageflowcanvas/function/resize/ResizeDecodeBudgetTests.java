@@ -39,9 +39,7 @@ class ResizeDecodeBudgetTests {
 
     @DynamicPropertySource
     static void storage(DynamicPropertyRegistry registry) {
-        registry.add("minio.endpoint", s3::endpoint);
-        registry.add("minio.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("minio.secret-key", () -> S3TestServer.SECRET_KEY);
+        s3.register(registry);
     }
 
     @AfterAll

@@ -52,6 +52,8 @@ public final class RunnerApi implements AutoCloseable {
     static final int MAX_IN_FLIGHT = 64;
     /** How long a request waits for one of those places before it is told to come back. */
     static final long ADMISSION_WAIT_MILLIS = 2000;
+    /** The live event stream's path. */
+    static final String EVENTS = "/api/runs/events";
     /** A login is a token in a small JSON object. */
     static final int MAX_LOGIN_BYTES = 4096;
 
@@ -178,7 +180,7 @@ public final class RunnerApi implements AutoCloseable {
                 new Route("GET", "/api/health", request -> health(backend.host())),
                 new Route("GET", "/api/runs", runs::recent),
                 // Before /api/runs/{runId}, which the same path would match.
-                new Route("GET", "/api/runs/events", request -> new Answer(200, "text/event-stream", new byte[0],
+                new Route("GET", EVENTS, request -> new Answer(200, "text/event-stream", new byte[0],
                         events.open().orElseThrow(() -> busy("live event streams", RunEvents.MAX_STREAMS)))),
                 new Route("GET", "/api/runs/{runId}", runs::run),
                 new Route("POST", "/api/runs/{runId}/retry", runs::retry),
@@ -218,7 +220,7 @@ public final class RunnerApi implements AutoCloseable {
         try (exchange) {
             Answer answer;
             // A live stream would hold its place for as long as it lasts: streams are bounded on their own.
-            boolean counted = !exchange.getRequestURI().getRawPath().equals("/api/runs/events");
+            boolean counted = !exchange.getRequestURI().getRawPath().equals(EVENTS);
             boolean admitted = false;
             try {
                 if (counted) {
@@ -248,7 +250,7 @@ public final class RunnerApi implements AutoCloseable {
                 }
             }
             exchange.getResponseHeaders().set("content-type", answer.contentType());
-            if (answer.status() == 503 && !exchange.getResponseHeaders().containsKey("retry-after")) {
+            if (answer.status() == 503) {
                 exchange.getResponseHeaders().set("retry-after", "1");
             }
             answer.headers().forEach(exchange.getResponseHeaders()::set);

@@ -99,9 +99,10 @@ public final class RunHistory implements RunListener, AutoCloseable {
         void to(Connection db) throws SQLException;
     }
 
+    /** A call answered at once (a read, beginning or reopening a run, renewing leases). */
     @FunctionalInterface
-    private interface Read<T> {
-        T from(Connection db) throws SQLException;
+    private interface Call<T> {
+        T on(Connection db) throws SQLException;
     }
 
     private final HikariDataSource pool;
@@ -188,7 +189,7 @@ public final class RunHistory implements RunListener, AutoCloseable {
 
     /** Records a new RUNNING run; false when a run with this id exists already. */
     public synchronized boolean begin(String runId, String pipelineId, String pipelineVersion, ObjectRef input) {
-        return read("record run " + runId, db -> begin(db, runId, pipelineId, pipelineVersion, input));
+        return atOnce("record run " + runId, db -> begin(db, runId, pipelineId, pipelineVersion, input));
     }
 
     private boolean begin(Connection db, String runId, String pipelineId, String pipelineVersion, ObjectRef input)
@@ -233,23 +234,34 @@ public final class RunHistory implements RunListener, AutoCloseable {
     }
 
     /**
-     * Runs that never finished and are nobody else's now: in flight when their runner stopped or died (its lease ran
-     * out), recorded before runs had owners, or this runner's own (it may be running them: the caller knows). Each
-     * is taken over for this runner, at most one runner taking it.
+     * At start: runs that never finished and are nobody else's now (in flight when their runner stopped or died and
+     * its lease ran out, or recorded before runs had owners) and this runner's own from before it started again.
+     * Each is taken over for this runner, at most one runner taking it.
      */
     public synchronized List<RunRecord> takeOverUnfinished() {
-        String takeable = "status = 'RUNNING' AND (owner = ? OR owner IS NULL OR lease_until IS NULL"
-                + " OR lease_until < CURRENT_TIMESTAMP)";
-        return read("take over unfinished runs", db -> {
+        return takeOver("(owner = ? OR owner IS NULL OR lease_until IS NULL OR lease_until < CURRENT_TIMESTAMP)",
+                owner);
+    }
+
+    /**
+     * While running: only other runners' runs whose lease ran out (this runner's own it renews, not takes over),
+     * so the periodic check touches no run in flight here.
+     */
+    public synchronized List<RunRecord> takeOverExpired() {
+        return takeOver("owner <> ? AND lease_until < CURRENT_TIMESTAMP", owner);
+    }
+
+    private List<RunRecord> takeOver(String condition, String me) {
+        String takeable = "status = 'RUNNING' AND " + condition;
+        return atOnce("take over unfinished runs", db -> {
             List<RunRecord> taken = new ArrayList<>();
-            String query = "SELECT * FROM runs WHERE " + takeable + " ORDER BY started_at";
-            for (RunRecord run : runs(db, query, owner)) {
+            for (RunRecord run : runs(db, "SELECT * FROM runs WHERE " + takeable + " ORDER BY started_at", me)) {
                 try (PreparedStatement claim = db.prepareStatement("UPDATE runs SET owner = ?, lease_until = "
                         + dialect.inSeconds + " WHERE run_id = ? AND " + takeable)) {
                     claim.setString(1, owner);
                     claim.setInt(2, (int) lease.toSeconds());
                     claim.setString(3, run.runId());
-                    claim.setString(4, owner);
+                    claim.setString(4, me);
                     if (claim.executeUpdate() == 1) {
                         taken.add(run);
                     }
@@ -262,7 +274,7 @@ public final class RunHistory implements RunListener, AutoCloseable {
     /** Extends the lease of every run this runner has in flight; false while the database is away. */
     public synchronized boolean renewLeases() {
         try {
-            return read("renew leases", db -> {
+            return atOnce("renew leases", db -> {
                 try (PreparedStatement renew = db.prepareStatement("UPDATE runs SET lease_until = "
                         + dialect.inSeconds + " WHERE owner = ? AND status = 'RUNNING'")) {
                     renew.setInt(1, (int) lease.toSeconds());
@@ -282,7 +294,7 @@ public final class RunHistory implements RunListener, AutoCloseable {
      * or already being retried by someone else). Its steps' rows stay: a retry writes over them as it goes.
      */
     public synchronized boolean reopen(String runId) {
-        return read("reopen run " + runId, db -> {
+        return atOnce("reopen run " + runId, db -> {
             try (PreparedStatement update = db.prepareStatement("UPDATE runs SET status = 'RUNNING', finished_at ="
                     + " NULL, message = NULL, worlds_fault = NULL, retries = COALESCE(retries, 0) + 1, owner = ?,"
                     + " lease_until = " + dialect.inSeconds + " WHERE run_id = ? AND status = 'FAILED'")) {
@@ -299,26 +311,15 @@ public final class RunHistory implements RunListener, AutoCloseable {
      * {@code coolDown} ago, and were run again fewer than {@code maxRetries} times: worth one more try.
      */
     public synchronized List<RunRecord> dueForRetry(Duration coolDown, int maxRetries) {
-        return read("find runs to retry", db -> {
-            try (PreparedStatement query = db.prepareStatement("SELECT * FROM runs WHERE status = 'FAILED' AND"
-                    + " worlds_fault = TRUE AND COALESCE(retries, 0) < ? AND finished_at < ? ORDER BY finished_at")) {
-                query.setInt(1, maxRetries);
-                query.setTimestamp(2, Timestamp.from(Instant.now().minus(coolDown)));
-                List<RunRecord> due = new ArrayList<>();
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        due.add(record(rows));
-                    }
-                }
-                return due;
-            }
-        });
+        return runs("SELECT * FROM runs WHERE status = 'FAILED' AND worlds_fault = TRUE AND COALESCE(retries, 0) < ?"
+                + " AND finished_at < ? ORDER BY finished_at", maxRetries,
+                Timestamp.from(Instant.now().minus(coolDown)));
     }
 
     /** Ends a run that cannot go on (its pipeline is no longer deployed) as FAILED with {@code reason}. */
     public synchronized void abandon(String runId, String reason) {
         String shortReason = reason.substring(0, Math.min(4000, reason.length()));
-        read("abandon run " + runId, db -> {
+        atOnce("abandon run " + runId, db -> {
             try (PreparedStatement update = db.prepareStatement(
                     "UPDATE runs SET status = 'FAILED', finished_at = ?, message = ? WHERE run_id = ?")) {
                 update.setTimestamp(1, Timestamp.from(Instant.now()));
@@ -334,7 +335,7 @@ public final class RunHistory implements RunListener, AutoCloseable {
     }
 
     public synchronized List<StepRecord> steps(String runId) {
-        return read("read steps of " + runId, db -> steps(db, runId));
+        return atOnce("read steps of " + runId, db -> steps(db, runId));
     }
 
     private static List<StepRecord> steps(Connection db, String runId) throws SQLException {
@@ -455,14 +456,14 @@ public final class RunHistory implements RunListener, AutoCloseable {
         }
     }
 
-    private List<RunRecord> runs(String sql, String... parameters) {
-        return read("read runs", db -> runs(db, sql, parameters));
+    private List<RunRecord> runs(String sql, Object... parameters) {
+        return atOnce("read runs", db -> runs(db, sql, parameters));
     }
 
-    private static List<RunRecord> runs(Connection db, String sql, String... parameters) throws SQLException {
+    private static List<RunRecord> runs(Connection db, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement query = db.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
-                query.setString(i + 1, parameters[i]);
+                query.setObject(i + 1, parameters[i]);
             }
             List<RunRecord> runs = new ArrayList<>();
             try (ResultSet rows = query.executeQuery()) {
@@ -482,10 +483,10 @@ public final class RunHistory implements RunListener, AutoCloseable {
                 finished == null ? null : finished.toInstant(), rows.getString("message"));
     }
 
-    /** A read (or {@link #begin}): fails while the database is away, and its caller decides what then. */
-    private <T> T read(String what, Read<T> read) {
+    /** A call answered at once: it fails while the database is away, and its caller decides what then. */
+    private <T> T atOnce(String what, Call<T> call) {
         try (Connection db = pool.getConnection()) {
-            return read.from(db);
+            return call.on(db);
         } catch (SQLException e) {
             throw failure(what, e);
         }

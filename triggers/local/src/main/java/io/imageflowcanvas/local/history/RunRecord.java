@@ -1,5 +1,6 @@
 package io.imageflowcanvas.local.history;
 
+import io.imageflowcanvas.function.common.contract.ObjectRef;
 import java.time.Instant;
 
 /**
@@ -8,4 +9,9 @@ import java.time.Instant;
  */
 public record RunRecord(String runId, String pipelineId, String pipelineVersion, String bucket, String key,
         String eTag, String status, Instant startedAt, Instant finishedAt, String message) {
+
+    /** The exact input version the run is about, as a notification would name it. */
+    public ObjectRef input() {
+        return new ObjectRef(bucket, key, eTag, null, null, null);
+    }
 }

@@ -56,13 +56,12 @@ public class ProblemResponses {
     }
 
     private static String title(StepException e) {
-        return switch (e.status()) {
-            case 404 -> "Input object not found";
-            case 503 -> switch (e.problemKind()) {
-                case "busy" -> "Busy";
-                case "model-unavailable" -> "Model unavailable";
-                default -> "Object store unavailable";
-            };
+        return switch (e.problemKind()) {
+            case "input-not-found" -> "Input object not found";
+            case "busy" -> "Busy";
+            case "model-unavailable" -> "Model unavailable";
+            case "deadline-passed" -> "Deadline passed";
+            case "storage-unavailable" -> "Object store unavailable";
             default -> "Invalid step input";
         };
     }

@@ -55,6 +55,13 @@ public final class S3TestServer implements AutoCloseable {
         }
     }
 
+    /** Points a function app under test at this server ({@code minio.*}, from a {@code @DynamicPropertySource}). */
+    public void register(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("minio.endpoint", this::endpoint);
+        registry.add("minio.access-key", () -> ACCESS_KEY);
+        registry.add("minio.secret-key", () -> SECRET_KEY);
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + proxy.getPort();
     }

@@ -40,9 +40,7 @@ public abstract class StepFunctionContractTests {
 
     @DynamicPropertySource
     static void storage(DynamicPropertyRegistry registry) {
-        registry.add("minio.endpoint", s3::endpoint);
-        registry.add("minio.access-key", () -> S3TestServer.ACCESS_KEY);
-        registry.add("minio.secret-key", () -> S3TestServer.SECRET_KEY);
+        s3.register(registry);
         registry.add("management.opentelemetry.tracing.export.otlp.endpoint", otlp::tracesEndpoint);
         registry.add("management.opentelemetry.tracing.export.schedule-delay", () -> "100ms");
     }

@@ -65,7 +65,7 @@ public final class BurstBench {
         String maxRuns = System.getenv().getOrDefault(RunnerSettings.MAX_RUNS, "4");
         Map<String, Boolean> finished = new ConcurrentHashMap<>();
         try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(Map.of(LocalSettings.S3_PORT, "0",
-                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
+                LocalSettings.FUNCTION_PORTS, "0",
                 LocalSettings.DATA, data.toString(), LocalSettings.MODELS, models.toString(),
                 RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0",
                 RunnerSettings.MAX_RUNS, maxRuns)))) {
@@ -93,21 +93,21 @@ public final class BurstBench {
                 keys.add(key);
             }
             // Warm both functions (JIT, OpenCV) as the burst will find them after its first images.
-            call(runner.functions().resizePort(), "resize", keys.subList(0, Math.min(20, count)), BOUND_BUCKET, "warm",
-                    Map.of("width", 256), cores);
+            call(runner.functions().port("resize"), "resize", keys.subList(0, Math.min(20, count)), BOUND_BUCKET,
+                    "warm", Map.of("width", 256), cores);
             // Each step at its best: called by as many clients as there are cores, twice and four times that.
             List<Integer> levels = List.of(cores, 2 * cores, 4 * cores);
             double resize = 0;
             for (int clients : levels) {
-                resize = Math.max(resize, call(runner.functions().resizePort(), "resize", keys, BOUND_BUCKET,
+                resize = Math.max(resize, call(runner.functions().port("resize"), "resize", keys, BOUND_BUCKET,
                         "bound-" + clients, Map.of("width", 256), clients));
             }
             List<String> resized = keys.stream().map(key -> "bound-" + cores + "/" + key + "/small.jpg").toList();
-            call(runner.functions().filterPort(), "filter", resized.subList(0, Math.min(20, count)), "processed",
+            call(runner.functions().port("filter"), "filter", resized.subList(0, Math.min(20, count)), "processed",
                     "warm", Map.of("type", "gaussian", "sigma", 1.5), cores);
             double filter = 0;
             for (int clients : levels) {
-                filter = Math.max(filter, call(runner.functions().filterPort(), "filter", resized, "processed",
+                filter = Math.max(filter, call(runner.functions().port("filter"), "filter", resized, "processed",
                         "bound-" + clients, Map.of("type", "gaussian", "sigma", 1.5), clients));
             }
 

@@ -1,10 +1,10 @@
 package io.imageflowcanvas.bench;
 
-import io.imageflowcanvas.function.common.contract.StepEventTypes;
-import io.imageflowcanvas.function.common.testsupport.CloudEventClient;
-import io.imageflowcanvas.function.common.testsupport.Photos;
-import io.imageflowcanvas.function.common.testsupport.PodmanContainer;
-import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.imageflowcanvas.contract.StepEventTypes;
+import io.imageflowcanvas.testing.CloudEventClient;
+import io.imageflowcanvas.testing.Photos;
+import io.imageflowcanvas.testing.PodmanContainer;
+import io.imageflowcanvas.testing.S3TestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -29,7 +29,7 @@ import java.util.Map;
  */
 public final class ColdStartBench {
 
-    private static final List<String> FUNCTIONS = List.of("resize", "filter", "detect");
+    private static final List<String> FUNCTIONS = io.imageflowcanvas.contract.FunctionCatalog.names();
 
     private ColdStartBench() {
     }

@@ -1,6 +1,6 @@
 package io.imageflowcanvas.bench;
 
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.RunnerSettings;
@@ -51,7 +51,7 @@ public final class RunnerBench {
         Map<String, Long> computeMillis = new ConcurrentHashMap<>();
         Map<String, CompletableFuture<RunOutcome>> finished = new ConcurrentHashMap<>();
         try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(Map.of(LocalSettings.S3_PORT, "0",
-                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
+                LocalSettings.FUNCTION_PORTS, "0",
                 LocalSettings.DATA, data.resolve("data").toString(), LocalSettings.MODELS, models.toString(),
                 RunnerSettings.PIPELINE, pipeline.toString(), RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0")))) {
             runner.addListener(new RunListener() {

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.bench;
 
 import io.imageflowcanvas.function.common.storage.S3Clients;
-import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.imageflowcanvas.testing.S3TestServer;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;

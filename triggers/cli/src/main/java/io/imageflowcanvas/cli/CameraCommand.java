@@ -1,5 +1,6 @@
 package io.imageflowcanvas.cli;
 
+import io.imageflowcanvas.contract.PipelineEvents;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
@@ -44,7 +45,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "camera", description = "Publish images or video frames as camera CloudEvents to Kafka (demos).")
 final class CameraCommand implements Callable<Integer> {
 
-    static final String EVENT_TYPE = "io.imageflowcanvas.camera.frame";
 
     @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "JPEG, PNG or WebP frames, folders of them,"
             + " or Motion-JPEG AVI videos")
@@ -54,7 +54,7 @@ final class CameraCommand implements Callable<Integer> {
             description = "bootstrap servers (default: IMAGEFLOW_KAFKA or ${DEFAULT-VALUE})")
     String kafka;
 
-    @Option(names = "--topic", defaultValue = "camera-uploads", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--topic", defaultValue = PipelineEvents.CAMERA_TOPIC, description = "(default: ${DEFAULT-VALUE})")
     String topic;
 
     @Option(names = "--source", defaultValue = "/cameras/demo", description = "the events' source (default: "
@@ -185,7 +185,8 @@ final class CameraCommand implements Callable<Integer> {
 
     private void publish(KafkaProducer<String, byte[]> producer, Frame frame, PrintWriter out) throws Exception {
         String id = UUID.randomUUID().toString();
-        CloudEvent event = CloudEventBuilder.v1().withId(id).withSource(URI.create(source)).withType(EVENT_TYPE)
+        CloudEvent event = CloudEventBuilder.v1().withId(id).withSource(URI.create(source))
+                .withType(PipelineEvents.CAMERA_FRAME_TYPE)
                 .withTime(OffsetDateTime.now()).withData(frame.contentType(), frame.data()).build();
         var writer = KafkaMessageFactory.createWriter(topic, source);
         ProducerRecord<String, byte[]> record = structured ? writer.writeStructured(event, JsonFormat.CONTENT_TYPE)

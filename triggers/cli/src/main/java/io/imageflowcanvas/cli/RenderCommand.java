@@ -1,6 +1,7 @@
 package io.imageflowcanvas.cli;
 
 import io.imageflowcanvas.argo.compile.ClusterManifests;
+import io.imageflowcanvas.argo.compile.KnativeServices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,10 @@ final class RenderCommand implements Callable<Integer> {
             + " rbac.yaml, <pipelineId>/{workflowtemplate,eventsources,sensor}.yaml), as kept under argo-events/")
     Path outputDir;
 
+    @Option(names = "--knative", paramLabel = "DIR", description = "write every registered function's Knative"
+            + " Service instead (<function>.yaml and a kustomization), as kept under knative/base")
+    Path knativeDir;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -38,6 +43,9 @@ final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (knativeDir != null) {
+            return writeKnative(knativeDir);
+        }
         ClusterManifests manifests = cluster.manifests(file, !withoutBase, spec.commandLine().getErr());
         if (manifests == null) {
             return ExitCodes.INVALID;
@@ -61,6 +69,28 @@ final class RenderCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** The functions' Services from the component registry, one file each, and their kustomization. */
+    private int writeKnative(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            StringBuilder kustomization = new StringBuilder(KNATIVE_HEADER)
+                    .append("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ")
+                    .append(KnativeServices.NAMESPACE).append("\nresources:\n");
+            for (var service : KnativeServices.forRegistry().objects()) {
+                String file = service.at("/metadata/name").asText() + ".yaml";
+                Files.writeString(dir.resolve(file), KNATIVE_HEADER + new ClusterManifests().add(service).yaml());
+                kustomization.append("  - ").append(file).append('\n');
+                spec.commandLine().getOut().println("wrote " + dir.resolve(file));
+            }
+            Files.writeString(dir.resolve("kustomization.yaml"), kustomization.toString());
+            spec.commandLine().getOut().println("wrote " + dir.resolve("kustomization.yaml"));
+            return ExitCodes.OK;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("imageflow: cannot write " + dir + ": " + e);
+            return ExitCodes.FAILURE;
+        }
+    }
+
     /**
      * A kustomization listing every rendered file in the folder (earlier renders of other pipelines included), so
      * `kubectl apply -k DIR` applies them all, the shared objects first.
@@ -79,6 +109,9 @@ final class RenderCommand implements Callable<Integer> {
         Files.writeString(dir.resolve("kustomization.yaml"), text.toString());
         spec.commandLine().getOut().println("wrote " + dir.resolve("kustomization.yaml"));
     }
+
+    static final String KNATIVE_HEADER = "# Rendered by `imageflow render --knative knative/base` from the component"
+            + " registry (components.json): change that, not this file.\n";
 
     static final String HEADER = "# Rendered by `imageflow render --output-dir` from the pipeline definition: change"
             + " that, not this file.\n";

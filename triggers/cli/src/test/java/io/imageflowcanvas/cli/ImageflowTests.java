@@ -3,8 +3,8 @@ package io.imageflowcanvas.cli;
 import static io.imageflowcanvas.cli.CliRun.imageflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.ImageFixtures;
+import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.RunnerSettings;
@@ -91,8 +91,7 @@ class ImageflowTests {
         Files.write(photos.resolve("dog.jpg"), Photos.bytes("dog.jpg"));
         Files.write(photos.resolve("horses.jpg"), Photos.bytes("horses.jpg"));
         try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(Map.of(LocalSettings.S3_PORT, "0",
-                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
-                LocalSettings.DATA, work.resolve("data").toString(),
+                LocalSettings.FUNCTION_PORTS, "0", LocalSettings.DATA, work.resolve("data").toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
                 RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0")))) {
             CliRun put = imageflow("put", "--endpoint", runner.functions().s3Endpoint(),

@@ -3,7 +3,7 @@ package io.imageflowcanvas.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.function.common.storage.S3Clients;
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -46,8 +46,7 @@ class LauncherIT {
                 .directory(elsewhere.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("IMAGEFLOW_") || name.startsWith("MINIO_"));
-        for (String port : List.of(LocalSettings.S3_PORT, LocalSettings.RESIZE_PORT, LocalSettings.FILTER_PORT,
-                LocalSettings.DETECT_PORT, "IMAGEFLOW_API_PORT", "IMAGEFLOW_KAFKA_PORT")) {
+        for (String port : List.of(LocalSettings.S3_PORT, LocalSettings.FUNCTION_PORTS, "IMAGEFLOW_API_PORT", "IMAGEFLOW_KAFKA_PORT")) {
             env.put(port, "0");
         }
         Process up = builder.start();

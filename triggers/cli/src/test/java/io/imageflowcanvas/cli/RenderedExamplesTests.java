@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.imageflowcanvas.argo.schema.ManifestValidator;
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.Photos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,9 +30,11 @@ class RenderedExamplesTests {
     void argoEventsFolderHoldsTheDefaultPipelineAsRendered(@TempDir Path fresh) throws Exception {
         CliRun render = imageflow("render", "--output-dir", fresh.toString());
         assertThat(render.code()).as(render.err()).isEqualTo(ExitCodes.OK);
-        Path committed = ROOT.resolve("argo-events");
-        String regenerate = "argo-events/ differs from what the compiler renders now; regenerate it with"
-                + " ./imageflow render --output-dir argo-events";
+        assertSameFiles(ROOT.resolve("argo-events"), fresh, "argo-events/ differs from what the compiler renders"
+                + " now; regenerate it with ./imageflow render --output-dir argo-events");
+    }
+
+    private static void assertSameFiles(Path committed, Path fresh, String regenerate) throws Exception {
         assertThat(files(committed)).as(regenerate).isEqualTo(files(fresh));
         for (Path file : files(fresh)) {
             assertThat(Files.readString(committed.resolve(file))).as(regenerate + " (" + file + ")")
@@ -62,15 +64,27 @@ class RenderedExamplesTests {
     }
 
     @Test
-    void readmeShowsTheDefaultPipelineAsRendered() throws Exception {
-        String readme = Files.readString(ROOT.resolve("README.md"));
-        int start = readme.indexOf("<!-- render:start -->\n```yaml\n");
-        int end = readme.indexOf("```\n<!-- render:end -->");
-        assertThat(start).as("README has the render block").isPositive();
-        String shown = readme.substring(start + "<!-- render:start -->\n```yaml\n".length(), end);
-        CliRun render = imageflow("render", "--without-base");
+    void knativeBaseHoldsEveryRegisteredFunctionAsRendered(@TempDir Path fresh) throws Exception {
+        CliRun render = imageflow("render", "--knative", fresh.toString());
         assertThat(render.code()).as(render.err()).isEqualTo(ExitCodes.OK);
-        assertThat(shown).as("README's render block differs from ./imageflow render --without-base; paste the"
-                + " new output between the render markers").isEqualTo(render.out());
+        assertSameFiles(ROOT.resolve("knative/base"), fresh, "knative/base differs from what the component registry"
+                + " renders now; regenerate it with ./imageflow render --knative knative/base");
+    }
+
+    /**
+     * Generated YAML is linked, not pasted: the README shows no manifest, and the cluster page links every file
+     * the compiler keeps in argo-events/.
+     */
+    @Test
+    void docsLinkTheRenderedObjectsInsteadOfPastingThem() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        assertThat(readme).doesNotContain("apiVersion:").contains("(argo-events)");
+        String cluster = Files.readString(ROOT.resolve("docs/cluster.md"));
+        for (Path file : files(ROOT.resolve("argo-events"))) {
+            if (!file.endsWith("kustomization.yaml")) {
+                assertThat(cluster).as("docs/cluster.md links " + file).contains("(../argo-events/" + file + ")");
+                assertThat(ROOT.resolve("argo-events").resolve(file)).exists();
+            }
+        }
     }
 }

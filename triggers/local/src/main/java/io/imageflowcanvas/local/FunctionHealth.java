@@ -1,6 +1,6 @@
 package io.imageflowcanvas.local;
 
-import io.imageflowcanvas.local.api.PipelineHost.ComponentHealth;
+import io.imageflowcanvas.server.PipelineHost.ComponentHealth;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,6 +1,6 @@
 package io.imageflowcanvas.local;
 
-import io.imageflowcanvas.local.api.PipelineHost;
+import io.imageflowcanvas.server.PipelineHost;
 import io.imageflowcanvas.local.kafka.CameraIngress;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.time.Instant;

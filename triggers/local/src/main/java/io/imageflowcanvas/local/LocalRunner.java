@@ -1,13 +1,14 @@
 package io.imageflowcanvas.local;
 
-import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.function.common.storage.S3Clients;
 import io.imageflowcanvas.function.local.LocalFunctions;
-import io.imageflowcanvas.local.api.RunnerApi;
+import io.imageflowcanvas.server.RunnerApi;
 import io.imageflowcanvas.local.executor.HttpStepInvoker;
 import io.imageflowcanvas.local.executor.LocalExecutor;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
+import io.imageflowcanvas.local.executor.StateChangeListener;
 import io.imageflowcanvas.local.history.RunHistory;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.local.kafka.CameraIngress;
@@ -21,15 +22,16 @@ import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import io.minio.MinioClient;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
-import io.imageflowcanvas.local.api.ObjectAccess;
-import io.imageflowcanvas.local.api.PipelineHost;
-import io.imageflowcanvas.local.api.PipelineHost.ComponentHealth;
-import io.imageflowcanvas.local.api.RunEvents;
-import io.imageflowcanvas.local.api.RunSource;
+import io.imageflowcanvas.server.ObjectAccess;
+import io.imageflowcanvas.server.PipelineHost;
+import io.imageflowcanvas.server.PipelineHost.ComponentHealth;
+import io.imageflowcanvas.server.RunEvents;
+import io.imageflowcanvas.server.RunSource;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,20 +98,45 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
                 : RunHistory.open(settings.functions().dataDirectory().resolve("history"));
         history.lease(settings.lease());
         history.owner(runnerId(settings.functions().dataDirectory()));
-        this.executor = new LocalExecutor(new HttpStepInvoker(Map.of(
-                "resize", URI.create("http://127.0.0.1:" + functions.resizePort() + "/"),
-                "filter", URI.create("http://127.0.0.1:" + functions.filterPort() + "/"),
-                "detect", URI.create("http://127.0.0.1:" + functions.detectPort() + "/"))));
+        Map<String, URI> functionUrls = new LinkedHashMap<>();
+        functions.ports().forEach((name, port) -> functionUrls.put(name, URI.create("http://127.0.0.1:" + port + "/")));
+        this.executor = new LocalExecutor(new HttpStepInvoker(functionUrls));
         this.runSlots = new Semaphore(settings.maxRuns());
         listeners.add(history);
         listeners.add(progress);
-        listeners.add(events);
+        listeners.add(new StateChangeListener() {
+            @Override
+            public void changed(String runId, String stepId, String status, String message) {
+                events.changed(runId, stepId, status, message);
+            }
+        });
         this.client = S3Clients.create(functions.s3Endpoint(), "us-east-1", settings.functions().accessKey(),
                 settings.functions().secretKey());
         this.deploymentFolder = settings.functions().dataDirectory().resolve(DEPLOYMENTS);
-        this.api = new RunnerApi(settings.apiPort(), new RunnerApi.Backend(RunSource.of(history), ComponentRegistry.builtIn(),
+        this.api = new RunnerApi(settings.apiPort(), new RunnerApi.Backend(runSource(history),
+                ComponentRegistry.builtIn(),
                 settings.functions().dataDirectory().resolve("pipelines"), System.getenv(), this, events,
                 new ObjectAccess(client, this::buckets), permitted(settings, cluster)));
+    }
+
+    /** The API's runs, read from the run history. */
+    private static RunSource runSource(RunHistory history) {
+        return new RunSource() {
+            @Override
+            public List<?> recent(int limit) {
+                return history.recent(limit);
+            }
+
+            @Override
+            public Optional<Map<String, Object>> run(String runId) {
+                return history.run(runId).map(run -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("run", run);
+                    body.put("steps", history.steps(runId));
+                    return body;
+                });
+            }
+        };
     }
 
     /** Starts everything; an invalid pipeline file stops the start with its problems. */
@@ -373,8 +400,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
 
     @Override
     public Map<String, ComponentHealth> componentHealth() {
-        return FunctionHealth.check(Map.of("resize", functions.resizePort(), "filter", functions.filterPort(),
-                "detect", functions.detectPort()));
+        return FunctionHealth.check(functions.ports());
     }
 
     @Override
@@ -522,7 +548,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
                   S3 server   %s   buckets raw and processed   data in %s
                   pipeline    %s (%s): %s
                   trigger     %s
-                  functions   resize :%d   filter :%d   detect :%d
+                  functions   %s
                   runs        ./imageflow runs   (API http://127.0.0.1:%d/api/runs)
                   progress    CloudEvents on Kafka topic %s at %s
                   cameras     CloudEvents from Kafka topic %s (image bytes, or {"bucket", "key"} of an upload)
@@ -534,7 +560,8 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
                 runner.pipeline().pipelineId(), runner.pipeline().name(),
                 String.join(", ", runner.pipeline().steps().stream().map(s -> s.stepId()).toList()),
                 describe(runner.pipeline().trigger()),
-                f.resizePort(), f.filterPort(), f.detectPort(), runner.apiPort(), settings.progressTopic(),
+                String.join("   ", f.ports().entrySet().stream().map(e -> e.getKey() + " :" + e.getValue())
+                        .toList()), runner.apiPort(), settings.progressTopic(),
                 runner.kafkaBootstrapServers() != null ? runner.kafkaBootstrapServers() : settings.kafka(),
                 cameraTopic(runner.pipeline(), settings), f.s3Endpoint());
     }

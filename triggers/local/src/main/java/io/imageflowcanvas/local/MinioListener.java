@@ -1,6 +1,6 @@
 package io.imageflowcanvas.local;
 
-import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
 import io.minio.CloseableIterator;
 import io.minio.ListenBucketNotificationArgs;

@@ -1,6 +1,6 @@
 package io.imageflowcanvas.local;
 
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
 import java.util.List;

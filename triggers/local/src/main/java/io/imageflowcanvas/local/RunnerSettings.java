@@ -1,5 +1,6 @@
 package io.imageflowcanvas.local;
 
+import io.imageflowcanvas.contract.PipelineEvents;
 import io.imageflowcanvas.function.local.LocalSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,9 +48,9 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
     public static final String KAFKA = "IMAGEFLOW_KAFKA";
     public static final String KAFKA_PORT = "IMAGEFLOW_KAFKA_PORT";
     public static final String PROGRESS_TOPIC = "IMAGEFLOW_PROGRESS_TOPIC";
-    public static final String DEFAULT_PROGRESS_TOPIC = "pipeline-progress";
+    public static final String DEFAULT_PROGRESS_TOPIC = PipelineEvents.PROGRESS_TOPIC;
     public static final String CAMERA_TOPIC = "IMAGEFLOW_CAMERA_TOPIC";
-    public static final String DEFAULT_CAMERA_TOPIC = "camera-uploads";
+    public static final String DEFAULT_CAMERA_TOPIC = PipelineEvents.CAMERA_TOPIC;
     public static final String HISTORY_URL = "IMAGEFLOW_HISTORY_URL";
     public static final String HISTORY_USER = "IMAGEFLOW_HISTORY_USER";
     public static final String DEFAULT_HISTORY_USER = "imageflow";

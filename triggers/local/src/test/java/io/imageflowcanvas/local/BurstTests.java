@@ -2,9 +2,9 @@ package io.imageflowcanvas.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
-import io.imageflowcanvas.function.common.testsupport.Photos;
-import io.imageflowcanvas.function.common.testsupport.ProcessMemory;
+import io.imageflowcanvas.testing.ImageFixtures;
+import io.imageflowcanvas.testing.Photos;
+import io.imageflowcanvas.testing.ProcessMemory;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.contract.PipelineEvents;
+import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.local.kafka.ProgressPublisher;
@@ -42,14 +43,13 @@ class CameraEventsTests {
     /** A camera frame in binary mode, written by the CloudEvents SDK as any camera would. */
     private static ProducerRecord<String, byte[]> binaryFrame(String topic, String id, byte[] image) {
         return KafkaMessageFactory.<String>createWriter(topic, "front").writeBinary(CloudEventBuilder.v1()
-                .withId(id).withSource(URI.create("/cameras/front%20door")).withType("io.imageflowcanvas.camera.frame")
+                .withId(id).withSource(URI.create("/cameras/front%20door")).withType(PipelineEvents.CAMERA_FRAME_TYPE)
                 .withData("image/jpeg", image).build());
     }
 
     private static Map<String, String> env(String... more) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(Map.of(LocalSettings.S3_PORT, "0",
-                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
-                LocalSettings.DATA, Files.createTempDirectory("imageflow-cameras-").toString(),
+                LocalSettings.FUNCTION_PORTS, "0", LocalSettings.DATA, Files.createTempDirectory("imageflow-cameras-").toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
                 RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0"));
         for (int i = 0; i < more.length; i += 2) {
@@ -94,7 +94,7 @@ class CameraEventsTests {
             RecordHeaders noId = new RecordHeaders();
             noId.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
             noId.add("ce_source", "/cameras/front".getBytes(StandardCharsets.UTF_8));
-            noId.add("ce_type", "io.imageflowcanvas.camera.frame".getBytes(StandardCharsets.UTF_8));
+            noId.add("ce_type", PipelineEvents.CAMERA_FRAME_TYPE.getBytes(StandardCharsets.UTF_8));
             noId.add("content-type", "image/jpeg".getBytes(StandardCharsets.UTF_8));
             cameras.send(new ProducerRecord<>(topic, null, "front", frame, noId)).get();
             // Structured mode, the data names an object a camera uploaded itself.
@@ -181,13 +181,13 @@ class CameraEventsTests {
             for (String source : List.of("http://cam.example/1", "https://cam.example/1")) {
                 cameras.send(KafkaMessageFactory.<String>createWriter(RunnerSettings.DEFAULT_CAMERA_TOPIC, "cam")
                         .writeBinary(CloudEventBuilder.v1().withId("same").withSource(URI.create(source))
-                                .withType("io.imageflowcanvas.camera.frame").withData("image/jpeg", frame).build()))
+                                .withType(PipelineEvents.CAMERA_FRAME_TYPE).withData("image/jpeg", frame).build()))
                         .get();
             }
             // A PNG said to be a JPEG is stored as what it is.
             cameras.send(KafkaMessageFactory.<String>createWriter(RunnerSettings.DEFAULT_CAMERA_TOPIC, "cam")
                     .writeBinary(CloudEventBuilder.v1().withId("png-1").withSource(URI.create("/cameras/front"))
-                            .withType("io.imageflowcanvas.camera.frame")
+                            .withType(PipelineEvents.CAMERA_FRAME_TYPE)
                             .withData("image/jpeg", Photos.bytes("chelsea.png")).build())).get();
             List<RunRecord> runs = await(runner, "seven finished runs", list -> list.size() == ids.size() + 3
                     && list.stream().allMatch(r -> !r.status().equals("RUNNING")));
@@ -218,11 +218,12 @@ class CameraEventsTests {
             cameras.send(new ProducerRecord<>(topic, null, "junk", junk, cloudEventsJson)).get();
             // Data that is neither an image nor a reference, and a reference to an object that is not there.
             cameras.send(KafkaMessageFactory.<String>createWriter(topic, "front").writeBinary(CloudEventBuilder.v1()
-                    .withId("text-1").withSource(URI.create("/cameras/front")).withType("io.imageflowcanvas.camera.frame")
+                    .withId("text-1").withSource(URI.create("/cameras/front"))
+                    .withType(PipelineEvents.CAMERA_FRAME_TYPE)
                     .withData("text/plain", "hello".getBytes(StandardCharsets.UTF_8)).build())).get();
             cameras.send(KafkaMessageFactory.<String>createWriter(topic, "front").writeBinary(CloudEventBuilder.v1()
                     .withId("ref-missing").withSource(URI.create("/cameras/front"))
-                    .withType("io.imageflowcanvas.camera.frame").withData("application/json",
+                    .withType(PipelineEvents.CAMERA_FRAME_TYPE).withData("application/json",
                             "{\"bucket\": \"raw\", \"key\": \"never/uploaded.jpg\"}".getBytes(StandardCharsets.UTF_8))
                     .build())).get();
             // 2 MiB in one record: a producer that allows it meets the broker's limit, and nothing is stored.
@@ -238,7 +239,7 @@ class CameraEventsTests {
             // A vector image is no frame a function reads, and stored it could run script where it is shown.
             cameras.send(KafkaMessageFactory.<String>createWriter(topic, "front").writeBinary(CloudEventBuilder.v1()
                     .withId("svg-1").withSource(URI.create("/cameras/front"))
-                    .withType("io.imageflowcanvas.camera.frame")
+                    .withType(PipelineEvents.CAMERA_FRAME_TYPE)
                     .withData("image/svg+xml", "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
                             .getBytes(StandardCharsets.UTF_8)).build())).get();
             // The frame after all of them runs.
@@ -268,7 +269,7 @@ class CameraEventsTests {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
                     var type = record.headers().lastHeader("ce_type");
                     if (type != null && new String(type.value(), StandardCharsets.UTF_8)
-                            .equals(ProgressPublisher.REFUSED_TYPE)) {
+                            .equals(PipelineEvents.CAMERA_REFUSED_TYPE)) {
                         JsonNode data = JSON.readTree(record.value());
                         assertThat(data.get("topic").asString()).isEqualTo(RunnerSettings.DEFAULT_CAMERA_TOPIC);
                         refused.put(data.get("offset").asLong(), data.get("reason").asString());

@@ -2,7 +2,7 @@ package io.imageflowcanvas.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.Photos;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

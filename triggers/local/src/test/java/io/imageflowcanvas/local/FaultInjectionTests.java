@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.contract.PipelineEvents;
+import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
-import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.imageflowcanvas.testing.S3TestServer;
 import io.imageflowcanvas.local.history.PostgresServer;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.local.kafka.EmbeddedKafka;
@@ -225,7 +226,7 @@ class FaultInjectionTests {
             first.addListener(new RunListener() {
                 @Override
                 public void stepSucceeded(String runId, String stepId,
-                        io.imageflowcanvas.function.common.contract.StepResult result) {
+                        io.imageflowcanvas.contract.StepResult result) {
                     if (stepId.equals("resize")) {
                         resized.countDown();
                     }
@@ -252,8 +253,7 @@ class FaultInjectionTests {
             // The next drop's notification delivered twice (the second finds its run).
             List<String> doubled = drop(client(second), "raw", "restart/b", 1);
             keys.addAll(doubled);
-            io.imageflowcanvas.function.common.contract.ObjectRef again = new io.imageflowcanvas.function.common
-                    .contract.ObjectRef("raw", doubled.getFirst(), eTag(client(second), doubled.getFirst()), null,
+            io.imageflowcanvas.contract.ObjectRef again = new io.imageflowcanvas.contract.ObjectRef("raw", doubled.getFirst(), eTag(client(second), doubled.getFirst()), null,
                     null, null);
             TestRunners.await("the first delivery's run", Duration.ofSeconds(30),
                     () -> second.history().hasRun(RunIds.of(second.pipeline(), again)));
@@ -379,7 +379,7 @@ class FaultInjectionTests {
     private static org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> frame(String id, byte[] image) {
         return KafkaMessageFactory.<String>createWriter(RunnerSettings.DEFAULT_CAMERA_TOPIC, "gate").writeBinary(
                 CloudEventBuilder.v1().withId(id).withSource(URI.create("/cameras/gate"))
-                        .withType("io.imageflowcanvas.camera.frame").withData("image/jpeg", image).build());
+                        .withType(PipelineEvents.CAMERA_FRAME_TYPE).withData("image/jpeg", image).build());
     }
 
     private static Map<String, Integer> finalProgressEvents(String bootstrap, int runs) {

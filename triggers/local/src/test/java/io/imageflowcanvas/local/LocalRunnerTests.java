@@ -2,9 +2,9 @@ package io.imageflowcanvas.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.contract.ObjectRef;
-import io.imageflowcanvas.function.common.testsupport.Photos;
-import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.testing.Photos;
+import io.imageflowcanvas.testing.S3TestServer;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.history.PostgresServer;

@@ -1,8 +1,9 @@
 package io.imageflowcanvas.local;
 
+import io.imageflowcanvas.contract.PipelineEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.kafka.ProgressPublisher;
 import io.minio.MinioClient;
@@ -36,8 +37,7 @@ class ProgressEventsTests {
     void publishesEveryRunAndStepChangeAsCloudEvents() throws Exception {
         Path folder = Files.createTempDirectory("imageflow-progress-");
         try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(Map.of(LocalSettings.S3_PORT, "0",
-                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
-                LocalSettings.DATA, folder.toString(),
+                LocalSettings.FUNCTION_PORTS, "0", LocalSettings.DATA, folder.toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
                 RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0")))) {
             MinioClient s3 = MinioClient.builder().endpoint(runner.functions().s3Endpoint()).region("us-east-1")
@@ -70,7 +70,7 @@ class ProgressEventsTests {
             List<String> summary = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : events) {
                 JsonNode data = json.readTree(record.value());
-                assertThat(header(record, "ce_type")).isEqualTo(ProgressPublisher.EVENT_TYPE);
+                assertThat(header(record, "ce_type")).isEqualTo(PipelineEvents.PROGRESS_TYPE);
                 assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
                 assertThat(header(record, "ce_id")).isNotBlank();
                 assertThat(record.key()).isEqualTo(data.get("runId").asString());

@@ -2,7 +2,7 @@ package io.imageflowcanvas.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -27,8 +27,7 @@ class ReadmeDropTests {
                 readme.indexOf("<!-- readme-drop:end -->")).replace("```bash", "").replace("```", "");
         Files.write(work.resolve("photo.jpg"), Photos.bytes("dog.jpg"));
         try (LocalRunner runner = LocalRunner.start(RunnerSettings.from(Map.of(LocalSettings.S3_PORT, "0",
-                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
-                LocalSettings.DATA, work.resolve("data").toString(),
+                LocalSettings.FUNCTION_PORTS, "0", LocalSettings.DATA, work.resolve("data").toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
                 RunnerSettings.POLL_MILLIS, "100", RunnerSettings.API_PORT, "0", RunnerSettings.KAFKA_PORT, "0")))) {
             ProcessBuilder bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
@@ -51,10 +50,10 @@ class ReadmeDropTests {
 
     @Test
     void documentsEveryRunnerSetting() throws Exception {
-        String readme = Files.readString(README);
+        String readme = Files.readString(Photos.repositoryRoot().resolve("docs/configuration.md"));
         for (Field field : RunnerSettings.class.getFields()) {
             if (Modifier.isStatic(field.getModifiers()) && !field.getName().startsWith("DEFAULT")) {
-                assertThat(readme).as("README names " + field.getName()).contains("`" + field.get(null) + "`");
+                assertThat(readme).as("docs/configuration.md names " + field.getName()).contains("`" + field.get(null) + "`");
             }
         }
     }

@@ -1,12 +1,11 @@
 package io.imageflowcanvas.local;
 
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Runner settings for tests: every port chosen by the system, quick polling, the repository's model. */
@@ -30,8 +29,7 @@ public final class TestRunners {
 
     /** {@code more}: further settings as name, value pairs. */
     public static RunnerSettings settings(Path data, String... more) {
-        Map<String, String> env = new HashMap<>(Map.of(LocalSettings.S3_PORT, "0", LocalSettings.RESIZE_PORT, "0",
-                LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0", LocalSettings.DATA, data.toString(),
+        Map<String, String> env = new HashMap<>(Map.of(LocalSettings.S3_PORT, "0", LocalSettings.FUNCTION_PORTS, "0", LocalSettings.DATA, data.toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString()));
         env.put(RunnerSettings.POLL_MILLIS, "100");
         env.put(RunnerSettings.API_PORT, "0");
@@ -60,12 +58,6 @@ public final class TestRunners {
 
     /** Waits for {@code condition}, checking every 20 ms, failing with {@code what} after {@code timeout}. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
+        io.imageflowcanvas.testing.Await.until(what, timeout, condition);
     }
 }

@@ -1,5 +1,6 @@
 package io.imageflowcanvas.pipeline;
 
+import io.imageflowcanvas.contract.FunctionCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The components a pipeline may use, with their parameters (type, range, allowed values, defaults, when they
- * apply) and default resources. Read from {@code components.json}; the functions check the same rules again when
+ * apply) and default resources. Read from the contract's {@code components.json}; the functions check the same rules again when
  * they run, so a definition that passes here does not fail there for a parameter.
  */
 public final class ComponentRegistry {
@@ -39,8 +40,9 @@ public final class ComponentRegistry {
             Map<String, List<String>> when, Boolean odd) {
     }
 
+    /** {@code function}: how it is hosted and deployed, read by the contract's FunctionCatalog. */
     private record Entry(String name, String version, String description, Map<String, Spec> parameters,
-            List<String> requireAny, PipelineDefinition.Resources resources) {
+            List<String> requireAny, PipelineDefinition.Resources resources, Map<String, Object> function) {
     }
 
     private record File(List<Entry> components) {
@@ -52,9 +54,9 @@ public final class ComponentRegistry {
         this.components = components;
     }
 
-    /** The registry of resize, filter and detect shipped with this version. */
+    /** The registry shipped with this version (the contract's {@code components.json}). */
     public static ComponentRegistry builtIn() {
-        try (InputStream in = ComponentRegistry.class.getResourceAsStream("components.json")) {
+        try (InputStream in = ComponentRegistry.class.getResourceAsStream(FunctionCatalog.REGISTRY)) {
             File file = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
                     .readValue(in, File.class);
             Map<String, Component> components = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.detect;
 
-import io.imageflowcanvas.function.common.contract.StepRequest;
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.StepRequest;
+import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.function.common.web.StepFunctions;
 import io.imageflowcanvas.function.detect.model.EngineSelection;
 import io.imageflowcanvas.function.detect.model.ModelCatalog;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.function.common.image.ImageLimits;
 import io.imageflowcanvas.function.common.image.ImageProbe;
-import io.imageflowcanvas.function.common.testsupport.CloudEventClient;
-import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
-import io.imageflowcanvas.function.common.testsupport.Photos;
-import io.imageflowcanvas.function.common.testsupport.StepFunctionContractTests;
+import io.imageflowcanvas.testing.CloudEventClient;
+import io.imageflowcanvas.testing.ImageFixtures;
+import io.imageflowcanvas.testing.Photos;
+import io.imageflowcanvas.testing.StepFunctionContractTests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.imageflowcanvas.function.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.testsupport.ImageSmoke;
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.ImageSmoke;
+import io.imageflowcanvas.testing.Photos;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

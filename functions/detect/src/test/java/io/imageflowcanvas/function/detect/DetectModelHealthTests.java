@@ -2,10 +2,10 @@ package io.imageflowcanvas.function.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.testsupport.CloudEventClient;
-import io.imageflowcanvas.function.common.testsupport.ContractSchemas;
-import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
-import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.imageflowcanvas.testing.CloudEventClient;
+import io.imageflowcanvas.testing.ContractSchemas;
+import io.imageflowcanvas.testing.ImageFixtures;
+import io.imageflowcanvas.testing.S3TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.filter;
 
-import io.imageflowcanvas.function.common.contract.StepRequest;
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.StepRequest;
+import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.function.common.web.StepFunctions;
 import java.util.function.Function;
 import org.springframework.boot.SpringApplication;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.function.common.image.ImageLimits;
 import io.imageflowcanvas.function.common.image.ImageProbe;
-import io.imageflowcanvas.function.common.testsupport.ImageSmoke;
+import io.imageflowcanvas.testing.ImageSmoke;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package io.imageflowcanvas.function.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.function.common.step.StepParameters;
-import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.ImageFixtures;
+import io.imageflowcanvas.testing.Photos;
 import java.util.Map;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;

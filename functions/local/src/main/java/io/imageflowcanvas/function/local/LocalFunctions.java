@@ -1,15 +1,16 @@
 package io.imageflowcanvas.function.local;
 
+import io.imageflowcanvas.contract.FunctionCatalog;
 import io.imageflowcanvas.function.common.storage.S3Clients;
-import io.imageflowcanvas.function.detect.DetectFunctionApplication;
-import io.imageflowcanvas.function.filter.FilterFunctionApplication;
-import io.imageflowcanvas.function.resize.ResizeFunctionApplication;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import java.net.URI;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -19,37 +20,28 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The functions on one machine: an in-process S3 server (S3Proxy, objects on disk under the data directory, buckets
- * {@code raw} and {@code processed}), or an existing one ({@code MINIO_ENDPOINT}), and the resize, filter and detect functions, each its own Spring application on its
- * own port, called with CloudEvents exactly as in a cluster.
+ * {@code raw} and {@code processed}), or an existing one ({@code MINIO_ENDPOINT}), and every function of the
+ * component registry ({@link FunctionCatalog}), each its own Spring application on its own port, called with
+ * CloudEvents exactly as in a cluster. A function is hosted here by being registered and on the class path.
  */
 public final class LocalFunctions implements AutoCloseable {
 
     public static final List<String> BUCKETS = List.of("raw", "processed");
-    /** Detect's own application.properties may not be the one read here: its health names the model folder. */
-    private static final String DETECT_HEALTH_DETAILS = "--management.endpoint.health.show-details=always";
 
     private final LocalSettings settings;
     private final NotifyingBlobStore store;
     private S3Proxy s3;
     private final String s3Endpoint;
-    // Replaced when a fault-injection test restarts a function (startFunction).
-    private volatile ConfigurableApplicationContext resize;
-    private volatile ConfigurableApplicationContext filter;
-    private volatile ConfigurableApplicationContext detect;
+    /** Each function's app, by name; replaced when a fault-injection test restarts one (startFunction). */
+    private final Map<String, ConfigurableApplicationContext> running = new ConcurrentHashMap<>();
     /** Each function's port, kept so a restarted function listens where the runner calls it. */
-    private final java.util.Map<String, Integer> ports;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
 
-    private LocalFunctions(LocalSettings settings, NotifyingBlobStore store, S3Proxy s3, String s3Endpoint,
-            ConfigurableApplicationContext resize, ConfigurableApplicationContext filter,
-            ConfigurableApplicationContext detect) {
+    private LocalFunctions(LocalSettings settings, NotifyingBlobStore store, S3Proxy s3, String s3Endpoint) {
         this.settings = settings;
         this.store = store;
         this.s3 = s3;
         this.s3Endpoint = s3Endpoint;
-        this.resize = resize;
-        this.ports = java.util.Map.of("resize", port(resize), "filter", port(filter), "detect", port(detect));
-        this.filter = filter;
-        this.detect = detect;
     }
 
     public static LocalFunctions start(LocalSettings settings) throws Exception {
@@ -65,15 +57,19 @@ public final class LocalFunctions implements AutoCloseable {
             endpoint = "http://" + settings.host() + ":" + s3.getPort();
         }
         createBuckets(endpoint, settings);
-        ConfigurableApplicationContext resize = function(ResizeFunctionApplication.class, "resize",
-                settings.resizePort(), endpoint, settings);
-        ConfigurableApplicationContext filter = function(FilterFunctionApplication.class, "filter",
-                settings.filterPort(), endpoint, settings);
-        ConfigurableApplicationContext detect = function(DetectFunctionApplication.class, "detect",
-                settings.detectPort(), endpoint, settings,
-                "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath(),
-                    DETECT_HEALTH_DETAILS);
-        return new LocalFunctions(settings, store, s3, endpoint, resize, filter, detect);
+        LocalFunctions functions = new LocalFunctions(settings, store, s3, endpoint);
+        try {
+            for (FunctionCatalog.Function function : FunctionCatalog.builtIn()) {
+                ConfigurableApplicationContext context = functions.function(function,
+                        settings.functionPorts().get(function.name()));
+                functions.running.put(function.name(), context);
+                functions.ports.put(function.name(), port(context));
+            }
+        } catch (RuntimeException | Error e) {
+            functions.close();
+            throw e;
+        }
+        return functions;
     }
 
     private static S3Proxy s3(LocalSettings settings, NotifyingBlobStore store, int port) {
@@ -128,24 +124,34 @@ public final class LocalFunctions implements AutoCloseable {
     }
 
     /**
-     * Command-line arguments, because they outrank every application.properties: both function jars carry one, and
-     * only the first on the class path would be read.
+     * Command-line arguments, because they outrank every application.properties: every function jar carries one,
+     * and only the first on the class path would be read. Detect's model folder is given to all: the others
+     * ignore it.
      */
-    private static ConfigurableApplicationContext function(Class<?> application, String name, int port,
-            String endpoint, LocalSettings settings, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of(
-                "--spring.application.name=" + name,
-                "--spring.cloud.function.definition=" + name,
+    private ConfigurableApplicationContext function(FunctionCatalog.Function function, int port) {
+        Class<?> application;
+        try {
+            application = Class.forName(function.application());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("function " + function.name() + " is registered (components.json) but"
+                    + " its application " + function.application() + " is not on the class path: add its module"
+                    + " to functions/local/pom.xml", e);
+        }
+        List<String> args = List.of(
+                "--spring.application.name=" + function.name(),
+                "--spring.cloud.function.definition=" + function.name(),
                 "--server.port=" + port,
                 "--server.address=" + settings.host(),
-                "--minio.endpoint=" + endpoint,
+                "--minio.endpoint=" + s3Endpoint,
                 "--minio.access-key=" + settings.accessKey(),
                 "--minio.secret-key=" + settings.secretKey(),
+                "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath(),
+                // Health names what a function misses (detect: its model folder); the API shows the reason.
+                "--management.endpoint.health.show-details=always",
                 // The apps share this JVM's logging with whatever else runs in it (the runner's Kafka broker),
                 // and each Spring start reconfigures it: keep those neighbours' chatter at WARN.
                 "--logging.level.kafka=WARN", "--logging.level.org.apache.kafka=WARN",
-                "--logging.level.state.change.logger=WARN", "--logging.level.org.gaul=WARN"));
-        args.addAll(List.of(extra));
+                "--logging.level.state.change.logger=WARN", "--logging.level.org.gaul=WARN");
         return new SpringApplicationBuilder(application).run(args.toArray(String[]::new));
     }
 
@@ -154,7 +160,7 @@ public final class LocalFunctions implements AutoCloseable {
      * thread: hand the work over to another thread. An external server tells nothing here: its objects are found
      * by listing. False then.
      */
-    public boolean onObjectCreated(java.util.function.Consumer<io.imageflowcanvas.function.common.contract.ObjectRef>
+    public boolean onObjectCreated(java.util.function.Consumer<io.imageflowcanvas.contract.ObjectRef>
             subscriber) {
         if (store == null) {
             return false;
@@ -172,16 +178,18 @@ public final class LocalFunctions implements AutoCloseable {
         return s3Endpoint;
     }
 
-    public int resizePort() {
-        return ports.get("resize");
+    /** Each hosted function's port, by name, in the registry's order. */
+    public Map<String, Integer> ports() {
+        return java.util.Collections.unmodifiableMap(ports);
     }
 
-    public int filterPort() {
-        return ports.get("filter");
-    }
-
-    public int detectPort() {
-        return ports.get("detect");
+    /** The port of function {@code name}. */
+    public int port(String name) {
+        Integer port = ports.get(name);
+        if (port == null) {
+            throw new IllegalArgumentException("no function " + name + "; hosted: " + ports.keySet());
+        }
+        return port;
     }
 
     /**
@@ -200,24 +208,15 @@ public final class LocalFunctions implements AutoCloseable {
         if (stopped.isActive()) {
             throw new IllegalStateException("function " + name + " is running");
         }
-        int port = ports.get(name);
-        switch (name) {
-            case "resize" -> resize = function(ResizeFunctionApplication.class, name, port, s3Endpoint, settings);
-            case "filter" -> filter = function(FilterFunctionApplication.class, name, port, s3Endpoint, settings);
-            case "detect" -> detect = function(DetectFunctionApplication.class, name, port, s3Endpoint, settings,
-                    "--imageflow.detect.model-dir=" + settings.modelDirectory().toAbsolutePath(),
-                    DETECT_HEALTH_DETAILS);
-            default -> throw new IllegalArgumentException("no function " + name);
-        }
+        running.put(name, function(FunctionCatalog.function(name).orElseThrow(), port(name)));
     }
 
     private ConfigurableApplicationContext context(String name) {
-        return switch (name) {
-            case "resize" -> resize;
-            case "filter" -> filter;
-            case "detect" -> detect;
-            default -> throw new IllegalArgumentException("no function " + name + "; resize, filter or detect");
-        };
+        ConfigurableApplicationContext context = running.get(name);
+        if (context == null) {
+            throw new IllegalArgumentException("no function " + name + "; hosted: " + running.keySet());
+        }
+        return context;
     }
 
     private static int port(ConfigurableApplicationContext context) {
@@ -226,9 +225,7 @@ public final class LocalFunctions implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        resize.close();
-        filter.close();
-        detect.close();
+        running.values().forEach(ConfigurableApplicationContext::close);
         if (s3 != null && !"STOPPED".equals(s3.getState())) {
             s3.stop();
         }

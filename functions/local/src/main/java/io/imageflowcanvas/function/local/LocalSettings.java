@@ -3,7 +3,10 @@ package io.imageflowcanvas.function.local;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import io.imageflowcanvas.contract.FunctionCatalog;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,9 +14,9 @@ import java.util.Map;
  *
  * @param host {@value #HOST} (default {@value #DEFAULT_HOST}): the loopback address every server binds to
  * @param s3Port {@value #S3_PORT} (default 9000): the in-process S3 server
- * @param resizePort {@value #RESIZE_PORT} (default 8081)
- * @param filterPort {@value #FILTER_PORT} (default 8082)
- * @param detectPort {@value #DETECT_PORT} (default 8083)
+ * @param functionPorts each function's port, by name: {@code IMAGEFLOW_<NAME>_PORT} ({@link #portVariable}), else
+ *     {@value #FUNCTION_PORTS} when set ({@code 0}: any free port, as for two runners on one machine), else the
+ *     function's {@code localPort} in the component registry (resize 8081, filter 8082, detect 8083)
  * @param modelDirectory {@value #MODELS} (default {@code .cache/models} of the installation, where the build
  *     converts the CenterNet model, whatever folder the runner is started from): the detect function's models
  * @param dataDirectory {@value #DATA} (default {@code imageflow-data}): the S3 server keeps objects in its
@@ -23,14 +26,11 @@ import java.util.Map;
  * @param externalS3 {@value #ENDPOINT}: an existing MinIO or other S3 server ({@code http://host:9000}) to use
  *     instead of the in-process one; {@code s3Port} and the {@code s3/} folder are then unused
  */
-public record LocalSettings(String host, int s3Port, int resizePort, int filterPort, int detectPort,
-        Path dataDirectory, Path modelDirectory, String accessKey, String secretKey, String externalS3) {
+public record LocalSettings(String host, int s3Port, Map<String, Integer> functionPorts, Path dataDirectory, Path modelDirectory, String accessKey, String secretKey, String externalS3) {
 
     public static final String HOST = "IMAGEFLOW_HOST";
     public static final String S3_PORT = "IMAGEFLOW_S3_PORT";
-    public static final String RESIZE_PORT = "IMAGEFLOW_RESIZE_PORT";
-    public static final String FILTER_PORT = "IMAGEFLOW_FILTER_PORT";
-    public static final String DETECT_PORT = "IMAGEFLOW_DETECT_PORT";
+    public static final String FUNCTION_PORTS = "IMAGEFLOW_FUNCTION_PORTS";
     public static final String MODELS = "IMAGEFLOW_DETECT_MODEL_DIR";
     public static final String DATA = "IMAGEFLOW_DATA";
     public static final String ACCESS_KEY = "MINIO_ACCESS_KEY";
@@ -40,9 +40,13 @@ public record LocalSettings(String host, int s3Port, int resizePort, int filterP
     public static final String DEFAULT_CREDENTIAL = "minioadmin";
 
     public static LocalSettings from(Map<String, String> env) {
+        Map<String, Integer> functionPorts = new LinkedHashMap<>();
+        for (FunctionCatalog.Function function : FunctionCatalog.builtIn()) {
+            int fallback = port(env, FUNCTION_PORTS, function.localPort());
+            functionPorts.put(function.name(), port(env, portVariable(function.name()), fallback));
+        }
         return new LocalSettings(env.getOrDefault(HOST, DEFAULT_HOST), port(env, S3_PORT, 9000),
-                port(env, RESIZE_PORT, 8081), port(env, FILTER_PORT, 8082), port(env, DETECT_PORT, 8083),
-                Path.of(env.getOrDefault(DATA, "imageflow-data")),
+                Map.copyOf(functionPorts), Path.of(env.getOrDefault(DATA, "imageflow-data")),
                 env.containsKey(MODELS) ? Path.of(env.get(MODELS)) : Installation.models(env),
                 env.getOrDefault(ACCESS_KEY, DEFAULT_CREDENTIAL), env.getOrDefault(SECRET_KEY, DEFAULT_CREDENTIAL),
                 endpoint(env.get(ENDPOINT)));
@@ -59,6 +63,11 @@ public record LocalSettings(String host, int s3Port, int resizePort, int filterP
                     + " loopback only (127.0.0.1, ::1 or localhost). To serve other machines, install the cluster"
                     + " (infra/k3s), whose canvas requires its token");
         }
+    }
+
+    /** The setting of one function's port: {@code IMAGEFLOW_RESIZE_PORT} for resize. */
+    public static String portVariable(String function) {
+        return "IMAGEFLOW_" + function.toUpperCase(Locale.ROOT).replace('-', '_') + "_PORT";
     }
 
     private static String endpoint(String value) {

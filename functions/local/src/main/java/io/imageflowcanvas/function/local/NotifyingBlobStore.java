@@ -1,6 +1,6 @@
 package io.imageflowcanvas.function.local;
 
-import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.contract.ObjectRef;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -2,7 +2,7 @@ package io.imageflowcanvas.function.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.Photos;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.imageflowcanvas.function.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.Photos;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.Result;
@@ -22,10 +22,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's examples and configuration table, checked against the running local functions. */
+/** The docs' curl session and configuration table, checked against the running local functions. */
 class ReadmeTests {
 
-    private static final Path README = Photos.repositoryRoot().resolve("README.md");
+    private static final Path CONTRACT = Photos.repositoryRoot().resolve("docs/step-contract.md");
+    private static final Path CONFIGURATION = Photos.repositoryRoot().resolve("docs/configuration.md");
     private static final String START = "<!-- readme-example:start -->";
     private static final String END = "<!-- readme-example:end -->";
 
@@ -36,8 +37,7 @@ class ReadmeTests {
     @BeforeAll
     static void start() throws Exception {
         local = LocalFunctions.start(LocalSettings.from(Map.of(LocalSettings.S3_PORT, "0",
-                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
-                LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
+                LocalSettings.FUNCTION_PORTS, "0", LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
                 LocalSettings.DATA, data.resolve("s3").toString())));
     }
 
@@ -48,16 +48,16 @@ class ReadmeTests {
 
     @Test
     void curlExampleUploadsResizesAndFilters(@TempDir Path work) throws Exception {
-        String readme = Files.readString(README);
+        String readme = Files.readString(CONTRACT);
         String script = readme.substring(readme.indexOf(START) + START.length(), readme.indexOf(END))
                 .replace("```bash", "").replace("```", "");
         Files.write(work.resolve("photo.jpg"), Photos.bytes("rocket.jpg"));
         ProcessBuilder bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(work.toFile())
                 .redirectErrorStream(true);
         bash.environment().put("S3", local.s3Endpoint());
-        bash.environment().put("RESIZE", "http://127.0.0.1:" + local.resizePort());
-        bash.environment().put("FILTER", "http://127.0.0.1:" + local.filterPort());
-        bash.environment().put("DETECT", "http://127.0.0.1:" + local.detectPort());
+        bash.environment().put("RESIZE", "http://127.0.0.1:" + local.port("resize"));
+        bash.environment().put("FILTER", "http://127.0.0.1:" + local.port("filter"));
+        bash.environment().put("DETECT", "http://127.0.0.1:" + local.port("detect"));
         Process process = bash.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -71,10 +71,10 @@ class ReadmeTests {
 
     @Test
     void documentsEverySetting() throws Exception {
-        String readme = Files.readString(README);
+        String readme = Files.readString(CONFIGURATION);
         for (Field field : LocalSettings.class.getFields()) {
             if (Modifier.isStatic(field.getModifiers()) && !field.getName().startsWith("DEFAULT")) {
-                assertThat(readme).as("README names " + field.getName()).contains("`" + field.get(null) + "`");
+                assertThat(readme).as("docs/configuration.md names " + field.getName()).contains("`" + field.get(null) + "`");
             }
         }
         assertThat(readme).contains("`MINIO_ENDPOINT`", "`IMAGEFLOW_IMAGE_MAX_PIXELS`", "`IMAGEFLOW_IMAGE_MAX_BYTES`",

@@ -2,11 +2,11 @@ package io.imageflowcanvas.function.resize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.contract.StepEventTypes;
-import io.imageflowcanvas.function.common.testsupport.CloudEventClient;
-import io.imageflowcanvas.function.common.testsupport.ContractSchemas;
-import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
-import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.imageflowcanvas.contract.StepEventTypes;
+import io.imageflowcanvas.testing.CloudEventClient;
+import io.imageflowcanvas.testing.ContractSchemas;
+import io.imageflowcanvas.testing.ImageFixtures;
+import io.imageflowcanvas.testing.S3TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

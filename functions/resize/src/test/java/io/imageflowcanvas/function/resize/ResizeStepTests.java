@@ -7,7 +7,7 @@ import io.imageflowcanvas.function.common.image.ImageInfo;
 import io.imageflowcanvas.function.common.image.ImageLimits;
 import io.imageflowcanvas.function.common.image.ImageProbe;
 import io.imageflowcanvas.function.common.step.StepParameters;
-import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
+import io.imageflowcanvas.testing.ImageFixtures;
 import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;

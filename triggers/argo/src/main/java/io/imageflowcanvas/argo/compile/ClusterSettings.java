@@ -1,5 +1,6 @@
 package io.imageflowcanvas.argo.compile;
 
+import io.imageflowcanvas.contract.PipelineEvents;
 import java.util.Map;
 
 /**
@@ -36,9 +37,9 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
     public static final String KAFKA_URL = "IMAGEFLOW_CLUSTER_KAFKA";
     public static final String DEFAULT_KAFKA_URL = "kafka.kafka.svc.cluster.local:9092";
     public static final String CAMERA_TOPIC = "IMAGEFLOW_CAMERA_TOPIC";
-    public static final String DEFAULT_CAMERA_TOPIC = "camera-uploads";
+    public static final String DEFAULT_CAMERA_TOPIC = PipelineEvents.CAMERA_TOPIC;
     public static final String BUCKET_EVENTS_TOPIC = "IMAGEFLOW_BUCKET_EVENTS_TOPIC";
-    public static final String DEFAULT_BUCKET_EVENTS_TOPIC = "minio-events";
+    public static final String DEFAULT_BUCKET_EVENTS_TOPIC = PipelineEvents.BUCKET_EVENTS_TOPIC;
     public static final String PROGRESS_URL = "IMAGEFLOW_PROGRESS_URL";
     public static final String DEFAULT_PROGRESS_URL =
             "http://kafka-sink-ingress.knative-eventing.svc.cluster.local/{namespace}/pipeline-progress";

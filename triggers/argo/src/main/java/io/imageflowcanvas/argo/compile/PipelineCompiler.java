@@ -1,5 +1,6 @@
 package io.imageflowcanvas.argo.compile;
 
+import io.imageflowcanvas.contract.PipelineEvents;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -39,8 +40,8 @@ import io.imageflowcanvas.argo.model.workflow.Workflow;
 import io.imageflowcanvas.argo.model.workflow.WorkflowSpec;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplate;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplateRef;
-import io.imageflowcanvas.function.common.contract.StepEventTypes;
-import io.imageflowcanvas.function.common.contract.TraceParents;
+import io.imageflowcanvas.contract.StepEventTypes;
+import io.imageflowcanvas.contract.TraceParents;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
 import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
@@ -266,7 +267,7 @@ public final class PipelineCompiler {
                                 header("ce-specversion", "1.0"),
                                 header("ce-id", "{{workflow.uid}}-finished"),
                                 header("ce-source", "/imageflowcanvas/argo/" + pipeline.pipelineId()),
-                                header("ce-type", "io.imageflowcanvas.pipeline.progress"),
+                                header("ce-type", PipelineEvents.PROGRESS_TYPE),
                                 header("ce-subject", "{{workflow.name}}")))
                         .body(body));
     }

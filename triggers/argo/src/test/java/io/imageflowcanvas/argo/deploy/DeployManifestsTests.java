@@ -30,7 +30,7 @@ class DeployManifestsTests {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @ParameterizedTest
-    @ValueSource(strings = {"knative/base", "knative/overlays/cpu", "knative/overlays/gpu", "knative/serving-features",
+    @ValueSource(strings = {"knative/base", "knative/serving-features",
         "infra/k3s/controllers/kafka", "infra/k3s/controllers/minio", "infra/k3s/controllers/argo-workflows",
         "infra/k3s/controllers/monitoring", "infra/k3s/controllers/nvidia-device-plugin", "infra/k3s/controllers",
         "infra/k3s/configs", "infra/k3s/apps/cpu",

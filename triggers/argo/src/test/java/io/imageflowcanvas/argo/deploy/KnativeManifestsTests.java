@@ -46,15 +46,22 @@ class KnativeManifestsTests {
         return new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(out).readAll();
     }
 
+    /** The function Services an apps folder deploys (Knative Services labelled as functions). */
+    private static List<JsonNode> functions(String folder) throws Exception {
+        return kustomize(folder).stream().filter(d -> d.path("apiVersion").asText().startsWith("serving.knative.dev/")
+                && d.at("/metadata/labels").path("app.kubernetes.io/component").asText().equals("function")).toList();
+    }
+
     private static JsonNode service(List<JsonNode> documents, String name) {
         return documents.stream().filter(d -> d.path("kind").asText().equals("Service")
+                && d.path("apiVersion").asText().startsWith("serving.knative.dev/")
                 && d.at("/metadata/name").asText().equals(name)).findFirst().orElseThrow();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"knative/overlays/cpu", "knative/overlays/gpu"})
+    @ValueSource(strings = {"infra/k3s/apps/cpu", "infra/k3s/apps/gpu"})
     void functionsScaleToZeroAndRunUnprivileged(String folder) throws Exception {
-        List<JsonNode> documents = kustomize(folder);
+        List<JsonNode> documents = functions(folder);
         assertThat(documents).extracting(d -> d.at("/metadata/name").asText())
                 .containsExactlyInAnyOrder("resize", "filter", "detect");
         for (JsonNode service : documents) {
@@ -77,7 +84,7 @@ class KnativeManifestsTests {
      * the functions accept, alone, so that every accepted image can run.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"knative/overlays/cpu", "knative/overlays/gpu"})
+    @ValueSource(strings = {"infra/k3s/apps/cpu", "infra/k3s/apps/gpu"})
     void memoryAddsUpInEveryFunctionPod(String folder) throws Exception {
         java.util.regex.Matcher heapFlag = java.util.regex.Pattern.compile("-XX:MaxRAMPercentage=(\\d+)")
                 .matcher(Files.readString(ROOT.resolve("pom.xml")));
@@ -85,7 +92,7 @@ class KnativeManifestsTests {
         double heapShare = Integer.parseInt(heapFlag.group(1)) / 100.0;
         long overhead = 160 * MIB;
         long largestImage = 50_000_000L * 3 * 2;
-        for (JsonNode service : kustomize(folder)) {
+        for (JsonNode service : functions(folder)) {
             JsonNode container = service.at("/spec/template/spec/containers/0");
             String name = service.at("/metadata/name").asText();
             long limit = quantity(container.at("/resources/limits/memory").asText());
@@ -113,14 +120,14 @@ class KnativeManifestsTests {
     }
 
     @Test
-    void detectIsPinnedToGpuNodesOnlyInTheGpuOverlay() throws Exception {
-        JsonNode gpu = service(kustomize("knative/overlays/gpu"), "detect").at("/spec/template/spec");
+    void detectIsPinnedToGpuNodesOnlyInTheGpuApps() throws Exception {
+        JsonNode gpu = service(kustomize("infra/k3s/apps/gpu"), "detect").at("/spec/template/spec");
         assertThat(gpu.path("runtimeClassName").asText()).isEqualTo("nvidia");
         assertThat(gpu.at("/nodeSelector").path("imageflowcanvas.io/gpu").asText()).isEqualTo("true");
         assertThat(gpu.at("/tolerations/0/key").asText()).isEqualTo("nvidia.com/gpu");
         assertThat(gpu.at("/containers/0/resources/limits").path("nvidia.com/gpu").asText()).isEqualTo("1");
         assertThat(gpu.at("/containers/0/image").asText()).isEqualTo("imageflowcanvas/detect:0.1.0");
-        JsonNode cpu = service(kustomize("knative/overlays/cpu"), "detect").at("/spec/template/spec");
+        JsonNode cpu = service(kustomize("infra/k3s/apps/cpu"), "detect").at("/spec/template/spec");
         assertThat(cpu.has("runtimeClassName")).isFalse();
         assertThat(cpu.at("/containers/0/resources/limits").has("nvidia.com/gpu")).isFalse();
         // Each Knative feature the GPU overlay relies on is switched on by serving-features.
@@ -132,16 +139,16 @@ class KnativeManifestsTests {
 
     @Test
     void refusesWhatKnativeWouldSilentlyDrop() throws Exception {
-        ObjectNode service = (ObjectNode) service(kustomize("knative/overlays/cpu"), "resize").deepCopy();
+        ObjectNode service = (ObjectNode) service(kustomize("infra/k3s/apps/cpu"), "resize").deepCopy();
         // containerConcurrency belongs to the revision template's spec, not to the Service's.
         ((ObjectNode) service.get("spec")).put("containerConcurrency", 4);
         assertThat(ManifestValidator.problems(service))
                 .anyMatch(p -> p.contains("$.spec") && p.contains("containerConcurrency"));
-        ObjectNode probe = (ObjectNode) service(kustomize("knative/overlays/cpu"), "resize").deepCopy();
+        ObjectNode probe = (ObjectNode) service(kustomize("infra/k3s/apps/cpu"), "resize").deepCopy();
         ((ObjectNode) probe.at("/spec/template/spec/containers/0/readinessProbe")).put("path", "/ready");
         assertThat(ManifestValidator.problems(probe))
                 .anyMatch(p -> p.contains("readinessProbe") && p.contains("path"));
-        ObjectNode typo = (ObjectNode) service(kustomize("knative/overlays/cpu"), "resize").deepCopy();
+        ObjectNode typo = (ObjectNode) service(kustomize("infra/k3s/apps/cpu"), "resize").deepCopy();
         ((ObjectNode) typo.at("/spec/template/spec")).put("timeoutSeconds", "ten");
         assertThat(ManifestValidator.problems(typo)).anyMatch(p -> p.contains("timeoutSeconds"));
         ObjectNode features = (ObjectNode) kustomize("knative/serving-features").getFirst().deepCopy();

@@ -1,9 +1,9 @@
 package io.imageflowcanvas.local.executor;
 
-import io.imageflowcanvas.function.common.contract.StepEventTypes;
-import io.imageflowcanvas.function.common.contract.StepRequest;
-import io.imageflowcanvas.function.common.contract.StepResult;
-import io.imageflowcanvas.function.common.contract.TraceParents;
+import io.imageflowcanvas.contract.StepEventTypes;
+import io.imageflowcanvas.contract.StepRequest;
+import io.imageflowcanvas.contract.StepResult;
+import io.imageflowcanvas.contract.TraceParents;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,9 +1,9 @@
 package io.imageflowcanvas.local.executor;
 
-import io.imageflowcanvas.function.common.contract.ObjectRef;
-import io.imageflowcanvas.function.common.contract.OutputTarget;
-import io.imageflowcanvas.function.common.contract.StepRequest;
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.contract.OutputTarget;
+import io.imageflowcanvas.contract.StepRequest;
+import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.local.executor.RunOutcome.StepOutcome;
 import io.imageflowcanvas.local.executor.RunOutcome.StepStatus;
 import io.imageflowcanvas.pipeline.PipelineValidator;

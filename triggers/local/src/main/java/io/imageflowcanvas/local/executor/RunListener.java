@@ -1,6 +1,6 @@
 package io.imageflowcanvas.local.executor;
 
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.StepResult;
 
 /**
  * Hears a run's state changes as they happen (progress events, run history). Calls come from the executor's

@@ -1,6 +1,6 @@
 package io.imageflowcanvas.local.executor;
 
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.StepResult;
 import java.time.Duration;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.imageflowcanvas.local.executor;
 
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.StepResult;
 
 /**
  * A listener that sees every run and step event as one state change: run id, step id (null for the run itself),

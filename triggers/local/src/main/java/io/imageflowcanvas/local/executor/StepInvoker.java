@@ -1,7 +1,7 @@
 package io.imageflowcanvas.local.executor;
 
-import io.imageflowcanvas.function.common.contract.StepRequest;
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.StepRequest;
+import io.imageflowcanvas.contract.StepResult;
 import java.time.Duration;
 
 /** Calls one function with one step request; {@link HttpStepInvoker} does it with CloudEvents over HTTP. */

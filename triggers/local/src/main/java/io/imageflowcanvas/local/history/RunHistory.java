@@ -1,7 +1,7 @@
 package io.imageflowcanvas.local.history;
 
-import io.imageflowcanvas.function.common.contract.ObjectRef;
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
 import com.zaxxer.hikari.HikariConfig;

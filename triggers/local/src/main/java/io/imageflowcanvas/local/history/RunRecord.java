@@ -1,6 +1,6 @@
 package io.imageflowcanvas.local.history;
 
-import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.contract.ObjectRef;
 import java.time.Instant;
 
 /**

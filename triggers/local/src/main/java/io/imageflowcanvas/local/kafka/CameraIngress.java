@@ -3,7 +3,7 @@ package io.imageflowcanvas.local.kafka;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.imageflowcanvas.function.common.InvalidInputException;
-import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.function.common.image.ImageInfo;
 import io.imageflowcanvas.function.common.image.ImageLimits;
 import io.imageflowcanvas.function.common.image.ImageProbe;

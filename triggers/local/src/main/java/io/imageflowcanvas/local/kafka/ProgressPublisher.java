@@ -1,5 +1,6 @@
 package io.imageflowcanvas.local.kafka;
 
+import io.imageflowcanvas.contract.PipelineEvents;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
@@ -28,9 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ProgressPublisher extends StateChangeListener implements AutoCloseable {
 
-    public static final String EVENT_TYPE = "io.imageflowcanvas.pipeline.progress";
-    /** A camera event the runner could not take (not a CloudEvent, no data, names a missing object). */
-    public static final String REFUSED_TYPE = "io.imageflowcanvas.camera.refused";
     public static final String SOURCE = "/imageflowcanvas/runner";
     private static final Logger log = LoggerFactory.getLogger(ProgressPublisher.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -59,16 +57,16 @@ public final class ProgressPublisher extends StateChangeListener implements Auto
         data.put("message", message);
         data.put("timestamp", now.toString());
         CloudEvent event = CloudEventBuilder.v1().withId(UUID.randomUUID().toString())
-                .withSource(URI.create(SOURCE)).withType(EVENT_TYPE).withSubject(runId)
+                .withSource(URI.create(SOURCE)).withType(PipelineEvents.PROGRESS_TYPE).withSubject(runId)
                 .withTime(now.atOffset(ZoneOffset.UTC)).withData("application/json", JSON.writeValueAsBytes(data))
                 .build();
         publish(runId, event);
     }
 
     /**
-     * An error CloudEvent ({@link #REFUSED_TYPE}) for a camera event the runner refused, keyed and subjected by
-     * where it lies ({@code topic-partition@offset}) so a consumer can find it again; data: topic, partition, offset,
-     * reason.
+     * An error CloudEvent ({@link PipelineEvents#CAMERA_REFUSED_TYPE}) for a camera event the runner refused, keyed
+     * and subjected by where it lies ({@code topic-partition@offset}) so a consumer can find it again; data: topic,
+     * partition, offset, reason.
      */
     public void refused(String cameraTopic, int partition, long offset, String reason) {
         String position = cameraTopic + "-" + partition + "@" + offset;
@@ -79,7 +77,8 @@ public final class ProgressPublisher extends StateChangeListener implements Auto
         data.put("reason", reason);
         Instant now = Instant.now();
         publish(position, CloudEventBuilder.v1().withId(UUID.randomUUID().toString()).withSource(URI.create(SOURCE))
-                .withType(REFUSED_TYPE).withSubject(position).withTime(now.atOffset(ZoneOffset.UTC))
+                .withType(PipelineEvents.CAMERA_REFUSED_TYPE).withSubject(position)
+                .withTime(now.atOffset(ZoneOffset.UTC))
                 .withData("application/json", JSON.writeValueAsBytes(data)).build());
     }
 

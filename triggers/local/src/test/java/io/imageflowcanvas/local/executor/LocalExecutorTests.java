@@ -2,10 +2,10 @@ package io.imageflowcanvas.local.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.contract.ObjectRef;
-import io.imageflowcanvas.function.common.contract.StepResult;
-import io.imageflowcanvas.function.common.testsupport.ImageFixtures;
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.contract.StepResult;
+import io.imageflowcanvas.testing.ImageFixtures;
+import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalFunctions;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunOutcome.StepStatus;
@@ -47,14 +47,13 @@ class LocalExecutorTests {
     static void start() throws Exception {
         Path data = Files.createTempDirectory("imageflow-executor-");
         local = LocalFunctions.start(LocalSettings.from(Map.of(LocalSettings.S3_PORT, "0",
-                LocalSettings.RESIZE_PORT, "0", LocalSettings.FILTER_PORT, "0", LocalSettings.DETECT_PORT, "0",
-                LocalSettings.DATA, data.toString(),
+                LocalSettings.FUNCTION_PORTS, "0", LocalSettings.DATA, data.toString(),
                 LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString())));
         s3 = MinioClient.builder().endpoint(local.s3Endpoint()).region("us-east-1")
                 .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build();
-        functions = Map.of("resize", URI.create("http://127.0.0.1:" + local.resizePort() + "/"),
-                "filter", URI.create("http://127.0.0.1:" + local.filterPort() + "/"),
-                "detect", URI.create("http://127.0.0.1:" + local.detectPort() + "/"));
+        functions = Map.of("resize", URI.create("http://127.0.0.1:" + local.port("resize") + "/"),
+                "filter", URI.create("http://127.0.0.1:" + local.port("filter") + "/"),
+                "detect", URI.create("http://127.0.0.1:" + local.port("detect") + "/"));
         executor = new LocalExecutor(new HttpStepInvoker(functions));
     }
 

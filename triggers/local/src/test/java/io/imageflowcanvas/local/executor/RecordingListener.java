@@ -1,6 +1,6 @@
 package io.imageflowcanvas.local.executor;
 
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.StepResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

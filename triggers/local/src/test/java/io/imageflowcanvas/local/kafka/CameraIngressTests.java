@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.imageflowcanvas.function.common.contract.ObjectRef;
-import io.imageflowcanvas.function.common.testsupport.Photos;
-import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.imageflowcanvas.contract.PipelineEvents;
+import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.testing.Photos;
+import io.imageflowcanvas.testing.S3TestServer;
 import io.imageflowcanvas.local.TestRunners;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -75,7 +76,7 @@ class CameraIngressTests {
                 // A reference the S3 SDK's builders reject: once retried forever, blocking the partition.
                 cameras.send(KafkaMessageFactory.<String>createWriter(TOPIC, "gate").writeBinary(CloudEventBuilder
                         .v1().withId("poison").withSource(URI.create("/cameras/gate"))
-                        .withType("io.imageflowcanvas.camera.frame").withData("application/json",
+                        .withType(PipelineEvents.CAMERA_FRAME_TYPE).withData("application/json",
                                 "{\"bucket\": \"Not A Bucket!\", \"key\": \"x.jpg\"}"
                                         .getBytes(StandardCharsets.UTF_8)).build())).get();
                 cameras.send(frame("after")).get();
@@ -179,7 +180,7 @@ class CameraIngressTests {
 
     private static ProducerRecord<String, byte[]> frame(String id) {
         return KafkaMessageFactory.<String>createWriter(TOPIC, "gate").writeBinary(CloudEventBuilder.v1().withId(id)
-                .withSource(URI.create("/cameras/gate")).withType("io.imageflowcanvas.camera.frame")
+                .withSource(URI.create("/cameras/gate")).withType(PipelineEvents.CAMERA_FRAME_TYPE)
                 .withData("image/jpeg", Photos.bytes("dog.jpg")).build());
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.imageflowcanvas.function.common.InvalidInputException;
 import io.imageflowcanvas.function.common.step.ImageStep;
 import io.imageflowcanvas.function.common.step.StepParameters;
-import io.imageflowcanvas.function.common.testsupport.Photos;
+import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.detect.DetectStep;
 import io.imageflowcanvas.function.detect.model.EngineSelection;
 import io.imageflowcanvas.function.detect.model.ModelCatalog;

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.common.step;
 
 import io.imageflowcanvas.function.common.UnavailableException;
-import io.imageflowcanvas.function.common.contract.StepRequest;
+import io.imageflowcanvas.contract.StepRequest;
 import java.time.Instant;
 
 /**

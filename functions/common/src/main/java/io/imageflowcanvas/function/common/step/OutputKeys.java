@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.function.common.contract.ObjectRef;
-import io.imageflowcanvas.function.common.contract.OutputTarget;
+import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.contract.OutputTarget;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -4,7 +4,7 @@ import io.imageflowcanvas.function.common.InputNotFoundException;
 import io.imageflowcanvas.function.common.InvalidInputException;
 import io.imageflowcanvas.function.common.StepException;
 import io.imageflowcanvas.function.common.StorageUnavailableException;
-import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.contract.ObjectRef;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;

@@ -1,6 +1,6 @@
 package io.imageflowcanvas.function.common.storage;
 
-import io.imageflowcanvas.function.common.contract.ObjectRef;
+import io.imageflowcanvas.contract.ObjectRef;
 import java.util.Map;
 
 /** What the store says of one object: its reference (with eTag, version, size, type) and its user metadata. */

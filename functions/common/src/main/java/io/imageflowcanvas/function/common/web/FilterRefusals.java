@@ -1,6 +1,6 @@
 package io.imageflowcanvas.function.common.web;
 
-import io.imageflowcanvas.function.common.contract.StepEventTypes;
+import io.imageflowcanvas.contract.StepEventTypes;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;

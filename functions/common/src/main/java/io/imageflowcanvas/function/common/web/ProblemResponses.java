@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.common.web;
 
 import io.imageflowcanvas.function.common.StepException;
-import io.imageflowcanvas.function.common.contract.StepEventTypes;
+import io.imageflowcanvas.contract.StepEventTypes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;

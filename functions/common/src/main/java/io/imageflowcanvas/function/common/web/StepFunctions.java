@@ -2,9 +2,9 @@ package io.imageflowcanvas.function.common.web;
 
 import io.imageflowcanvas.function.common.InvalidInputException;
 import io.imageflowcanvas.function.common.MalformedRequestException;
-import io.imageflowcanvas.function.common.contract.StepEventTypes;
-import io.imageflowcanvas.function.common.contract.StepRequest;
-import io.imageflowcanvas.function.common.contract.StepResult;
+import io.imageflowcanvas.contract.StepEventTypes;
+import io.imageflowcanvas.contract.StepRequest;
+import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.function.common.step.ImageStep;
 import io.imageflowcanvas.function.common.step.StepExecutor;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.imageflowcanvas.function.common.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.testsupport.S3TestServer;
+import io.imageflowcanvas.testing.S3TestServer;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;

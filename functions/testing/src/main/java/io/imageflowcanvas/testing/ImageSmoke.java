@@ -1,0 +1,65 @@
+package io.imageflowcanvas.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imageflowcanvas.contract.StepEventTypes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The check every function image passes: started by podman against a real S3 server on loopback, with its AOT
+ * cache in use and its native libraries mapped from the image, it answers a step CloudEvent for a real photo with
+ * 200 and writes its output object. Prints how long the container took to become ready and to answer its first
+ * event (the cold start a scale-to-zero Service pays).
+ */
+public final class ImageSmoke {
+
+    private ImageSmoke() {
+    }
+
+    /** What the container answered and wrote. */
+    public record Outcome(CloudEventClient.Response response, byte[] output, Duration ready, Duration firstAnswer,
+            String logs) {
+    }
+
+    public static Outcome call(String function, String photo, Map<String, Object> parameters,
+            Map<Path, String> readOnlyMounts) throws Exception {
+        try (S3TestServer s3 = S3TestServer.start("raw", "processed")) {
+            s3.put("raw", "cams/front door/" + photo, Photos.bytes(photo));
+            // AOTMode=on: the JVM refuses to start unless it can use the image's AOT cache. JavaCPP's debug log
+            // says where OpenCV's libraries were loaded from.
+            Map<String, String> env = new HashMap<>(Map.of("MINIO_ENDPOINT", s3.endpoint(),
+                    "MINIO_ACCESS_KEY", S3TestServer.ACCESS_KEY, "MINIO_SECRET_KEY", S3TestServer.SECRET_KEY,
+                    "JAVA_TOOL_OPTIONS", "-XX:AOTMode=on -Dorg.bytedeco.javacpp.logger.debug=true"));
+            try (PodmanContainer container = PodmanContainer.start(PodmanContainer.imageTar(), env,
+                    readOnlyMounts)) {
+                Duration ready = container.awaitReady(Duration.ofSeconds(120));
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("runId", "image-check");
+                request.put("stepId", function);
+                request.put("input", Map.of("bucket", "raw", "key", "cams/front door/" + photo));
+                request.put("parameters", parameters);
+                request.put("output", Map.of("bucket", "processed", "prefix", "cams/front door/" + photo,
+                        "name", function));
+                CloudEventClient.Response response = new CloudEventClient(container.port())
+                        .binary("/", StepEventTypes.requested(function), request);
+                Duration firstAnswer = container.sinceStart();
+                String logs = container.logs();
+                assertThat(response.status()).as(response.text() + "\n" + logs).isEqualTo(200);
+                // Mapped from the image's unpacked copies, nothing unpacked again at start.
+                assertThat(logs).contains("Loading /app/native/libjniopencv_imgcodecs.so")
+                        .doesNotContain("Debug: Extracting");
+                String key = response.body().at("/output/key").asString();
+                assertThat(key).startsWith("cams/front door/" + photo + "/" + function + ".");
+                byte[] output = s3.get("processed", key);
+                assertThat(output).isNotEmpty();
+                System.out.printf("%s image: ready %d ms after podman run, first event answered after %d ms%n",
+                        function, ready.toMillis(), firstAnswer.toMillis());
+                return new Outcome(response, output, ready, firstAnswer, logs);
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.imageflowcanvas.cluster;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.imageflowcanvas.argo.cluster.ClusterClient;
+import io.imageflowcanvas.argo.compile.ClusterSettings;
+import io.imageflowcanvas.function.common.storage.S3Clients;
+import io.imageflowcanvas.server.ObjectAccess;
+import io.imageflowcanvas.server.PipelineStore;
+import io.imageflowcanvas.server.RunEvents;
+import io.imageflowcanvas.server.RunnerApi;
+import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.minio.MinioClient;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The canvas and its API as a cluster's own service (infra/k3s/apps/canvas): the same page and API the local runner
+ * serves, backed by the cluster instead of the runner. Deploying applies a pipeline's Argo objects through the
+ * fabric8 client, runs are the pipelines' Workflows (live from a watch), uploads and results go to the cluster's
+ * MinIO, saved pipelines live on a volume. Beyond loopback the API needs its token.
+ *
+ * <p>Settings (environment): {@value #ADDRESS} (default 127.0.0.1), {@value #PORT} (else PORT, else 8090),
+ * {@value #TOKEN}, {@value #DATA} (saved pipelines, default /data), {@value #ACCESS_KEY} and {@value #SECRET_KEY}
+ * (MinIO's login, from its Secret), and {@link ClusterSettings}' (namespace, MinIO endpoint, ...).
+ */
+public final class ClusterCanvas implements AutoCloseable {
+
+    public static final String ADDRESS = "IMAGEFLOW_API_ADDRESS";
+    public static final String PORT = "IMAGEFLOW_API_PORT";
+    public static final String TOKEN = "IMAGEFLOW_API_TOKEN";
+    public static final String DATA = "IMAGEFLOW_DATA";
+    public static final String ACCESS_KEY = "MINIO_ACCESS_KEY";
+    public static final String SECRET_KEY = "MINIO_SECRET_KEY";
+
+    private final RunnerApi api;
+    private final RunEvents events;
+    private final WorkflowEvents watch;
+    private final ClusterClient cluster;
+
+    private ClusterCanvas(RunnerApi api, RunEvents events, WorkflowEvents watch, ClusterClient cluster) {
+        this.api = api;
+        this.events = events;
+        this.watch = watch;
+        this.cluster = cluster;
+    }
+
+    /** Starts the canvas for the cluster {@code kubernetes} talks to; it closes that client when it stops. */
+    public static ClusterCanvas start(Map<String, String> env, KubernetesClient kubernetes) throws Exception {
+        ClusterSettings settings = ClusterSettings.from(env);
+        ClusterClient cluster = new ClusterClient(kubernetes);
+        PipelineStore store = new PipelineStore(Path.of(env.getOrDefault(DATA, "/data")).resolve("pipelines"));
+        ClusterPipelines pipelines = new ClusterPipelines(cluster, settings, store);
+        String endpoint = settings.minioEndpoint().contains("://") ? settings.minioEndpoint()
+                : "http://" + settings.minioEndpoint();
+        MinioClient minio = S3Clients.create(endpoint, "us-east-1", required(env, ACCESS_KEY),
+                required(env, SECRET_KEY));
+        RunEvents events = new RunEvents();
+        WorkflowEvents watch = new WorkflowEvents(cluster, settings.namespace(), events);
+        RunnerApi api = new RunnerApi(InetAddress.getByName(env.getOrDefault(ADDRESS, "127.0.0.1")),
+                Integer.parseInt(env.getOrDefault(PORT, env.getOrDefault("PORT", "8090"))), env.get(TOKEN),
+                new RunnerApi.Backend(
+                        new WorkflowRuns(cluster, settings.namespace()), ComponentRegistry.builtIn(),
+                        store.folder(), env, pipelines, events, new ObjectAccess(minio, pipelines::buckets),
+                        // Deploying "here" is deploying to this cluster, with this canvas's rights.
+                        () -> {
+                            throw new IllegalStateException("this canvas runs in the cluster: deploy to 'this"
+                                    + " runner', which is the cluster's namespace " + settings.namespace());
+                        }));
+        return new ClusterCanvas(api, events, watch, cluster);
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is not set: the canvas needs MinIO's login (the"
+                    + " minio-credentials Secret in infra/k3s)");
+        }
+        return value;
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    @Override
+    public void close() throws Exception {
+        events.close();
+        api.close();
+        watch.close();
+        cluster.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        ClusterCanvas canvas;
+        try {
+            canvas = start(System.getenv(), new KubernetesClientBuilder().build());
+        } catch (IllegalArgumentException e) {
+            System.err.println("imageflow canvas: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                canvas.close();
+            } catch (Exception e) {
+                System.err.println("imageflow canvas: error while stopping: " + e);
+            }
+            stopped.countDown();
+        }));
+        System.out.println("ImageFlowCanvas canvas for the cluster on port " + canvas.port());
+        stopped.await();
+    }
+}

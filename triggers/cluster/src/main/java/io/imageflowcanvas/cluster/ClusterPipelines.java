@@ -1,0 +1,76 @@
+package io.imageflowcanvas.cluster;
+
+import io.imageflowcanvas.argo.cluster.ClusterClient;
+import io.imageflowcanvas.argo.compile.ClusterManifests;
+import io.imageflowcanvas.argo.compile.ClusterSettings;
+import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.server.PipelineHost;
+import io.imageflowcanvas.server.PipelineStore;
+import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.PipelineDefinitions;
+import io.imageflowcanvas.pipeline.PipelineValidator;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Pipelines deployed on a cluster: what runs is what has a WorkflowTemplate in the namespace; deploying applies the
+ * pipeline's Argo objects (as {@code imageflow apply} does), undeploying deletes them. What each deployed version
+ * triggers on is read from the saved pipeline it was deployed from.
+ */
+final class ClusterPipelines implements PipelineHost {
+
+    private final ClusterClient cluster;
+    private final ClusterSettings settings;
+    private final PipelineStore store;
+    private final PipelineValidator validator = new PipelineValidator(ComponentRegistry.builtIn());
+
+    ClusterPipelines(ClusterClient cluster, ClusterSettings settings, PipelineStore store) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.store = store;
+    }
+
+    @Override
+    public List<Deployment> deployments() {
+        return cluster.deployed(settings.namespace()).stream().map(deployed -> {
+            Optional<ValidatedPipeline> pipeline = saved(deployed.pipelineId(), deployed.version());
+            Instant at = deployed.createdAt() == null ? null : Instant.parse(deployed.createdAt());
+            return pipeline.map(p -> Deployment.of(p, at, false)).orElseGet(() -> new Deployment(deployed.pipelineId(),
+                    deployed.version(), null, null, null, null, List.of(), at, false));
+        }).toList();
+    }
+
+    @Override
+    public Optional<ValidatedPipeline> deployed(String pipelineId) {
+        return cluster.deployed(settings.namespace()).stream().filter(d -> d.pipelineId().equals(pipelineId))
+                .findFirst().flatMap(d -> saved(d.pipelineId(), d.version()));
+    }
+
+    @Override
+    public Deployment deploy(ValidatedPipeline pipeline, String definitionJson) {
+        // Without the shared EventBus and RBAC: infra/k3s installs those, and the canvas may not change rights.
+        cluster.apply(ClusterManifests.forPipeline(pipeline, settings, false));
+        return Deployment.of(pipeline, Instant.now(), false);
+    }
+
+    @Override
+    public boolean undeploy(String pipelineId) {
+        return !cluster.delete(settings.namespace(), pipelineId).isEmpty();
+    }
+
+    /** Argo names a run's Workflow when the Sensor submits it: not known at upload time. */
+    @Override
+    public String runIdOf(ValidatedPipeline pipeline, ObjectRef input) {
+        return null;
+    }
+
+    private Optional<ValidatedPipeline> saved(String pipelineId, String version) {
+        if (version == null || !PipelineStore.VERSION.matcher(version).matches()) {
+            return Optional.empty();
+        }
+        return store.read(pipelineId, version).map(json -> validator.validate(PipelineDefinitions.parse(json)));
+    }
+}

@@ -1,0 +1,18 @@
+package io.imageflowcanvas.server;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the API reads runs from: the local runner's run history, or a cluster's Workflows. Both answer the same
+ * shapes (openapi.yaml: Run, Step), so the canvas draws either the same way.
+ */
+public interface RunSource {
+
+    /** The newest {@code limit} runs, newest first. */
+    List<?> recent(int limit);
+
+    /** The run with its steps ({@code {"run": ..., "steps": [...]}}); empty when there is none. */
+    Optional<Map<String, Object>> run(String runId);
+}

@@ -166,7 +166,7 @@ public final class BurstBench {
                             .header("content-type", "application/json")
                             .header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
                             .header("ce-source", "/imageflowcanvas/bench")
-                            .header("ce-type", "io.imageflowcanvas.step." + step + ".requested")
+                            .header("ce-type", io.imageflowcanvas.contract.StepEventTypes.requested(step))
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build();
                     HttpResponse<String> answer;
                     try {

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.cli;
 
 /** The {@code imageflow} command's exit codes. */
-public final class ExitCodes {
+final class ExitCodes {
 
     /** Done; for {@code watch}, the run succeeded. */
     public static final int OK = 0;

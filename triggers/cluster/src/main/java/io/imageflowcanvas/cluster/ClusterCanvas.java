@@ -64,11 +64,8 @@ public final class ClusterCanvas implements AutoCloseable {
                 new RunnerApi.Backend(
                         new WorkflowRuns(cluster, settings.namespace()), ComponentRegistry.builtIn(),
                         store.folder(), env, pipelines, events, new ObjectAccess(minio, pipelines::buckets),
-                        // Deploying "here" is deploying to this cluster, with this canvas's rights.
-                        () -> {
-                            throw new IllegalStateException("this canvas runs in the cluster: deploy to 'this"
-                                    + " runner', which is the cluster's namespace " + settings.namespace());
-                        }));
+                        // The host is this cluster: either target deploys through it, with this canvas's rights.
+                        null));
         return new ClusterCanvas(api, events, watch, cluster);
     }
 

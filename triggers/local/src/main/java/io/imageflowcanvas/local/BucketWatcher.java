@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * over each object that has no run yet, so a key that sorts before the marker, or a notification lost for any
  * other reason, never leaves an image unprocessed.
  */
-public final class BucketWatcher implements AutoCloseable {
+final class BucketWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BucketWatcher.class);
     static final Duration SETTLE = Duration.ofSeconds(3);

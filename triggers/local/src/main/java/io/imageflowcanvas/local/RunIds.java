@@ -11,7 +11,7 @@ import java.util.HexFormat;
  * Run ids derived from what a run is about: the pipeline (id and version) and the exact input version (bucket,
  * key, eTag). The same event delivered twice yields the same id, so it finds its run instead of starting another.
  */
-public final class RunIds {
+final class RunIds {
 
     private RunIds() {
     }

@@ -85,7 +85,9 @@ final class DeploymentEndpoints {
         String target = body.path("target").asString("local");
         return switch (target) {
             case "local" -> deployed(pipeline, definition);
-            case "cluster" -> toCluster(pipeline, body.path("namespace").asString(null));
+            // Where the host is the cluster (cluster == null), deploying there is deploying here.
+            case "cluster" -> cluster == null ? deployed(pipeline, definition)
+                    : toCluster(pipeline, body.path("namespace").asString(null));
             default -> throw bad("target must be local or cluster, got '" + target + "'");
         };
     }

@@ -90,7 +90,8 @@ public final class RunnerApi implements AutoCloseable {
     /**
      * What the API serves from: the run history, components, saved pipelines, the host and its objects;
      * {@code cluster} connects to the cluster deploys go to, or throws {@link SecurityException} when this server may
-     * not deploy there (403) and {@link IllegalStateException} when there is none (409).
+     * not deploy there (403) and {@link IllegalStateException} when there is none (409); null where the host is
+     * that cluster itself (the cluster server), so both targets take the host's one road.
      */
     public record Backend(RunSource runs, ComponentRegistry registry, Path pipelineFolder,
             Map<String, String> clusterEnvironment, PipelineHost host, RunEvents events, ObjectAccess objects,

@@ -10,7 +10,7 @@ import java.util.Optional;
  * Where ImageFlowCanvas is installed (the folder of the {@code imageflow} launcher and the build), so built-in
  * assets such as the detect model are found wherever the user starts it from, never relative to the working folder.
  */
-public final class Installation {
+final class Installation {
 
     /** Set by the {@code imageflow} launcher to the folder it lives in. */
     public static final String HOME = "IMAGEFLOW_HOME";

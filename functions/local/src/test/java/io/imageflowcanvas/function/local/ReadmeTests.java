@@ -36,9 +36,7 @@ class ReadmeTests {
 
     @BeforeAll
     static void start() throws Exception {
-        local = LocalFunctions.start(LocalSettings.from(Map.of(LocalSettings.S3_PORT, "0",
-                LocalSettings.FUNCTION_PORTS, "0", LocalSettings.MODELS, Photos.repositoryRoot().resolve(".cache/models").toString(),
-                LocalSettings.DATA, data.resolve("s3").toString())));
+        local = TestFunctions.start(data.resolve("s3"));
     }
 
     @AfterAll

@@ -4,7 +4,7 @@ package io.imageflowcanvas.local.executor;
  * A step call failed. {@code transientFailure} says whether trying again may help: true for 5xx answers, timeouts
  * and unreachable functions; false for 4xx answers, which mean the input is wrong and are never retried.
  */
-public class StepCallException extends RuntimeException {
+class StepCallException extends RuntimeException {
 
     private final boolean transientFailure;
     private final int status;

@@ -17,7 +17,7 @@ import java.util.HexFormat;
  * input replaces it. A request that names no output (a function called by hand) gets a hash of the identity in its
  * key, since nothing else keeps two parameter sets apart.
  */
-public final class OutputKeys {
+final class OutputKeys {
 
     /** Bump when a step's pixels change for the same parameters, so old outputs are not reused. */
     static final String RECIPE_VERSION = "1";

@@ -1,4 +1,4 @@
-package io.imageflowcanvas.argo.deploy;
+package io.imageflowcanvas.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

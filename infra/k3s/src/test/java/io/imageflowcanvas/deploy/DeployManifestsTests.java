@@ -1,7 +1,7 @@
-package io.imageflowcanvas.argo.deploy;
+package io.imageflowcanvas.deploy;
 
-import static io.imageflowcanvas.argo.deploy.KnativeManifestsTests.ROOT;
-import static io.imageflowcanvas.argo.deploy.KnativeManifestsTests.kustomize;
+import static io.imageflowcanvas.deploy.KnativeManifestsTests.ROOT;
+import static io.imageflowcanvas.deploy.KnativeManifestsTests.kustomize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

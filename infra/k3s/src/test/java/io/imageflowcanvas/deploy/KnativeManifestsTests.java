@@ -1,4 +1,4 @@
-package io.imageflowcanvas.argo.deploy;
+package io.imageflowcanvas.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

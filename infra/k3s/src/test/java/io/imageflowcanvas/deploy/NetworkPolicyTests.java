@@ -1,10 +1,10 @@
-package io.imageflowcanvas.argo.deploy;
+package io.imageflowcanvas.deploy;
 
-import static io.imageflowcanvas.argo.deploy.KnativeManifestsTests.kustomize;
+import static io.imageflowcanvas.deploy.KnativeManifestsTests.kustomize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.imageflowcanvas.argo.deploy.NetworkPolicyModel.Pod;
+import io.imageflowcanvas.deploy.NetworkPolicyModel.Pod;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,0 +1,4 @@
+/**
+ * The filter function: its step, parameters and Spring Boot application.
+ */
+package io.imageflowcanvas.function.filter;

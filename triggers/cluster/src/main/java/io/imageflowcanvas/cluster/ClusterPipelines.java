@@ -1,7 +1,6 @@
 package io.imageflowcanvas.cluster;
 
 import io.imageflowcanvas.argo.cluster.ClusterClient;
-import io.imageflowcanvas.argo.compile.ClusterManifests;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.server.PipelineHost;
@@ -52,7 +51,7 @@ final class ClusterPipelines implements PipelineHost {
     @Override
     public Deployment deploy(ValidatedPipeline pipeline, String definitionJson) {
         // Without the shared EventBus and RBAC: infra/k3s installs those, and the canvas may not change rights.
-        cluster.apply(ClusterManifests.forPipeline(pipeline, settings, false));
+        cluster.deploy(pipeline, settings, false);
         return Deployment.of(pipeline, Instant.now(), false);
     }
 

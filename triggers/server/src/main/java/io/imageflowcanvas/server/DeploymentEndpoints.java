@@ -2,7 +2,6 @@ package io.imageflowcanvas.server;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
-import io.imageflowcanvas.argo.compile.ClusterManifests;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.server.RunnerApi.Answer;
 import io.imageflowcanvas.server.RunnerApi.Request;
@@ -117,8 +116,6 @@ final class DeploymentEndpoints {
             };
 
     private Answer toCluster(ValidatedPipeline pipeline, String namespace) {
-        ClusterManifests manifests = ClusterManifests.forPipeline(pipeline, pipelines.clusterSettings(namespace),
-                true);
         ClusterClient client;
         try {
             client = cluster.get();
@@ -128,7 +125,9 @@ final class DeploymentEndpoints {
             throw new ApiProblem.Failure(ApiProblem.of(409, "No cluster", e.getMessage()));
         }
         try (client) {
-            List<Map<String, String>> applied = client.apply(manifests).stream().map(object -> Map.of(
+            // With the shared EventBus and RBAC: the user's own credentials may create them.
+            List<Map<String, String>> applied = client.deploy(pipeline, pipelines.clusterSettings(namespace), true)
+                    .stream().map(object -> Map.of(
                     "kind", object.kind(), "name", object.name(), "outcome", object.outcome())).toList();
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("pipelineId", pipeline.pipelineId());

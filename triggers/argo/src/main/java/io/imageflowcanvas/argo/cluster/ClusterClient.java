@@ -11,11 +11,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.imageflowcanvas.argo.compile.ClusterManifests;
+import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.argo.compile.PipelineCompiler;
 import io.imageflowcanvas.argo.model.workflow.NodeStatus;
 import io.imageflowcanvas.argo.model.workflow.Parameter;
 import io.imageflowcanvas.argo.model.workflow.Workflow;
 import io.imageflowcanvas.argo.model.workflow.WorkflowStatus;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,6 +59,15 @@ public final class ClusterClient implements AutoCloseable {
         public String toString() {
             return kind + "/" + name + " " + outcome;
         }
+    }
+
+    /**
+     * Deploys a pipeline: the one road every deploy to a cluster takes ({@code imageflow apply}, the runner's
+     * cluster target, the cluster server). {@code withBase}: the namespace's shared EventBus and RBAC too, which only
+     * a deployer with the rights to create them asks for (the cluster server's Role cannot).
+     */
+    public List<Applied> deploy(ValidatedPipeline pipeline, ClusterSettings settings, boolean withBase) {
+        return apply(ClusterManifests.forPipeline(pipeline, settings, withBase));
     }
 
     /** Applies every object in order; each is reported created, configured or unchanged. */

@@ -1,6 +1,6 @@
 package io.imageflowcanvas.bench;
 
-import io.imageflowcanvas.function.common.storage.S3Clients;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.testing.S3TestServer;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;

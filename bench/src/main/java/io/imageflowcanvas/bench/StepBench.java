@@ -1,9 +1,9 @@
 package io.imageflowcanvas.bench;
 
-import io.imageflowcanvas.function.common.image.ImageCodec;
-import io.imageflowcanvas.function.common.image.ImageInfo;
-import io.imageflowcanvas.function.common.image.ImageLimits;
-import io.imageflowcanvas.function.common.image.ImageProbe;
+import io.imageflowcanvas.imaging.ImageCodec;
+import io.imageflowcanvas.imaging.ImageInfo;
+import io.imageflowcanvas.imaging.ImageLimits;
+import io.imageflowcanvas.imaging.ImageProbe;
 import io.imageflowcanvas.function.common.step.ImageStep;
 import io.imageflowcanvas.function.common.step.StepParameters;
 import io.imageflowcanvas.function.filter.FilterStep;

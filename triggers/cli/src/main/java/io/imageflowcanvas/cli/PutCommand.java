@@ -1,6 +1,6 @@
 package io.imageflowcanvas.cli;
 
-import io.imageflowcanvas.function.common.storage.S3Clients;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;

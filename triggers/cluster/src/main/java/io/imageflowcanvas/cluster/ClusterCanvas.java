@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
-import io.imageflowcanvas.function.common.storage.S3Clients;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.server.ObjectAccess;
 import io.imageflowcanvas.server.PipelineStore;
 import io.imageflowcanvas.server.RunEvents;

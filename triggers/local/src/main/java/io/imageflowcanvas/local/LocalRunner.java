@@ -1,7 +1,7 @@
 package io.imageflowcanvas.local;
 
 import io.imageflowcanvas.contract.ObjectRef;
-import io.imageflowcanvas.function.common.storage.S3Clients;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.function.local.LocalFunctions;
 import io.imageflowcanvas.server.RunnerApi;
 import io.imageflowcanvas.local.executor.HttpStepInvoker;

@@ -3,7 +3,7 @@ package io.imageflowcanvas.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imageflowcanvas.function.common.storage.S3Clients;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.LocalRunner;

@@ -1,12 +1,12 @@
 package io.imageflowcanvas.server;
 
-import io.imageflowcanvas.function.common.InvalidInputException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.contract.ObjectRef;
-import io.imageflowcanvas.function.common.image.ImageCodec;
-import io.imageflowcanvas.function.common.image.ImageFormat;
-import io.imageflowcanvas.function.common.image.ImageInfo;
-import io.imageflowcanvas.function.common.image.ImageLimits;
-import io.imageflowcanvas.function.common.image.ImageProbe;
+import io.imageflowcanvas.imaging.ImageCodec;
+import io.imageflowcanvas.imaging.ImageFormat;
+import io.imageflowcanvas.imaging.ImageInfo;
+import io.imageflowcanvas.imaging.ImageLimits;
+import io.imageflowcanvas.imaging.ImageProbe;
 import io.imageflowcanvas.server.RunnerApi.Answer;
 import io.imageflowcanvas.server.RunnerApi.Request;
 import io.minio.GetObjectArgs;

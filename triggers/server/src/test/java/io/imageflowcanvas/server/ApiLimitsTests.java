@@ -2,7 +2,7 @@ package io.imageflowcanvas.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.storage.S3Clients;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.server.fakes.NoPipelines;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import java.io.InputStream;

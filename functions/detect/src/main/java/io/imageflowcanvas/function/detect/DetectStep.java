@@ -1,8 +1,8 @@
 package io.imageflowcanvas.function.detect;
 
-import io.imageflowcanvas.function.common.image.ImageCodec;
-import io.imageflowcanvas.function.common.image.ImageFormat;
-import io.imageflowcanvas.function.common.image.ImageInfo;
+import io.imageflowcanvas.imaging.ImageCodec;
+import io.imageflowcanvas.imaging.ImageFormat;
+import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.function.common.step.ImageStep;
 import io.imageflowcanvas.function.common.step.StepOutput;
 import io.imageflowcanvas.function.common.step.StepParameters;

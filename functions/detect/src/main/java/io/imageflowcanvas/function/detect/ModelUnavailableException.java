@@ -1,6 +1,6 @@
 package io.imageflowcanvas.function.detect;
 
-import io.imageflowcanvas.function.common.UnavailableException;
+import io.imageflowcanvas.contract.problem.UnavailableException;
 
 /** The model exists in the model folder but could not be loaded: a deployment problem, answered with 503. */
 public class ModelUnavailableException extends UnavailableException {

@@ -4,7 +4,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_16U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.addWeighted;
 
-import io.imageflowcanvas.function.common.image.ImageInfo;
+import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.function.common.step.ImageTransform;
 import io.imageflowcanvas.function.common.step.OutputEncoding;
 import io.imageflowcanvas.function.common.step.StepParameters;

@@ -2,8 +2,8 @@ package io.imageflowcanvas.function.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.image.ImageLimits;
-import io.imageflowcanvas.function.common.image.ImageProbe;
+import io.imageflowcanvas.imaging.ImageLimits;
+import io.imageflowcanvas.imaging.ImageProbe;
 import io.imageflowcanvas.testing.ImageSmoke;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.local;
 
 import io.imageflowcanvas.contract.FunctionCatalog;
-import io.imageflowcanvas.function.common.storage.S3Clients;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;

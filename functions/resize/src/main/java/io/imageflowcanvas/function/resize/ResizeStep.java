@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.resize;
 
-import io.imageflowcanvas.function.common.image.ImageCodec;
-import io.imageflowcanvas.function.common.image.ImageInfo;
+import io.imageflowcanvas.imaging.ImageCodec;
+import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.function.common.step.ImageTransform;
 import io.imageflowcanvas.function.common.step.OutputEncoding;
 import io.imageflowcanvas.function.common.step.StepParameters;

@@ -2,10 +2,10 @@ package io.imageflowcanvas.function.resize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.image.ImageFormat;
-import io.imageflowcanvas.function.common.image.ImageInfo;
-import io.imageflowcanvas.function.common.image.ImageLimits;
-import io.imageflowcanvas.function.common.image.ImageProbe;
+import io.imageflowcanvas.imaging.ImageFormat;
+import io.imageflowcanvas.imaging.ImageInfo;
+import io.imageflowcanvas.imaging.ImageLimits;
+import io.imageflowcanvas.imaging.ImageProbe;
 import io.imageflowcanvas.testing.CloudEventClient;
 import io.imageflowcanvas.testing.ImageFixtures;
 import io.imageflowcanvas.testing.Photos;

@@ -2,10 +2,10 @@ package io.imageflowcanvas.function.resize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.function.common.image.ImageCodec;
-import io.imageflowcanvas.function.common.image.ImageInfo;
-import io.imageflowcanvas.function.common.image.ImageLimits;
-import io.imageflowcanvas.function.common.image.ImageProbe;
+import io.imageflowcanvas.imaging.ImageCodec;
+import io.imageflowcanvas.imaging.ImageInfo;
+import io.imageflowcanvas.imaging.ImageLimits;
+import io.imageflowcanvas.imaging.ImageProbe;
 import io.imageflowcanvas.function.common.step.StepParameters;
 import io.imageflowcanvas.testing.ImageFixtures;
 import java.util.Map;

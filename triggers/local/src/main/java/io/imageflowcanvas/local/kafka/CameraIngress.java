@@ -2,11 +2,11 @@ package io.imageflowcanvas.local.kafka;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.imageflowcanvas.function.common.InvalidInputException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.contract.ObjectRef;
-import io.imageflowcanvas.function.common.image.ImageInfo;
-import io.imageflowcanvas.function.common.image.ImageLimits;
-import io.imageflowcanvas.function.common.image.ImageProbe;
+import io.imageflowcanvas.imaging.ImageInfo;
+import io.imageflowcanvas.imaging.ImageLimits;
+import io.imageflowcanvas.imaging.ImageProbe;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;

@@ -1,6 +1,6 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.function.common.UnavailableException;
+import io.imageflowcanvas.contract.problem.UnavailableException;
 import io.imageflowcanvas.contract.StepRequest;
 import java.time.Instant;
 

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.function.common.UnavailableException;
-import io.imageflowcanvas.function.common.image.ImageInfo;
+import io.imageflowcanvas.contract.problem.UnavailableException;
+import io.imageflowcanvas.imaging.ImageInfo;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.function.common.image.ImageInfo;
+import io.imageflowcanvas.imaging.ImageInfo;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 

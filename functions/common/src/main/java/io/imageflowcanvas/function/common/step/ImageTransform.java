@@ -1,8 +1,8 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.function.common.image.ImageCodec;
-import io.imageflowcanvas.function.common.image.ImageFormat;
-import io.imageflowcanvas.function.common.image.ImageInfo;
+import io.imageflowcanvas.imaging.ImageCodec;
+import io.imageflowcanvas.imaging.ImageFormat;
+import io.imageflowcanvas.imaging.ImageInfo;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 

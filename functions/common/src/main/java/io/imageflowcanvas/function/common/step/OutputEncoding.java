@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.function.common.image.ImageFormat;
-import io.imageflowcanvas.function.common.image.ImageInfo;
+import io.imageflowcanvas.imaging.ImageFormat;
+import io.imageflowcanvas.imaging.ImageInfo;
 import java.util.List;
 
 /**

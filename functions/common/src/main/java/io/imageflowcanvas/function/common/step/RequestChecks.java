@@ -1,6 +1,6 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.function.common.InvalidInputException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.contract.StepRequest;
 import java.util.regex.Pattern;
 

@@ -1,17 +1,17 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.function.common.InputNotFoundException;
-import io.imageflowcanvas.function.common.InvalidInputException;
-import io.imageflowcanvas.function.common.StepException;
+import io.imageflowcanvas.contract.problem.InputNotFoundException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
+import io.imageflowcanvas.contract.problem.StepException;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.contract.StepRequest;
 import io.imageflowcanvas.contract.StepResult;
-import io.imageflowcanvas.function.common.image.ImageCodec;
-import io.imageflowcanvas.function.common.image.ImageInfo;
-import io.imageflowcanvas.function.common.image.ImageLimits;
-import io.imageflowcanvas.function.common.image.ImageProbe;
-import io.imageflowcanvas.function.common.storage.ObjectStore;
-import io.imageflowcanvas.function.common.storage.StoredObject;
+import io.imageflowcanvas.imaging.ImageCodec;
+import io.imageflowcanvas.imaging.ImageInfo;
+import io.imageflowcanvas.imaging.ImageLimits;
+import io.imageflowcanvas.imaging.ImageProbe;
+import io.imageflowcanvas.imaging.storage.ObjectStore;
+import io.imageflowcanvas.imaging.storage.StoredObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

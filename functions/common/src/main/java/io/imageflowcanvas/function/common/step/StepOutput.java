@@ -1,6 +1,6 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.function.common.image.ImageFormat;
+import io.imageflowcanvas.imaging.ImageFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

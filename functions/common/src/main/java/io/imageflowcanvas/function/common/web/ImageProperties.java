@@ -1,6 +1,6 @@
 package io.imageflowcanvas.function.common.web;
 
-import io.imageflowcanvas.function.common.image.ImageLimits;
+import io.imageflowcanvas.imaging.ImageLimits;
 import io.imageflowcanvas.function.common.step.DecodeBudget;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,6 +1,6 @@
 package io.imageflowcanvas.function.common.web;
 
-import io.imageflowcanvas.function.common.StepException;
+import io.imageflowcanvas.contract.problem.StepException;
 import io.imageflowcanvas.contract.StepEventTypes;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.common.web;
 
-import io.imageflowcanvas.function.common.InvalidInputException;
-import io.imageflowcanvas.function.common.MalformedRequestException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
+import io.imageflowcanvas.contract.problem.MalformedRequestException;
 import io.imageflowcanvas.contract.StepEventTypes;
 import io.imageflowcanvas.contract.StepRequest;
 import io.imageflowcanvas.contract.StepResult;

@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common.storage;
+package io.imageflowcanvas.imaging.storage;
 
 import io.imageflowcanvas.contract.ObjectRef;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common;
+package io.imageflowcanvas.contract.problem;
 
 /** The event's data is not a step request at all (not JSON, or not an object): 400, never retried. */
 public class MalformedRequestException extends InvalidInputException {

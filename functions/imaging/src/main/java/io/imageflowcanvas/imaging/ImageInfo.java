@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common.image;
+package io.imageflowcanvas.imaging;
 
 /**
  * What an image's header says, read without decoding pixels.

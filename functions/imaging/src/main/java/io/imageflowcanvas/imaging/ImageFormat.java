@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common.image;
+package io.imageflowcanvas.imaging;
 
 import java.util.Arrays;
 import java.util.Locale;

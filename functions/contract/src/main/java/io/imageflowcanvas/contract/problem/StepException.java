@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common;
+package io.imageflowcanvas.contract.problem;
 
 /**
  * Root of every failure a step reports. Each subclass says who is at fault: the input ({@link #retryable()} is

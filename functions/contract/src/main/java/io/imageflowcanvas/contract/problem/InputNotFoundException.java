@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common;
+package io.imageflowcanvas.contract.problem;
 
 /** The input object (or its bucket) does not exist, or no longer has the version the request names: 404. */
 public class InputNotFoundException extends StepException {

@@ -1,6 +1,6 @@
-package io.imageflowcanvas.function.common.image;
+package io.imageflowcanvas.imaging;
 
-import io.imageflowcanvas.function.common.InvalidInputException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 
 /**
  * Reads format, dimensions and EXIF orientation from an encoded image's header, without decoding pixels. Everything

@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common;
+package io.imageflowcanvas.contract.problem;
 
 /** Something the step depends on is unavailable (store, model): 503, worth retrying. */
 public class UnavailableException extends StepException {

@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common.image;
+package io.imageflowcanvas.imaging;
 
 /**
  * Limits checked before any pixel is decoded, so a small file that claims a huge image cannot exhaust memory.

@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common.storage;
+package io.imageflowcanvas.imaging.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

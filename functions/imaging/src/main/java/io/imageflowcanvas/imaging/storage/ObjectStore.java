@@ -1,9 +1,9 @@
-package io.imageflowcanvas.function.common.storage;
+package io.imageflowcanvas.imaging.storage;
 
-import io.imageflowcanvas.function.common.InputNotFoundException;
-import io.imageflowcanvas.function.common.InvalidInputException;
-import io.imageflowcanvas.function.common.StepException;
-import io.imageflowcanvas.function.common.StorageUnavailableException;
+import io.imageflowcanvas.contract.problem.InputNotFoundException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
+import io.imageflowcanvas.contract.problem.StepException;
+import io.imageflowcanvas.contract.problem.StorageUnavailableException;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;

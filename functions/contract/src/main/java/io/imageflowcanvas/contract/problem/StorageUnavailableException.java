@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common;
+package io.imageflowcanvas.contract.problem;
 
 /** The object store could not be reached or failed on its side: 503, worth retrying. */
 public class StorageUnavailableException extends UnavailableException {

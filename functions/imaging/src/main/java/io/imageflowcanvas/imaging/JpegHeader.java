@@ -1,10 +1,10 @@
-package io.imageflowcanvas.function.common.image;
+package io.imageflowcanvas.imaging;
 
-import static io.imageflowcanvas.function.common.image.ImageProbe.s32be;
-import static io.imageflowcanvas.function.common.image.ImageProbe.u16be;
-import static io.imageflowcanvas.function.common.image.ImageProbe.u8;
+import static io.imageflowcanvas.imaging.ImageProbe.s32be;
+import static io.imageflowcanvas.imaging.ImageProbe.u16be;
+import static io.imageflowcanvas.imaging.ImageProbe.u8;
 
-import io.imageflowcanvas.function.common.InvalidInputException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 
 /**
  * Walks a JPEG's marker segments up to the start of scan: the frame header gives size and components, an APP1 Exif

@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common;
+package io.imageflowcanvas.contract.problem;
 
 /** The request, a parameter or the input image is wrong: answered with 422 and never retried. */
 public class InvalidInputException extends StepException {

@@ -1,4 +1,4 @@
-package io.imageflowcanvas.function.common.image;
+package io.imageflowcanvas.imaging;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_16U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
@@ -9,7 +9,7 @@ import static org.bytedeco.opencv.global.opencv_core.multiply;
 import static org.bytedeco.opencv.global.opencv_core.split;
 import static org.bytedeco.opencv.global.opencv_core.subtract;
 
-import io.imageflowcanvas.function.common.InvalidInputException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;

@@ -1,9 +1,9 @@
-package io.imageflowcanvas.function.common.image;
+package io.imageflowcanvas.imaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.imageflowcanvas.function.common.InvalidInputException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.testing.ImageFixtures;
 import io.imageflowcanvas.testing.Photos;
 import org.bytedeco.opencv.global.opencv_core;

@@ -8,7 +8,7 @@ import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.server.ObjectAccess;
 import io.imageflowcanvas.server.PipelineStore;
 import io.imageflowcanvas.server.RunEvents;
-import io.imageflowcanvas.server.RunnerApi;
+import io.imageflowcanvas.server.ApiServer;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.minio.MinioClient;
 import java.net.InetAddress;
@@ -35,12 +35,12 @@ public final class ClusterCanvas implements AutoCloseable {
     public static final String ACCESS_KEY = "MINIO_ACCESS_KEY";
     public static final String SECRET_KEY = "MINIO_SECRET_KEY";
 
-    private final RunnerApi api;
+    private final ApiServer api;
     private final RunEvents events;
     private final WorkflowEvents watch;
     private final ClusterClient cluster;
 
-    private ClusterCanvas(RunnerApi api, RunEvents events, WorkflowEvents watch, ClusterClient cluster) {
+    private ClusterCanvas(ApiServer api, RunEvents events, WorkflowEvents watch, ClusterClient cluster) {
         this.api = api;
         this.events = events;
         this.watch = watch;
@@ -59,9 +59,9 @@ public final class ClusterCanvas implements AutoCloseable {
                 required(env, SECRET_KEY));
         RunEvents events = new RunEvents();
         WorkflowEvents watch = new WorkflowEvents(cluster, settings.namespace(), events);
-        RunnerApi api = new RunnerApi(InetAddress.getByName(env.getOrDefault(ADDRESS, "127.0.0.1")),
+        ApiServer api = new ApiServer(InetAddress.getByName(env.getOrDefault(ADDRESS, "127.0.0.1")),
                 Integer.parseInt(env.getOrDefault(PORT, env.getOrDefault("PORT", "8090"))), env.get(TOKEN),
-                new RunnerApi.Backend(
+                new ApiServer.Backend(
                         new WorkflowRuns(cluster, settings.namespace()), ComponentRegistry.builtIn(),
                         store.folder(), env, pipelines, events, new ObjectAccess(minio, pipelines::buckets),
                         // The host is this cluster: either target deploys through it, with this canvas's rights.

@@ -3,7 +3,7 @@ package io.imageflowcanvas.local;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.function.local.LocalFunctions;
-import io.imageflowcanvas.server.RunnerApi;
+import io.imageflowcanvas.server.ApiServer;
 import io.imageflowcanvas.local.executor.HttpStepInvoker;
 import io.imageflowcanvas.local.executor.LocalExecutor;
 import io.imageflowcanvas.local.executor.RunListener;
@@ -72,7 +72,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     /** The pipelines running here by id; the one the runner started with is always among them at start. */
     private final Map<String, LocalDeployment> deployments = new ConcurrentHashMap<>();
     private final Path deploymentFolder;
-    private final RunnerApi api;
+    private final ApiServer api;
     private final EmbeddedKafka kafka;
     private final String bootstrapServers;
     private final ProgressPublisher progress;
@@ -113,7 +113,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         this.client = S3Clients.create(functions.s3Endpoint(), "us-east-1", settings.functions().accessKey(),
                 settings.functions().secretKey());
         this.deploymentFolder = settings.functions().dataDirectory().resolve(DEPLOYMENTS);
-        this.api = new RunnerApi(settings.apiPort(), new RunnerApi.Backend(runSource(history),
+        this.api = new ApiServer(settings.apiPort(), new ApiServer.Backend(runSource(history),
                 ComponentRegistry.builtIn(),
                 settings.functions().dataDirectory().resolve("pipelines"), System.getenv(), this, events,
                 new ObjectAccess(client, this::buckets), permitted(settings, cluster)));
@@ -456,7 +456,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         return kafka != null ? kafka.bootstrapServers() : null;
     }
 
-    public RunnerApi api() {
+    public ApiServer api() {
         return api;
     }
 

@@ -203,7 +203,7 @@ class BrowserAttackTests {
             }
         };
         Path folder = Files.createTempDirectory("imageflow-failing-");
-        try (RunEvents events = new RunEvents(); RunnerApi api = new RunnerApi(0, new RunnerApi.Backend(failing,
+        try (RunEvents events = new RunEvents(); ApiServer api = new ApiServer(0, new ApiServer.Backend(failing,
                 ComponentRegistry.builtIn(), folder, Map.of(), new NoPipelines(), events, new ObjectAccess(s3, Set::of),
                 () -> {
                     throw new IllegalStateException("no cluster");

@@ -50,7 +50,7 @@ class RunnerApiTests {
     static KubernetesClient kubernetes;
     private static Path data;
     private static LocalRunner runner;
-    private static RunnerApi api;
+    private static ApiServer api;
 
     @BeforeAll
     static void start() throws Exception {
@@ -128,11 +128,11 @@ class RunnerApiTests {
 
     @Test
     void refusesAnOversizedBodyWith413() throws Exception {
-        String huge = "{\"pipelineId\": \"" + "x".repeat(RunnerApi.MAX_BODY_BYTES) + "\"}";
+        String huge = "{\"pipelineId\": \"" + "x".repeat(ApiServer.MAX_BODY_BYTES) + "\"}";
         HttpResponse<String> response = post("/api/pipelines/validate", huge);
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(JSON.readTree(response.body()).path("detail").asText())
-                .contains("limit is " + RunnerApi.MAX_BODY_BYTES);
+                .contains("limit is " + ApiServer.MAX_BODY_BYTES);
     }
 
     @Test

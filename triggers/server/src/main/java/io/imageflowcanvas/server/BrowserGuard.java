@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * makes): on loopback, only a loopback {@code Host} is answered, so a page on an attacker's name that resolves to
  * 127.0.0.1 (DNS rebinding) gets nothing; a request that changes state must come from this server's own page (no
  * {@code Origin}, as from the CLI or curl, or one naming the same host and port); every answer forbids framing,
- * content sniffing and cross-origin embedding. Content types are the routes' business ({@link RunnerApi}).
+ * content sniffing and cross-origin embedding. Content types are the routes' business ({@link ApiServer}).
  */
 final class BrowserGuard extends Filter {
 
@@ -103,7 +103,7 @@ final class BrowserGuard extends Filter {
 
     private static void refuse(HttpExchange exchange, ApiProblem problem) throws IOException {
         try (exchange) {
-            RunnerApi.drain(exchange.getRequestBody());
+            ApiServer.drain(exchange.getRequestBody());
             byte[] body = JSON.writeValueAsBytes(problem.body());
             exchange.getResponseHeaders().set("content-type", "application/problem+json");
             exchange.sendResponseHeaders(problem.status(), body.length);

@@ -2,8 +2,8 @@ package io.imageflowcanvas.server;
 
 import io.imageflowcanvas.argo.compile.ClusterManifests;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
-import io.imageflowcanvas.server.RunnerApi.Answer;
-import io.imageflowcanvas.server.RunnerApi.Request;
+import io.imageflowcanvas.server.ApiServer.Answer;
+import io.imageflowcanvas.server.ApiServer.Request;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import io.imageflowcanvas.pipeline.PipelineValidationException;

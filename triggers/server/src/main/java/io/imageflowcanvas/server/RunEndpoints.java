@@ -1,7 +1,7 @@
 package io.imageflowcanvas.server;
 
-import io.imageflowcanvas.server.RunnerApi.Answer;
-import io.imageflowcanvas.server.RunnerApi.Request;
+import io.imageflowcanvas.server.ApiServer.Answer;
+import io.imageflowcanvas.server.ApiServer.Request;
 import java.util.Map;
 import java.util.Optional;
 

@@ -75,7 +75,7 @@ public final class RunEvents implements AutoCloseable {
     }
 
     /** A new stream's writer, with its place among the {@link #MAX_STREAMS}; empty when every place is taken. */
-    java.util.Optional<RunnerApi.Stream> open() {
+    java.util.Optional<ApiServer.Stream> open() {
         BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
         synchronized (streams) {
             if (streams.size() >= MAX_STREAMS) {

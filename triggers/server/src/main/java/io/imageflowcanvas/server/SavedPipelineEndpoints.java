@@ -1,7 +1,7 @@
 package io.imageflowcanvas.server;
 
-import io.imageflowcanvas.server.RunnerApi.Answer;
-import io.imageflowcanvas.server.RunnerApi.Request;
+import io.imageflowcanvas.server.ApiServer.Answer;
+import io.imageflowcanvas.server.ApiServer.Request;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -49,34 +49,34 @@ class ApiLimitsTests {
         }
     }
 
-    private static RunnerApi api(RunSource runs, RunEvents events) throws Exception {
-        return new RunnerApi(0, new RunnerApi.Backend(runs, ComponentRegistry.builtIn(),
+    private static ApiServer api(RunSource runs, RunEvents events) throws Exception {
+        return new ApiServer(0, new ApiServer.Backend(runs, ComponentRegistry.builtIn(),
                 Files.createTempDirectory("imageflow-limits-"), Map.of(), new NoPipelines(), events,
                 new ObjectAccess(S3Clients.create("http://127.0.0.1:1", "us-east-1", "a", "b"), Set::of), () -> {
                     throw new IllegalStateException("no cluster");
                 }));
     }
 
-    private static URI uri(RunnerApi api, String path) {
+    private static URI uri(ApiServer api, String path) {
         return URI.create("http://127.0.0.1:" + api.port() + path);
     }
 
     @Test
     void answersAtMostItsLimitOfRequestsAtOnceAndTellsTheNextToComeBack() throws Exception {
         SlowRuns runs = new SlowRuns();
-        try (RunEvents events = new RunEvents(); RunnerApi api = api(runs, events)) {
+        try (RunEvents events = new RunEvents(); ApiServer api = api(runs, events)) {
             List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
-            for (int i = 0; i < RunnerApi.MAX_IN_FLIGHT; i++) {
+            for (int i = 0; i < ApiServer.MAX_IN_FLIGHT; i++) {
                 held.add(HTTP.sendAsync(HttpRequest.newBuilder(uri(api, "/api/runs")).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
             io.imageflowcanvas.testing.Await.until("every place taken", Duration.ofSeconds(30),
-                    () -> runs.waiting.get() == RunnerApi.MAX_IN_FLIGHT);
+                    () -> runs.waiting.get() == ApiServer.MAX_IN_FLIGHT);
             HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(uri(api, "/api/runs")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
-            assertThat(refused.body()).contains("at most " + RunnerApi.MAX_IN_FLIGHT + " requests");
+            assertThat(refused.body()).contains("at most " + ApiServer.MAX_IN_FLIGHT + " requests");
             runs.release.countDown();
             for (CompletableFuture<HttpResponse<String>> answer : held) {
                 assertThat(answer.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -89,7 +89,7 @@ class ApiLimitsTests {
 
     @Test
     void holdsAtMostItsLimitOfLiveStreams() throws Exception {
-        try (RunEvents events = new RunEvents(); RunnerApi api = api(new SlowRuns(), events)) {
+        try (RunEvents events = new RunEvents(); ApiServer api = api(new SlowRuns(), events)) {
             List<InputStream> open = new ArrayList<>();
             try {
                 for (int i = 0; i < RunEvents.MAX_STREAMS; i++) {
@@ -112,8 +112,8 @@ class ApiLimitsTests {
 
     @Test
     void readsNoMoreOfALoginThanATokenNeeds() throws Exception {
-        try (RunEvents events = new RunEvents(); RunnerApi api = api(new SlowRuns(), events)) {
-            String large = "{\"token\": \"" + "x".repeat(RunnerApi.MAX_LOGIN_BYTES) + "\"}";
+        try (RunEvents events = new RunEvents(); ApiServer api = api(new SlowRuns(), events)) {
+            String large = "{\"token\": \"" + "x".repeat(ApiServer.MAX_LOGIN_BYTES) + "\"}";
             HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(uri(api, "/api/session"))
                     .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(large))
                     .build(), HttpResponse.BodyHandlers.ofString());

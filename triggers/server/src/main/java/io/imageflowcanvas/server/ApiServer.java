@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The runner's HTTP API on loopback, for the {@code imageflow} CLI and the canvas (served at {@code /}); documented in
+ * The HTTP API, for the {@code imageflow} CLI and the canvas (served at {@code /}), over whatever fills the
+ * {@link Backend} (the local runner on loopback, or the cluster server); documented in
  * {@code openapi.yaml}, served at {@code GET /api/openapi.yaml}. Runs ({@code GET /api/runs?limit=N},
  * {@code GET /api/runs/{runId}}, live as server-sent events at {@code GET /api/runs/events}), the component palette
  * ({@code GET /api/components}), a pipeline definition checked ({@code POST /api/pipelines/validate}) or rendered
@@ -42,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * bucket ({@code /api/deployments}), and the objects runs read and wrote ({@code /api/objects}). Every error is an
  * RFC 9457 problem document.
  */
-public final class RunnerApi implements AutoCloseable {
+public final class ApiServer implements AutoCloseable {
 
     /** Request bodies above this (a pipeline definition's limit) are refused with 413 before they are read. */
     static final int MAX_BODY_BYTES = PipelineDefinitions.MAX_BYTES;
@@ -57,7 +58,7 @@ public final class RunnerApi implements AutoCloseable {
     /** A login is a token in a small JSON object. */
     static final int MAX_LOGIN_BYTES = 4096;
 
-    private static final Logger log = LoggerFactory.getLogger(RunnerApi.class);
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
     /** What a route reads as its body; a browser can send none of these cross-site without asking first. */
@@ -152,7 +153,7 @@ public final class RunnerApi implements AutoCloseable {
      * {@code backend.pipelineFolder}: where saved pipelines are kept; {@code backend.clusterEnvironment}: the
      * IMAGEFLOW_* settings rendering and cluster deploys use ({@link ClusterSettings}).
      */
-    public RunnerApi(int port, Backend backend) throws IOException {
+    public ApiServer(int port, Backend backend) throws IOException {
         this(InetAddress.getLoopbackAddress(), port, null, backend);
     }
 
@@ -160,7 +161,7 @@ public final class RunnerApi implements AutoCloseable {
      * An API on {@code address}. Beyond loopback every request under /api/ must carry {@code token} (as
      * {@code Authorization: Bearer}, or the cookie {@code POST /api/session} sets); on loopback a token is optional.
      */
-    public RunnerApi(InetAddress address, int port, String token, Backend backend) throws IOException {
+    public ApiServer(InetAddress address, int port, String token, Backend backend) throws IOException {
         if (!address.isLoopbackAddress() && (token == null || token.length() < 16)) {
             throw new IllegalArgumentException("the API listens beyond loopback (" + address.getHostAddress()
                     + ") only with a token of at least 16 characters (IMAGEFLOW_API_TOKEN)");
@@ -234,7 +235,7 @@ public final class RunnerApi implements AutoCloseable {
                 answer = answer(exchange);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                answer = problem(ApiProblem.of(503, "Stopping", "the runner is stopping"));
+                answer = problem(ApiProblem.of(503, "Stopping", "the server is stopping"));
             } catch (ApiProblem.Failure failure) {
                 answer = problem(failure.problem());
             } catch (RuntimeException | LinkageError e) {
@@ -243,7 +244,7 @@ public final class RunnerApi implements AutoCloseable {
                 String incident = java.util.UUID.randomUUID().toString();
                 log.error("{} {} failed (incident {})", exchange.getRequestMethod(), exchange.getRequestURI(),
                         incident, e);
-                answer = problem(ApiProblem.of(500, "Internal error", "the runner failed to answer; its log has"
+                answer = problem(ApiProblem.of(500, "Internal error", "the server failed to answer; its log has"
                         + " the cause under incident " + incident));
             } finally {
                 if (admitted) {
@@ -447,9 +448,9 @@ public final class RunnerApi implements AutoCloseable {
     }
 
     private static Answer openApi() {
-        try (InputStream in = RunnerApi.class.getResourceAsStream("openapi.yaml")) {
+        try (InputStream in = ApiServer.class.getResourceAsStream("openapi.yaml")) {
             return new Answer(200, "application/yaml", Optional.ofNullable(in)
-                    .orElseThrow(() -> new IllegalStateException("openapi.yaml is missing from the runner"))
+                    .orElseThrow(() -> new IllegalStateException("openapi.yaml is missing from the server"))
                     .readAllBytes());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read openapi.yaml", e);

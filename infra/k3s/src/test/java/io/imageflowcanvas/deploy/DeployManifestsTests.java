@@ -82,11 +82,12 @@ class DeployManifestsTests {
         List<String> ours = new java.util.ArrayList<>();
         for (String variant : List.of("infra/k3s/apps/cpu", "infra/k3s/apps/gpu")) {
             for (JsonNode document : kustomize(variant)) {
-                document.findValuesAsText("image").stream().filter(i -> i.startsWith("imageflowcanvas/"))
+                document.findValuesAsText("image").stream().filter(i -> i.startsWith("dev.local/imageflowcanvas/"))
                         .forEach(ours::add);
             }
         }
-        assertThat(ours).contains("imageflowcanvas/resize:" + tag.group(1), "imageflowcanvas/canvas:" + tag.group(1))
+        assertThat(ours).contains("dev.local/imageflowcanvas/resize:" + tag.group(1),
+                "dev.local/imageflowcanvas/canvas:" + tag.group(1))
                 .allSatisfy(image -> assertThat(image).endsWith(":" + tag.group(1)));
     }
 

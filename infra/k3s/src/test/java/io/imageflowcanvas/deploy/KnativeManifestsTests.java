@@ -119,6 +119,37 @@ class KnativeManifestsTests {
         return Long.parseLong(m.group(1)) * unit;
     }
 
+    /**
+     * The registries Knative Serving 1.23 resolves no tag for, by default (pkg/deployment/config.go:123 at
+     * knative-v1.23.0; docs/upstream.md): any other tag is looked up in its registry when a revision is made, and
+     * an image imported into the nodes without a registry would fail there.
+     */
+    static final List<String> REGISTRIES_KNATIVE_SKIPS = List.of("kind.local", "ko.local", "dev.local");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"infra/k3s/apps/cpu", "infra/k3s/apps/gpu"})
+    void functionsAreClusterLocalAndTheirImagesNeedNoRegistry(String folder) throws Exception {
+        List<JsonNode> services = kustomize(folder).stream()
+                .filter(d -> d.path("apiVersion").asText().startsWith("serving.knative.dev/")).toList();
+        assertThat(services).isNotEmpty();
+        for (JsonNode service : services) {
+            String name = folder + ": " + service.at("/metadata/name").asText();
+            // Knative gives such a Service only svc.cluster.local (pkg/reconciler/route/config/domain.go:128).
+            assertThat(service.at("/metadata/labels").path("networking.knative.dev/visibility").asText()).as(name)
+                    .isEqualTo("cluster-local");
+            for (String image : service.findValuesAsText("image")) {
+                String registry = image.contains("/") ? image.substring(0, image.indexOf('/')) : "";
+                assertThat(image.contains("@sha256:") || REGISTRIES_KNATIVE_SKIPS.contains(registry))
+                        .as(name + ": " + image + " is digest-pinned or in a registry Knative skips").isTrue();
+            }
+        }
+        java.util.regex.Matcher repository = java.util.regex.Pattern
+                .compile("<imageflow.image.repository>([^/<]+)/").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        assertThat(repository.find()).as("the images' repository in the root pom").isTrue();
+        assertThat(REGISTRIES_KNATIVE_SKIPS).as("the registry the build names its images under")
+                .contains(repository.group(1));
+    }
+
     @Test
     void detectIsPinnedToGpuNodesOnlyInTheGpuApps() throws Exception {
         JsonNode gpu = service(kustomize("infra/k3s/apps/gpu"), "detect").at("/spec/template/spec");
@@ -126,7 +157,7 @@ class KnativeManifestsTests {
         assertThat(gpu.at("/nodeSelector").path("imageflowcanvas.io/gpu").asText()).isEqualTo("true");
         assertThat(gpu.at("/tolerations/0/key").asText()).isEqualTo("nvidia.com/gpu");
         assertThat(gpu.at("/containers/0/resources/limits").path("nvidia.com/gpu").asText()).isEqualTo("1");
-        assertThat(gpu.at("/containers/0/image").asText()).isEqualTo("imageflowcanvas/detect:0.1.0");
+        assertThat(gpu.at("/containers/0/image").asText()).isEqualTo("dev.local/imageflowcanvas/detect:0.1.0");
         JsonNode cpu = service(kustomize("infra/k3s/apps/cpu"), "detect").at("/spec/template/spec");
         assertThat(cpu.has("runtimeClassName")).isFalse();
         assertThat(cpu.at("/containers/0/resources/limits").has("nvidia.com/gpu")).isFalse();

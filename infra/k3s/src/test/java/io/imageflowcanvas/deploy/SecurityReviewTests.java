@@ -169,7 +169,7 @@ class SecurityReviewTests {
                     assertThat(security.path("readOnlyRootFilesystem").asBoolean()).as(name + " has a read-only root")
                             .isTrue();
                 }
-                if (container.path("image").asText().startsWith("imageflowcanvas/")) {
+                if (container.path("image").asText().startsWith("dev.local/imageflowcanvas/")) {
                     ours++;
                     boolean canvas = object.at("/metadata/name").asText().equals("imageflow-canvas");
                     assertThat(pod.path("automountServiceAccountToken").asBoolean(true))

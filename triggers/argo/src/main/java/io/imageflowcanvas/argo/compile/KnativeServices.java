@@ -17,8 +17,14 @@ public final class KnativeServices {
 
     /** The tag of the images the build makes ({@code imageflow.image.tag} in the root pom; a test compares). */
     public static final String IMAGE_TAG = "0.1.0";
-    /** Where the images are named: no registry, so an overlay's kustomize {@code images} entry points at yours. */
-    public static final String IMAGE_PREFIX = "imageflowcanvas/";
+    /**
+     * Where the images are named ({@code imageflow.image.repository} in the root pom): under {@code dev.local}, one
+     * of the registries Knative Serving skips when it resolves tags to digests, so images imported into the nodes
+     * without a registry run (docs/upstream.md). An overlay's kustomize {@code images} entry points at yours.
+     */
+    public static final String IMAGE_PREFIX = "dev.local/imageflowcanvas/";
+    /** Knative gives a Service with this label only a cluster-local address: no route from its ingress. */
+    public static final String VISIBILITY_LABEL = "networking.knative.dev/visibility";
     public static final String NAMESPACE = "imageflow";
     static final String MINIO = "http://minio.minio.svc.cluster.local:9000";
     static final String OTLP = "http://otel-collector.monitoring.svc.cluster.local:4318/v1/traces";
@@ -37,6 +43,9 @@ public final class KnativeServices {
         FunctionCatalog.Service service = function.service();
         Map<String, Object> labels = map("app.kubernetes.io/name", function.name(),
                 "app.kubernetes.io/component", "function", "app.kubernetes.io/part-of", "imageflowcanvas");
+        // Only the workflows' http steps call a function, from inside the cluster; it holds the store's login.
+        Map<String, Object> serviceLabels = new LinkedHashMap<>(labels);
+        serviceLabels.put(VISIBILITY_LABEL, "cluster-local");
         // Scale to zero when idle; a cold start is the price, kept small by the image's AOT cache. Prometheus
         // (infra/k3s) scrapes a pod while it runs.
         Map<String, Object> annotations = map(
@@ -81,7 +90,7 @@ public final class KnativeServices {
         return map(
                 "apiVersion", "serving.knative.dev/v1",
                 "kind", "Service",
-                "metadata", map("name", function.name(), "namespace", NAMESPACE, "labels", labels),
+                "metadata", map("name", function.name(), "namespace", NAMESPACE, "labels", serviceLabels),
                 "spec", map("template", map(
                         // Knative copies the template's labels, not the Service's, onto the pods: the network
                         // policies select these.

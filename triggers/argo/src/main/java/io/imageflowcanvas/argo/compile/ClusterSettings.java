@@ -22,9 +22,14 @@ import java.util.Map;
  *     with a queue directory: persistent, unlike the listen API); set empty, bucket triggers use the listen API
  * @param progressUrl {@value #PROGRESS_URL} (default {@value #DEFAULT_PROGRESS_URL}): where run results are POSTed
  *     as CloudEvents (a Knative KafkaSink writing to pipeline-progress)
+ * @param keepSucceededSeconds {@value #KEEP_SUCCEEDED} (default {@value #DEFAULT_KEEP_SUCCEEDED}, an hour): how long
+ *     a succeeded run's Workflow stays in the cluster (its ttlStrategy; the archive keeps it longer)
+ * @param keepFailedSeconds {@value #KEEP_FAILED} (default {@value #DEFAULT_KEEP_FAILED}, a week): the same for a
+ *     failed run, kept longer to be looked at
  */
 public record ClusterSettings(String namespace, String functionUrl, String minioEndpoint, String minioSecret,
-        String kafkaUrl, String cameraTopic, String bucketEventsTopic, String progressUrl) {
+        String kafkaUrl, String cameraTopic, String bucketEventsTopic, String progressUrl, long keepSucceededSeconds,
+        long keepFailedSeconds) {
 
     public static final String NAMESPACE = "IMAGEFLOW_NAMESPACE";
     public static final String DEFAULT_NAMESPACE = "imageflow";
@@ -44,6 +49,11 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
     public static final String DEFAULT_PROGRESS_URL =
             "http://kafka-sink-ingress.knative-eventing.svc.cluster.local/{namespace}/pipeline-progress";
 
+    public static final String KEEP_SUCCEEDED = "IMAGEFLOW_KEEP_SUCCEEDED_SECONDS";
+    public static final long DEFAULT_KEEP_SUCCEEDED = 3_600;
+    public static final String KEEP_FAILED = "IMAGEFLOW_KEEP_FAILED_SECONDS";
+    public static final long DEFAULT_KEEP_FAILED = 604_800;
+
     public static ClusterSettings defaults() {
         return from(Map.of());
     }
@@ -53,8 +63,27 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
                 env.getOrDefault(FUNCTION_URL, DEFAULT_FUNCTION_URL),
                 env.getOrDefault(MINIO_ENDPOINT, DEFAULT_MINIO_ENDPOINT),
                 env.getOrDefault(MINIO_SECRET, DEFAULT_MINIO_SECRET), env.getOrDefault(KAFKA_URL, DEFAULT_KAFKA_URL),
-                env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC), blankToNull(env.getOrDefault(BUCKET_EVENTS_TOPIC, DEFAULT_BUCKET_EVENTS_TOPIC)),
-                env.getOrDefault(PROGRESS_URL, DEFAULT_PROGRESS_URL));
+                env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC),
+                blankToNull(env.getOrDefault(BUCKET_EVENTS_TOPIC, DEFAULT_BUCKET_EVENTS_TOPIC)),
+                env.getOrDefault(PROGRESS_URL, DEFAULT_PROGRESS_URL),
+                seconds(env, KEEP_SUCCEEDED, DEFAULT_KEEP_SUCCEEDED), seconds(env, KEEP_FAILED, DEFAULT_KEEP_FAILED));
+    }
+
+    private static long seconds(Map<String, String> env, String name, long fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            if (seconds >= 0 && seconds <= Integer.MAX_VALUE) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + "=" + value + " is not a number of seconds (0.." + Integer.MAX_VALUE
+                + "; Argo keeps them as a 32-bit integer)");
     }
 
     public ClusterSettings {

@@ -34,7 +34,9 @@ import io.imageflowcanvas.argo.model.workflow.Inputs;
 import io.imageflowcanvas.argo.model.workflow.LifecycleHook;
 import io.imageflowcanvas.argo.model.workflow.Metadata;
 import io.imageflowcanvas.argo.model.workflow.Parameter;
+import io.imageflowcanvas.argo.model.workflow.PodGC;
 import io.imageflowcanvas.argo.model.workflow.RetryStrategy;
+import io.imageflowcanvas.argo.model.workflow.TTLStrategy;
 import io.imageflowcanvas.argo.model.workflow.Template;
 import io.imageflowcanvas.argo.model.workflow.Workflow;
 import io.imageflowcanvas.argo.model.workflow.WorkflowSpec;
@@ -141,6 +143,12 @@ public final class PipelineCompiler {
                         new Parameter().name("etag").default_("")
                                 .description("eTag of the input version; empty: whatever is there"))))
                 .hooks(Map.of("exit", new LifecycleHook().template(EXIT_TEMPLATE)))
+                // Every input is a Workflow: each is deleted once its time is up, and its agent pod with it (the
+                // pod is owned by the Workflow); the archive keeps the history (docs/upstream.md).
+                .ttlStrategy(new TTLStrategy().secondsAfterSuccess(settings.keepSucceededSeconds())
+                        .secondsAfterFailure(settings.keepFailedSeconds()))
+                // Pods a step template may start (none today: http steps run in the agent) go when they finish.
+                .podGC(new PodGC().strategy("OnPodCompletion"))
                 .templates(templates);
         return new WorkflowTemplate().metadata(metadata(templateName(pipeline), pipeline)).spec(spec);
     }

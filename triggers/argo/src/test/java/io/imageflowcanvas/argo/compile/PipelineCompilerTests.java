@@ -214,4 +214,23 @@ class PipelineCompilerTests {
                         "Sensor/imageflow-frames");
         assertThat(frames.objects().get(1).at("/spec/kafka/camera/topic").asText()).isEqualTo("frames");
     }
+
+    /**
+     * Argo deletes a finished Workflow after the template's ttlStrategy (gc_controller.go:262-270 at v4.1.2; a
+     * Workflow from workflowTemplateRef takes the template's, workflow_types.go:225-235 and operator.go:4622-4626),
+     * and the agent pod that ran its http steps goes with it (agent.go:212-213: owned by the Workflow). Without it,
+     * every image would leave a Workflow in etcd for ever.
+     */
+    @Test
+    void finishedRunsAreDeletedAfterTheirTimeAndTheirPodsWithThem() {
+        assertThat(template.getSpec().getTtlStrategy().getSecondsAfterSuccess()).isEqualTo(3_600L);
+        assertThat(template.getSpec().getTtlStrategy().getSecondsAfterFailure()).isEqualTo(604_800L);
+        assertThat(template.getSpec().getPodGC().getStrategy()).isEqualTo("OnPodCompletion");
+        WorkflowTemplate kept = new PipelineCompiler(ClusterSettings.from(Map.of(ClusterSettings.KEEP_SUCCEEDED, "60",
+                ClusterSettings.KEEP_FAILED, "86400"))).workflowTemplate(diamond);
+        assertThat(kept.getSpec().getTtlStrategy().getSecondsAfterSuccess()).isEqualTo(60L);
+        assertThat(kept.getSpec().getTtlStrategy().getSecondsAfterFailure()).isEqualTo(86_400L);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClusterSettings.from(Map.of(
+                ClusterSettings.KEEP_FAILED, "a week"))).hasMessageContaining("IMAGEFLOW_KEEP_FAILED_SECONDS=a week");
+    }
 }

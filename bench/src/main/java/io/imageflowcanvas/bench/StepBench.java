@@ -1,13 +1,13 @@
 package io.imageflowcanvas.bench;
 
-import io.imageflowcanvas.imaging.ImageCodec;
-import io.imageflowcanvas.imaging.ImageInfo;
-import io.imageflowcanvas.imaging.ImageLimits;
-import io.imageflowcanvas.imaging.ImageProbe;
 import io.imageflowcanvas.function.common.step.ImageStep;
 import io.imageflowcanvas.function.common.step.StepParameters;
 import io.imageflowcanvas.function.filter.FilterStep;
 import io.imageflowcanvas.function.resize.ResizeStep;
+import io.imageflowcanvas.imaging.ImageCodec;
+import io.imageflowcanvas.imaging.ImageInfo;
+import io.imageflowcanvas.imaging.ImageLimits;
+import io.imageflowcanvas.imaging.ImageProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

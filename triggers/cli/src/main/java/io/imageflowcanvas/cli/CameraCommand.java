@@ -1,10 +1,10 @@
 package io.imageflowcanvas.cli;
 
-import io.imageflowcanvas.contract.PipelineEvents;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
+import io.imageflowcanvas.contract.PipelineEvents;
 import io.imageflowcanvas.imaging.ImageCodec;
 import io.imageflowcanvas.imaging.ImageFormat;
 import java.io.PrintWriter;

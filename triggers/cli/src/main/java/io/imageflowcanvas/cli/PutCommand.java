@@ -1,7 +1,7 @@
 package io.imageflowcanvas.cli;
 
-import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.function.local.LocalSettings;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
 import java.io.PrintWriter;

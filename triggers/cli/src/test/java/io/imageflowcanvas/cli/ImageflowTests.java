@@ -3,12 +3,12 @@ package io.imageflowcanvas.cli;
 import static io.imageflowcanvas.cli.CliRun.imageflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.testing.ImageFixtures;
-import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.RunnerSettings;
 import io.imageflowcanvas.local.history.RunRecord;
+import io.imageflowcanvas.testing.ImageFixtures;
+import io.imageflowcanvas.testing.Photos;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.imageflowcanvas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.testing.Photos;
-import io.imageflowcanvas.function.local.LocalSettings;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;

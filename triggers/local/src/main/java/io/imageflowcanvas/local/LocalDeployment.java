@@ -1,8 +1,8 @@
 package io.imageflowcanvas.local;
 
-import io.imageflowcanvas.server.PipelineHost;
 import io.imageflowcanvas.local.kafka.CameraIngress;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import io.imageflowcanvas.server.PipelineHost;
 import java.time.Instant;
 
 /**

@@ -1,9 +1,9 @@
 package io.imageflowcanvas.local;
 
+import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.contract.ObjectRef;
-import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.function.local.LocalFunctions;
-import io.imageflowcanvas.server.ApiServer;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.local.executor.HttpStepInvoker;
 import io.imageflowcanvas.local.executor.LocalExecutor;
 import io.imageflowcanvas.local.executor.RunListener;
@@ -20,13 +20,13 @@ import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import io.imageflowcanvas.pipeline.PipelineValidationException;
 import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
-import io.minio.MinioClient;
-import io.imageflowcanvas.argo.cluster.ClusterClient;
+import io.imageflowcanvas.server.ApiServer;
 import io.imageflowcanvas.server.ObjectAccess;
 import io.imageflowcanvas.server.PipelineHost;
 import io.imageflowcanvas.server.PipelineHost.ComponentHealth;
 import io.imageflowcanvas.server.RunEvents;
 import io.imageflowcanvas.server.RunSource;
+import io.minio.MinioClient;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,13 +3,13 @@ package io.imageflowcanvas.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.contract.ObjectRef;
-import io.imageflowcanvas.testing.Photos;
-import io.imageflowcanvas.testing.S3TestServer;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.history.PostgresServer;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.local.history.StepRecord;
+import io.imageflowcanvas.testing.Photos;
+import io.imageflowcanvas.testing.S3TestServer;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;

@@ -3,9 +3,9 @@ package io.imageflowcanvas.local;
 import io.imageflowcanvas.contract.PipelineEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.kafka.ProgressPublisher;
+import io.imageflowcanvas.testing.Photos;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.local;
 
-import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
+import io.imageflowcanvas.testing.Photos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

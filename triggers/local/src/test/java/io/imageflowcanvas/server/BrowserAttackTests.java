@@ -2,14 +2,14 @@ package io.imageflowcanvas.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.imaging.storage.S3Clients;
-import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.TestRunners;
-import io.imageflowcanvas.server.fakes.NoPipelines;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
+import io.imageflowcanvas.server.fakes.NoPipelines;
+import io.imageflowcanvas.testing.Photos;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayOutputStream;

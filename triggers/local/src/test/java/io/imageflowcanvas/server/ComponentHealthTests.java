@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.TestRunners;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
+import io.imageflowcanvas.testing.Photos;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,14 +3,14 @@ package io.imageflowcanvas.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imageflowcanvas.imaging.storage.S3Clients;
-import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.function.local.LocalSettings;
+import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.RunnerSettings;
 import io.imageflowcanvas.local.TestRunners;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.local.history.StepRecord;
+import io.imageflowcanvas.testing.Photos;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.net.URI;

@@ -54,8 +54,15 @@ public final class ComponentRegistry {
         this.components = components;
     }
 
+    /** Read once: every validator, server and command uses the same registry. */
+    private static final ComponentRegistry BUILT_IN = read();
+
     /** The registry shipped with this version (the contract's {@code components.json}). */
     public static ComponentRegistry builtIn() {
+        return BUILT_IN;
+    }
+
+    private static ComponentRegistry read() {
         try (InputStream in = ComponentRegistry.class.getResourceAsStream(FunctionCatalog.REGISTRY)) {
             File file = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
                     .readValue(in, File.class);
@@ -68,7 +75,7 @@ public final class ComponentRegistry {
                 components.put(e.name(), new Component(e.name(), e.version(), e.description(), parameters,
                         e.requireAny() == null ? List.of() : e.requireAny(), e.resources()));
             }
-            return new ComponentRegistry(components);
+            return new ComponentRegistry(java.util.Collections.unmodifiableMap(components));
         } catch (IOException e) {
             throw new UncheckedIOException("components.json is missing from the class path", e);
         }

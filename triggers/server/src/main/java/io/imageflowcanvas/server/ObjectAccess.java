@@ -1,7 +1,7 @@
 package io.imageflowcanvas.server;
 
-import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.imaging.ImageCodec;
 import io.imageflowcanvas.imaging.ImageFormat;
 import io.imageflowcanvas.imaging.ImageInfo;
@@ -11,16 +11,14 @@ import io.imageflowcanvas.server.ApiServer.Answer;
 import io.imageflowcanvas.server.ApiServer.Request;
 import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.Http;
 import io.minio.MinioClient;
 import io.minio.ObjectWriteResponse;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
-import io.minio.Http;
 import java.io.InputStream;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -31,6 +29,8 @@ import java.util.function.Supplier;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Objects of the buckets the deployed pipelines use, for the canvas's results: short-lived presigned download links,

@@ -2,13 +2,13 @@ package io.imageflowcanvas.server;
 
 import io.imageflowcanvas.argo.compile.ClusterManifests;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
-import io.imageflowcanvas.server.ApiServer.Answer;
-import io.imageflowcanvas.server.ApiServer.Request;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import io.imageflowcanvas.pipeline.PipelineValidationException;
 import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import io.imageflowcanvas.server.ApiServer.Answer;
+import io.imageflowcanvas.server.ApiServer.Request;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.imageflowcanvas.server;
 
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import io.imageflowcanvas.server.ApiServer.Answer;
 import io.imageflowcanvas.server.ApiServer.Request;
-import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

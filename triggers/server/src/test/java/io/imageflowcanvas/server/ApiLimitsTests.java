@@ -3,8 +3,8 @@ package io.imageflowcanvas.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.imaging.storage.S3Clients;
-import io.imageflowcanvas.server.fakes.NoPipelines;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.server.fakes.NoPipelines;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

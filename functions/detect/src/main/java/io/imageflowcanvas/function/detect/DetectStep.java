@@ -1,8 +1,5 @@
 package io.imageflowcanvas.function.detect;
 
-import io.imageflowcanvas.imaging.ImageCodec;
-import io.imageflowcanvas.imaging.ImageFormat;
-import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.function.common.step.ImageStep;
 import io.imageflowcanvas.function.common.step.StepOutput;
 import io.imageflowcanvas.function.common.step.StepParameters;
@@ -13,6 +10,9 @@ import io.imageflowcanvas.function.detect.model.LoadedModel;
 import io.imageflowcanvas.function.detect.model.ModelCatalog;
 import io.imageflowcanvas.function.detect.model.Preprocessed;
 import io.imageflowcanvas.function.detect.model.Preprocessor;
+import io.imageflowcanvas.imaging.ImageCodec;
+import io.imageflowcanvas.imaging.ImageFormat;
+import io.imageflowcanvas.imaging.ImageInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

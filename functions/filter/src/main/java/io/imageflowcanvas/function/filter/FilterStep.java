@@ -4,10 +4,10 @@ import static org.bytedeco.opencv.global.opencv_core.CV_16U;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_core.addWeighted;
 
-import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.function.common.step.ImageTransform;
 import io.imageflowcanvas.function.common.step.OutputEncoding;
 import io.imageflowcanvas.function.common.step.StepParameters;
+import io.imageflowcanvas.imaging.ImageInfo;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;

@@ -1,10 +1,10 @@
 package io.imageflowcanvas.imaging.storage;
 
+import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.contract.problem.InputNotFoundException;
 import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.contract.problem.StepException;
 import io.imageflowcanvas.contract.problem.StorageUnavailableException;
-import io.imageflowcanvas.contract.ObjectRef;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;

@@ -1,9 +1,9 @@
 package io.imageflowcanvas.function.local;
 
+import io.imageflowcanvas.contract.FunctionCatalog;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import io.imageflowcanvas.contract.FunctionCatalog;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;

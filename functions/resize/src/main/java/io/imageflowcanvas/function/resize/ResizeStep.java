@@ -1,10 +1,10 @@
 package io.imageflowcanvas.function.resize;
 
-import io.imageflowcanvas.imaging.ImageCodec;
-import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.function.common.step.ImageTransform;
 import io.imageflowcanvas.function.common.step.OutputEncoding;
 import io.imageflowcanvas.function.common.step.StepParameters;
+import io.imageflowcanvas.imaging.ImageCodec;
+import io.imageflowcanvas.imaging.ImageInfo;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;

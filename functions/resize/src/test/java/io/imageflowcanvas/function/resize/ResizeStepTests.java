@@ -2,11 +2,11 @@ package io.imageflowcanvas.function.resize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.imageflowcanvas.function.common.step.StepParameters;
 import io.imageflowcanvas.imaging.ImageCodec;
 import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.imaging.ImageLimits;
 import io.imageflowcanvas.imaging.ImageProbe;
-import io.imageflowcanvas.function.common.step.StepParameters;
 import io.imageflowcanvas.testing.ImageFixtures;
 import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;

@@ -1,6 +1,5 @@
 package io.imageflowcanvas.argo.compile;
 
-import io.imageflowcanvas.contract.PipelineEvents;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -42,6 +41,7 @@ import io.imageflowcanvas.argo.model.workflow.Workflow;
 import io.imageflowcanvas.argo.model.workflow.WorkflowSpec;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplate;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplateRef;
+import io.imageflowcanvas.contract.PipelineEvents;
 import io.imageflowcanvas.contract.StepEventTypes;
 import io.imageflowcanvas.contract.TraceParents;
 import io.imageflowcanvas.pipeline.PipelineDefinition;

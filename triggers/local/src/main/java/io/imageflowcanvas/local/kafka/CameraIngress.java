@@ -2,8 +2,8 @@ package io.imageflowcanvas.local.kafka;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.imaging.ImageLimits;
 import io.imageflowcanvas.imaging.ImageProbe;

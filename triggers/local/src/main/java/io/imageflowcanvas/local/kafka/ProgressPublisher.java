@@ -1,9 +1,9 @@
 package io.imageflowcanvas.local.kafka;
 
-import io.imageflowcanvas.contract.PipelineEvents;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
+import io.imageflowcanvas.contract.PipelineEvents;
 import io.imageflowcanvas.local.executor.StateChangeListener;
 import java.net.URI;
 import java.time.Instant;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.imageflowcanvas.contract.PipelineEvents;
 import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.contract.PipelineEvents;
+import io.imageflowcanvas.local.TestRunners;
 import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.testing.S3TestServer;
-import io.imageflowcanvas.local.TestRunners;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.imageflowcanvas.server.fakes;
 
 import io.imageflowcanvas.contract.ObjectRef;
-import io.imageflowcanvas.server.PipelineHost;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
+import io.imageflowcanvas.server.PipelineHost;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.contract.problem.UnavailableException;
 import io.imageflowcanvas.contract.StepRequest;
+import io.imageflowcanvas.contract.problem.UnavailableException;
 import java.time.Instant;
 
 /**

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.contract.StepRequest;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 import java.util.regex.Pattern;
 
 /** Structural checks of a step request, before anything is read. */

@@ -1,11 +1,11 @@
 package io.imageflowcanvas.function.common.step;
 
-import io.imageflowcanvas.contract.problem.InputNotFoundException;
-import io.imageflowcanvas.contract.problem.InvalidInputException;
-import io.imageflowcanvas.contract.problem.StepException;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.contract.StepRequest;
 import io.imageflowcanvas.contract.StepResult;
+import io.imageflowcanvas.contract.problem.InputNotFoundException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
+import io.imageflowcanvas.contract.problem.StepException;
 import io.imageflowcanvas.imaging.ImageCodec;
 import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.imaging.ImageLimits;

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.common.web;
 
-import io.imageflowcanvas.imaging.ImageLimits;
 import io.imageflowcanvas.function.common.step.DecodeBudget;
+import io.imageflowcanvas.imaging.ImageLimits;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.common.web;
 
-import io.imageflowcanvas.contract.problem.StepException;
 import io.imageflowcanvas.contract.StepEventTypes;
+import io.imageflowcanvas.contract.problem.StepException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;

@@ -1,10 +1,10 @@
 package io.imageflowcanvas.function.common.web;
 
-import io.imageflowcanvas.contract.problem.InvalidInputException;
-import io.imageflowcanvas.contract.problem.MalformedRequestException;
 import io.imageflowcanvas.contract.StepEventTypes;
 import io.imageflowcanvas.contract.StepRequest;
 import io.imageflowcanvas.contract.StepResult;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
+import io.imageflowcanvas.contract.problem.MalformedRequestException;
 import io.imageflowcanvas.function.common.step.ImageStep;
 import io.imageflowcanvas.function.common.step.StepExecutor;
 import java.nio.charset.StandardCharsets;

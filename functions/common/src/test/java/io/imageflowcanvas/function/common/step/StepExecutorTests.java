@@ -3,13 +3,13 @@ package io.imageflowcanvas.function.common.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.imageflowcanvas.contract.problem.InputNotFoundException;
-import io.imageflowcanvas.contract.problem.StepException;
-import io.imageflowcanvas.contract.problem.StorageUnavailableException;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.contract.OutputTarget;
 import io.imageflowcanvas.contract.StepRequest;
 import io.imageflowcanvas.contract.StepResult;
+import io.imageflowcanvas.contract.problem.InputNotFoundException;
+import io.imageflowcanvas.contract.problem.StepException;
+import io.imageflowcanvas.contract.problem.StorageUnavailableException;
 import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.imaging.ImageLimits;
 import io.imageflowcanvas.imaging.storage.ObjectStore;

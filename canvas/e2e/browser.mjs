@@ -16,3 +16,17 @@ export async function launch(screenshots) {
 export function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
+
+/**
+ * How many elements `locator` matches once the page has settled on `expected` (React Flow draws edges only after it
+ * has measured the nodes), or after `timeoutMs` whatever it matches then.
+ */
+export async function settledCount(locator, expected, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  let count = await locator.count();
+  while (count !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    count = await locator.count();
+  }
+  return count;
+}

@@ -6,7 +6,7 @@
 // reason on the first thing that does not happen; the last screenshot is 5-result.png.
 //
 //   node e2e/compose.e2e.mjs RUNNER_URL SCREENSHOT_DIR PHOTO
-import { expect, launch } from './browser.mjs';
+import { expect, launch, settledCount } from './browser.mjs';
 
 const [url, screenshots, photo] = process.argv.slice(2);
 const browser = await launch(screenshots);
@@ -68,8 +68,8 @@ try {
   await reopened.goto(url);
   await reopened.getByLabel('Open a saved pipeline').selectOption('my-pipeline');
   await reopened.getByText('Opened my-pipeline version 1').waitFor();
-  expect(await reopened.locator('.react-flow__node').count() === 2, 'the opened pipeline has not two steps');
-  expect(await reopened.locator('.react-flow__edge').count() === 1, 'the opened pipeline lost its edge');
+  expect(await settledCount(reopened.locator('.react-flow__node'), 2) === 2, 'the opened pipeline has not two steps');
+  expect(await settledCount(reopened.locator('.react-flow__edge'), 1) === 1, 'the opened pipeline lost its edge');
   await reopened.locator('[data-id="resize"]').click();
   expect(await reopened.getByLabel('width').inputValue() === '640', 'the opened pipeline lost width 640');
 

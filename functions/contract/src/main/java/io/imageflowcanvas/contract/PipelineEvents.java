@@ -6,7 +6,7 @@ package io.imageflowcanvas.contract;
  */
 public final class PipelineEvents {
 
-    /** Run and step progress, published by the local runner and the cluster's exit handler. */
+    /** Run and step progress, published by the local runner and the cluster server. */
     public static final String PROGRESS_TYPE = "io.imageflowcanvas.pipeline.progress";
     /** A camera frame (an image as data, or a reference to one) that starts a run. */
     public static final String CAMERA_FRAME_TYPE = "io.imageflowcanvas.camera.frame";

@@ -118,9 +118,9 @@ class NetworkPolicyTests {
             {"argo-agent", "api-server", "443"}, {"sensor", "api-server", "6443"}, {"eventsource", "minio", "9000"},
             {"eventsource", "kafka", "9092"}, {"sensor", "eventbus", "4222"}, {"eventsource", "eventbus", "4222"},
             {"eventbus", "eventbus", "6222"},
-            // The canvas: its users, the API, MinIO.
+            // The canvas: its users, the API, MinIO, the progress topic.
             {"intruder", "imageflow-canvas", "8090"}, {"imageflow-canvas", "api-server", "6443"},
-            {"imageflow-canvas", "minio", "9000"},
+            {"imageflow-canvas", "minio", "9000"}, {"imageflow-canvas", "kafka", "9092"},
             // MinIO's notifications, its buckets Job, Kafka's own quorum.
             {"minio", "kafka", "9092"}, {"minio-buckets", "minio", "9000"}, {"kafka", "kafka", "9093"},
             {"kafka", "kafka", "9092"},
@@ -151,7 +151,7 @@ class NetworkPolicyTests {
         Map<String, Set<String>> clients = new LinkedHashMap<>();
         clients.put("minio:9000", union(argoInApps, Set.of("resize", "filter", "detect", "imageflow-canvas",
                 "minio-buckets", "workflow-controller", "argo-server")));
-        clients.put("kafka:9092", union(argoInApps, Set.of("minio", "kafka")));
+        clients.put("kafka:9092", union(argoInApps, Set.of("minio", "kafka", "imageflow-canvas")));
         clients.put("kafka:9093", Set.of("kafka"));
         clients.put("postgres:5432", Set.of("workflow-controller", "argo-server"));
         clients.put("prometheus:9090", Set.of("grafana"));

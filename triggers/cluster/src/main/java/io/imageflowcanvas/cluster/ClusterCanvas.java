@@ -9,6 +9,7 @@ import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.server.ApiServer;
 import io.imageflowcanvas.server.ObjectAccess;
 import io.imageflowcanvas.server.PipelineStore;
+import io.imageflowcanvas.server.ProgressTopic;
 import io.imageflowcanvas.server.RunEvents;
 import io.minio.MinioClient;
 import java.net.InetAddress;
@@ -20,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
  * The canvas and its API as a cluster's own service (infra/k3s/apps/canvas): the same page and API the local runner
  * serves, backed by the cluster instead of the runner. Deploying applies a pipeline's Argo objects through the
  * fabric8 client, runs are the pipelines' Workflows (live from a watch), uploads and results go to the cluster's
- * MinIO, saved pipelines live on a volume. Beyond loopback the API needs its token.
+ * MinIO, saved pipelines live on a volume. Run and step changes read from the Workflows go to the canvas's live
+ * stream and, as CloudEvents, to the progress topic on the cluster's Kafka. Beyond loopback the API needs its token.
  *
  * <p>Settings (environment): {@value #ADDRESS} (default 127.0.0.1), {@value #PORT} (else PORT, else 8090),
  * {@value #TOKEN}, {@value #DATA} (saved pipelines, default /data), {@value #ACCESS_KEY} and {@value #SECRET_KEY}
@@ -34,16 +36,21 @@ public final class ClusterCanvas implements AutoCloseable {
     public static final String DATA = "IMAGEFLOW_DATA";
     public static final String ACCESS_KEY = "MINIO_ACCESS_KEY";
     public static final String SECRET_KEY = "MINIO_SECRET_KEY";
+    /** The progress events' CloudEvents source, the namespace appended. */
+    public static final String SOURCE = "/imageflowcanvas/cluster/";
 
     private final ApiServer api;
     private final RunEvents events;
     private final WorkflowEvents watch;
+    private final ProgressTopic topic;
     private final ClusterClient cluster;
 
-    private ClusterCanvas(ApiServer api, RunEvents events, WorkflowEvents watch, ClusterClient cluster) {
+    private ClusterCanvas(ApiServer api, RunEvents events, WorkflowEvents watch, ProgressTopic topic,
+            ClusterClient cluster) {
         this.api = api;
         this.events = events;
         this.watch = watch;
+        this.topic = topic;
         this.cluster = cluster;
     }
 
@@ -58,7 +65,16 @@ public final class ClusterCanvas implements AutoCloseable {
         MinioClient minio = S3Clients.create(endpoint, "us-east-1", required(env, ACCESS_KEY),
                 required(env, SECRET_KEY));
         RunEvents events = new RunEvents();
-        WorkflowEvents watch = new WorkflowEvents(cluster, settings.namespace(), events);
+        // Progress is read from the Workflows (no exit hook reports it, docs/cluster.md) and told both ways.
+        ProgressTopic topic = settings.progressTopic() == null ? null
+                : new ProgressTopic(settings.kafkaUrl(), settings.progressTopic(), SOURCE + settings.namespace());
+        WorkflowEvents watch = new WorkflowEvents(cluster, settings.namespace(),
+                (runId, stepId, status, message, eventId) -> {
+                    events.changed(runId, stepId, status, message);
+                    if (topic != null) {
+                        topic.changed(runId, stepId, status, message, eventId);
+                    }
+                });
         ApiServer api = new ApiServer(InetAddress.getByName(env.getOrDefault(ADDRESS, "127.0.0.1")),
                 Integer.parseInt(env.getOrDefault(PORT, env.getOrDefault("PORT", "8090"))), env.get(TOKEN),
                 new ApiServer.Backend(
@@ -66,7 +82,7 @@ public final class ClusterCanvas implements AutoCloseable {
                         store.folder(), env, pipelines, events, new ObjectAccess(minio, pipelines::buckets),
                         // The host is this cluster: either target deploys through it, with this canvas's rights.
                         null));
-        return new ClusterCanvas(api, events, watch, cluster);
+        return new ClusterCanvas(api, events, watch, topic, cluster);
     }
 
     private static String required(Map<String, String> env, String name) {
@@ -87,6 +103,9 @@ public final class ClusterCanvas implements AutoCloseable {
         events.close();
         api.close();
         watch.close();
+        if (topic != null) {
+            topic.close();
+        }
         cluster.close();
     }
 

@@ -20,15 +20,15 @@ import java.util.Map;
  * @param bucketEventsTopic {@value #BUCKET_EVENTS_TOPIC} (default {@value #DEFAULT_BUCKET_EVENTS_TOPIC}, as
  *     infra/k3s configures MinIO): the Kafka topic MinIO publishes bucket notifications to (a notification target
  *     with a queue directory: persistent, unlike the listen API); set empty, bucket triggers use the listen API
- * @param progressUrl {@value #PROGRESS_URL} (default {@value #DEFAULT_PROGRESS_URL}): where run results are POSTed
- *     as CloudEvents (a Knative KafkaSink writing to pipeline-progress)
+ * @param progressTopic {@value #PROGRESS_TOPIC} (default {@value #DEFAULT_PROGRESS_TOPIC}): where the cluster
+ *     server publishes run and step progress CloudEvents, read from the Workflows it watches; set empty, none
  * @param keepSucceededSeconds {@value #KEEP_SUCCEEDED} (default {@value #DEFAULT_KEEP_SUCCEEDED}, an hour): how long
  *     a succeeded run's Workflow stays in the cluster (its ttlStrategy; the archive keeps it longer)
  * @param keepFailedSeconds {@value #KEEP_FAILED} (default {@value #DEFAULT_KEEP_FAILED}, a week): the same for a
  *     failed run, kept longer to be looked at
  */
 public record ClusterSettings(String namespace, String functionUrl, String minioEndpoint, String minioSecret,
-        String kafkaUrl, String cameraTopic, String bucketEventsTopic, String progressUrl, long keepSucceededSeconds,
+        String kafkaUrl, String cameraTopic, String bucketEventsTopic, String progressTopic, long keepSucceededSeconds,
         long keepFailedSeconds) {
 
     public static final String NAMESPACE = "IMAGEFLOW_NAMESPACE";
@@ -45,9 +45,8 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
     public static final String DEFAULT_CAMERA_TOPIC = PipelineEvents.CAMERA_TOPIC;
     public static final String BUCKET_EVENTS_TOPIC = "IMAGEFLOW_BUCKET_EVENTS_TOPIC";
     public static final String DEFAULT_BUCKET_EVENTS_TOPIC = PipelineEvents.BUCKET_EVENTS_TOPIC;
-    public static final String PROGRESS_URL = "IMAGEFLOW_PROGRESS_URL";
-    public static final String DEFAULT_PROGRESS_URL =
-            "http://kafka-sink-ingress.knative-eventing.svc.cluster.local/{namespace}/pipeline-progress";
+    public static final String PROGRESS_TOPIC = "IMAGEFLOW_PROGRESS_TOPIC";
+    public static final String DEFAULT_PROGRESS_TOPIC = PipelineEvents.PROGRESS_TOPIC;
 
     public static final String KEEP_SUCCEEDED = "IMAGEFLOW_KEEP_SUCCEEDED_SECONDS";
     public static final long DEFAULT_KEEP_SUCCEEDED = 3_600;
@@ -65,7 +64,7 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
                 env.getOrDefault(MINIO_SECRET, DEFAULT_MINIO_SECRET), env.getOrDefault(KAFKA_URL, DEFAULT_KAFKA_URL),
                 env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC),
                 blankToNull(env.getOrDefault(BUCKET_EVENTS_TOPIC, DEFAULT_BUCKET_EVENTS_TOPIC)),
-                env.getOrDefault(PROGRESS_URL, DEFAULT_PROGRESS_URL),
+                blankToNull(env.getOrDefault(PROGRESS_TOPIC, DEFAULT_PROGRESS_TOPIC)),
                 seconds(env, KEEP_SUCCEEDED, DEFAULT_KEEP_SUCCEEDED), seconds(env, KEEP_FAILED, DEFAULT_KEEP_FAILED));
     }
 
@@ -99,9 +98,5 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
     /** The in-cluster URL of a function. */
     public String functionUrl(String component) {
         return functionUrl.replace("{component}", component).replace("{namespace}", namespace);
-    }
-
-    public String progressUrl() {
-        return progressUrl.replace("{namespace}", namespace);
     }
 }

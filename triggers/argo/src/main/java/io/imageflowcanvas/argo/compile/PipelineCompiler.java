@@ -30,7 +30,6 @@ import io.imageflowcanvas.argo.model.workflow.DAGTemplate;
 import io.imageflowcanvas.argo.model.workflow.HTTP;
 import io.imageflowcanvas.argo.model.workflow.HTTPHeader;
 import io.imageflowcanvas.argo.model.workflow.Inputs;
-import io.imageflowcanvas.argo.model.workflow.LifecycleHook;
 import io.imageflowcanvas.argo.model.workflow.Metadata;
 import io.imageflowcanvas.argo.model.workflow.Parameter;
 import io.imageflowcanvas.argo.model.workflow.PodGC;
@@ -41,7 +40,6 @@ import io.imageflowcanvas.argo.model.workflow.Workflow;
 import io.imageflowcanvas.argo.model.workflow.WorkflowSpec;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplate;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplateRef;
-import io.imageflowcanvas.contract.PipelineEvents;
 import io.imageflowcanvas.contract.StepEventTypes;
 import io.imageflowcanvas.contract.TraceParents;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
@@ -71,7 +69,6 @@ public final class PipelineCompiler {
     public static final int CPU_COLD_START_SECONDS = 60;
     public static final int GPU_COLD_START_SECONDS = 300;
     static final String ENTRYPOINT = "run-pipeline";
-    static final String EXIT_TEMPLATE = "report-run";
     /**
      * Retry transient failures only: a transport error (status Error), a 5xx, 408 or 429. The Argo Agent reports
      * any other 4xx as "received non-2xx response code: 4xx": bad input, which a retry cannot mend.
@@ -132,7 +129,6 @@ public final class PipelineCompiler {
         }
         templates.addFirst(new Template().name(ENTRYPOINT)
                 .dag(new DAGTemplate().failFast(pipeline.failFast()).tasks(tasks)));
-        templates.add(reportTemplate(pipeline));
         WorkflowSpec spec = new WorkflowSpec()
                 .entrypoint(ENTRYPOINT)
                 .serviceAccountName(WORKFLOW_SERVICE_ACCOUNT)
@@ -142,7 +138,8 @@ public final class PipelineCompiler {
                         new Parameter().name("key").description("key of the input object, not escaped"),
                         new Parameter().name("etag").default_("")
                                 .description("eTag of the input version; empty: whatever is there"))))
-                .hooks(Map.of("exit", new LifecycleHook().template(EXIT_TEMPLATE)))
+                // No exit hook: a failing one fails a run that succeeded (docs/upstream.md). Run and step progress
+                // is published from the cluster server's watch on Workflows instead.
                 // Every input is a Workflow: each is deleted once its time is up, and its agent pod with it (the
                 // pod is owned by the Workflow); the archive keeps the history (docs/upstream.md).
                 .ttlStrategy(new TTLStrategy().secondsAfterSuccess(settings.keepSucceededSeconds())
@@ -256,28 +253,6 @@ public final class PipelineCompiler {
                 .replace("\"@input-etag@\"", "{{=inputs.parameters['input-etag'] == '' ? 'null'"
                         + " : toJson(inputs.parameters['input-etag'])}}")
                 .replace("\"@run-key@\"", "{{=toJson(workflow.parameters.key)}}");
-    }
-
-    /** The exit hook: one progress CloudEvent with the run's final status, as the local runner publishes. */
-    private Template reportTemplate(ValidatedPipeline pipeline) {
-        ObjectNode event = JSON.createObjectNode();
-        event.put("runId", "{{workflow.name}}");
-        event.putNull("stepId");
-        event.put("status", "{{=sprig.upper(workflow.status)}}");
-        event.put("message", "pipeline " + pipeline.pipelineId() + " finished in {{workflow.duration}} s");
-        event.put("timestamp", "{{workflow.creationTimestamp.RFC3339}}");
-        String body = event.toPrettyString();
-        return new Template().name(EXIT_TEMPLATE)
-                .retryStrategy(new RetryStrategy().limit("3").retryPolicy("Always")
-                        .backoff(new Backoff().duration("1s").factor("2")))
-                .http(new HTTP().url(settings.progressUrl()).method("POST").timeoutSeconds(30L)
-                        .headers(List.of(header("content-type", "application/json"),
-                                header("ce-specversion", "1.0"),
-                                header("ce-id", "{{workflow.uid}}-finished"),
-                                header("ce-source", "/imageflowcanvas/argo/" + pipeline.pipelineId()),
-                                header("ce-type", PipelineEvents.PROGRESS_TYPE),
-                                header("ce-subject", "{{workflow.name}}")))
-                        .body(body));
     }
 
     private static HTTPHeader header(String name, String value) {

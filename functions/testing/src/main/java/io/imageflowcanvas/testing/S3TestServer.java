@@ -39,11 +39,20 @@ public final class S3TestServer implements AutoCloseable {
     }
 
     public static S3TestServer start(String... buckets) {
+        return start(AuthenticationType.AWS_V2_OR_V4, buckets);
+    }
+
+    /** A server that takes requests without checking their signature (behind {@link RecordingS3}'s proxy). */
+    static S3TestServer startUnsigned(String... buckets) {
+        return start(AuthenticationType.NONE, buckets);
+    }
+
+    private static S3TestServer start(AuthenticationType authentication, String... buckets) {
         try {
             Path directory = Files.createTempDirectory("imageflow-s3-");
             S3Proxy proxy = S3Proxy.builder().blobStore(new FilesystemNio2BlobStore(directory.toString()))
                     .endpoint(URI.create("http://127.0.0.1:0"))
-                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+                    .awsAuthentication(authentication, ACCESS_KEY, SECRET_KEY).build();
             proxy.start();
             S3TestServer server = new S3TestServer(proxy, directory);
             for (String bucket : buckets) {

@@ -114,7 +114,12 @@ class DeployManifestsTests {
         minio.at("/spec/template/spec/containers/0/env").forEach(e -> env.put(e.path("name").asText(),
                 e.path("value").asText()));
         assertThat(env).containsEntry("MINIO_NOTIFY_KAFKA_BROKERS_PRIMARY", "kafka.kafka.svc.cluster.local:9092")
-                .containsEntry("MINIO_NOTIFY_KAFKA_QUEUE_DIR_PRIMARY", "/data/.notify-queue");
+                .containsEntry("MINIO_NOTIFY_KAFKA_QUEUE_DIR_PRIMARY", "/data/.notify-queue")
+                .containsEntry("MINIO_NOTIFY_KAFKA_TOPIC_PRIMARY",
+                        io.imageflowcanvas.argo.compile.ClusterSettings.DEFAULT_BUCKET_EVENTS_TOPIC);
+        // The ARN a deploy sets on trigger buckets names this target: id PRIMARY (the variables' suffix), type kafka.
+        assertThat(env).containsEntry("MINIO_NOTIFY_KAFKA_ENABLE_PRIMARY", "on");
+        assertThat(io.imageflowcanvas.argo.cluster.PipelineBuckets.KAFKA_TARGET_ARN).endsWith(":PRIMARY:kafka");
         JsonNode kafka = kustomize("infra/k3s/controllers/kafka").stream()
                 .filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
         assertThat(kafka.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("apache/kafka:4.2.1");

@@ -21,6 +21,19 @@ final class ClusterOptions {
             + " or " + ClusterSettings.DEFAULT_NAMESPACE + ")")
     String namespace;
 
+    @Option(names = "--minio", paramLabel = "URL", description = "the cluster's MinIO as reached from here, where a"
+            + " pipeline's buckets and notification are set up (default: IMAGEFLOW_MINIO_URL, else a port-forward to"
+            + " the Service IMAGEFLOW_CLUSTER_MINIO names); the login is the namespace's MinIO Secret")
+    String minio;
+
+    /** The cluster of the current kube context, reaching MinIO as {@code --minio} says. */
+    io.imageflowcanvas.argo.cluster.ClusterClient connect() {
+        String url = minio != null ? minio : System.getenv("IMAGEFLOW_MINIO_URL");
+        return new io.imageflowcanvas.argo.cluster.ClusterClient(
+                new io.fabric8.kubernetes.client.KubernetesClientBuilder().build(),
+                url == null || url.isBlank() ? null : url);
+    }
+
     /** Cluster settings from the environment, with {@code --namespace} over IMAGEFLOW_NAMESPACE. */
     ClusterSettings settings() {
         Map<String, String> env = new HashMap<>(System.getenv());

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code imageflow delete PIPELINE}: removes what a pipeline owns on the cluster; its past runs stay. */
 @Command(name = "delete", description = "Remove a pipeline's Sensor, EventSources and WorkflowTemplate from the"
-        + " cluster (found by label); its runs and the shared objects stay.")
+        + " cluster (found by label), its trigger bucket's notification unless another pipeline triggers on it, and"
+        + " the buckets its apply made when they are empty; its runs and the shared objects stay.")
 final class DeleteCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PIPELINE", description = "the pipelineId")
@@ -24,13 +25,17 @@ final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (ClusterClient client = ClusterClient.connect()) {
-            List<String> removed = client.delete(cluster.settings().namespace(), pipelineId);
-            removed.forEach(name -> spec.commandLine().getOut().println(name + " deleted"));
+        try (ClusterClient client = cluster.connect()) {
+            List<String> removed = client.delete(cluster.settings(), pipelineId);
+            removed.forEach(name -> spec.commandLine().getOut().println(name.startsWith("bucket ") ? name
+                    : name + " deleted"));
             if (removed.isEmpty()) {
                 spec.commandLine().getOut().println("nothing of pipeline " + pipelineId + " in namespace "
                         + cluster.settings().namespace());
             }
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("imageflow delete: " + e.getMessage());
+            return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
     }

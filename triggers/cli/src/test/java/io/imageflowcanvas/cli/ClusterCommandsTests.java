@@ -13,6 +13,8 @@ import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import io.imageflowcanvas.pipeline.PipelineValidator;
+import io.imageflowcanvas.testing.RecordingS3;
+import io.imageflowcanvas.testing.S3TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -75,14 +77,57 @@ class ClusterCommandsTests {
         assertThat(badNamespace.err()).contains("Not_A_Namespace is not a Kubernetes namespace name");
     }
 
+    /** The MinIO login apply reads, as infra/k3s keeps it in the namespace. */
+    private void minioSecret() {
+        client.secrets().inNamespace("imageflow").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("minio-credentials").endMetadata()
+                // As the API server stores it (a Secret's stringData is kept as data).
+                .addToData("accesskey", java.util.Base64.getEncoder().encodeToString(S3TestServer.ACCESS_KEY.getBytes()))
+                .addToData("secretkey", java.util.Base64.getEncoder().encodeToString(S3TestServer.SECRET_KEY.getBytes()))
+                .build()).create();
+    }
+
     @Test
-    void appliesDeletesAndFollowsRunsOnTheCluster() {
-        CliRun applied = imageflow("apply");
-        assertThat(applied.code()).as(applied.err()).isEqualTo(ExitCodes.OK);
-        assertThat(applied.out()).contains("WorkflowTemplate/imageflow-default created",
-                "Sensor/imageflow-default created");
-        assertThat(imageflow("apply").out()).doesNotContain("created", "configured")
-                .contains("WorkflowTemplate/imageflow-default unchanged");
+    void applyRefusesWhenTheBucketsCannotBeSetUpAndAppliesNothing() throws Exception {
+        CliRun noLogin = imageflow("apply", "--minio", "http://127.0.0.1:9");
+        assertThat(noLogin.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(noLogin.err()).contains("no Secret minio-credentials");
+        minioSecret();
+        CliRun away = imageflow("apply", "--minio", "http://127.0.0.1:9");
+        assertThat(away.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(away.err()).contains("could not prepare the buckets of pipeline default");
+        assertThat(imageflow("runs", "--cluster").out()).doesNotContain("default-");
+        assertThat(client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("argoproj.io")
+                .withVersion("v1alpha1").withKind("WorkflowTemplate").withPlural("workflowtemplates")
+                .withNamespaced(true).build()).inNamespace("imageflow").list().getItems()).isEmpty();
+    }
+
+    @Test
+    void appliesDeletesAndFollowsRunsOnTheCluster(@TempDir Path dir) throws Exception {
+        minioSecret();
+        try (RecordingS3 minio = RecordingS3.start("raw", "processed")) {
+            CliRun applied = imageflow("apply", "--minio", minio.endpoint());
+            assertThat(applied.code()).as(applied.err()).isEqualTo(ExitCodes.OK);
+            assertThat(applied.out()).contains("BucketNotification/raw created",
+                    "WorkflowTemplate/imageflow-default created", "Sensor/imageflow-default created");
+            assertThat(imageflow("apply", "--minio", minio.endpoint()).out()).doesNotContain("created", "configured")
+                    .contains("WorkflowTemplate/imageflow-default unchanged", "BucketNotification/raw unchanged");
+
+            // A pipeline on another bucket: its buckets are made, the bucket notifies; delete takes them away.
+            Path cams = Files.writeString(dir.resolve("cams.json"), """
+                    {"pipelineId": "cams", "name": "Cams", "version": "1", "trigger": {"bucket": "cams"},
+                     "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 320}}],
+                     "globalParameters": {"outputBucket": "cams-out"}}""");
+            CliRun other = imageflow("apply", cams.toString(), "--minio", minio.endpoint());
+            assertThat(other.code()).as(other.err()).isEqualTo(ExitCodes.OK);
+            assertThat(other.out()).contains("Bucket/cams created", "Bucket/cams-out created",
+                    "BucketNotification/cams created", "WorkflowTemplate/imageflow-cams created");
+            assertThat(minio.notification("cams")).contains("<Queue>arn:minio:sqs::PRIMARY:kafka</Queue>");
+            CliRun gone = imageflow("delete", "cams", "--minio", minio.endpoint());
+            assertThat(gone.code()).as(gone.err()).isEqualTo(ExitCodes.OK);
+            assertThat(gone.out()).contains("WorkflowTemplate/imageflow-cams deleted", "bucket cams: notification removed",
+                    "bucket cams: removed", "bucket cams-out: removed");
+        }
 
         // A run as Argo's controller records it, finished.
         GenericKubernetesResource workflow = client.getKubernetesSerialization().unmarshal("""
@@ -105,10 +150,10 @@ class ClusterCommandsTests {
         assertThat(watch.out()).contains("resize", "Succeeded", "run default-x7k2p Succeeded");
         assertThat(imageflow("watch", "--cluster", "nothing-here").code()).isEqualTo(ExitCodes.INVALID);
 
-        CliRun deleted = imageflow("delete", "default");
-        assertThat(deleted.code()).isEqualTo(ExitCodes.OK);
-        assertThat(deleted.out()).contains("Sensor/imageflow-default deleted",
-                "WorkflowTemplate/imageflow-default deleted");
+        // MinIO is away now: the objects go all the same, and the exit code says the notification stayed.
+        CliRun deleted = imageflow("delete", "default", "--minio", "http://127.0.0.1:9");
+        assertThat(deleted.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(deleted.err()).contains("pipeline default's objects were removed, but not its buckets'");
         assertThat(imageflow("delete", "default").out()).contains("nothing of pipeline default");
         assertThat(imageflow("runs", "--cluster").out()).as("runs outlive their pipeline").contains("default-x7k2p");
     }

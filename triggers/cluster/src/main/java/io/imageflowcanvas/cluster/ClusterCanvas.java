@@ -3,6 +3,7 @@ package io.imageflowcanvas.cluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
+import io.imageflowcanvas.argo.cluster.PipelineBuckets;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
@@ -57,13 +58,14 @@ public final class ClusterCanvas implements AutoCloseable {
     /** Starts the canvas for the cluster {@code kubernetes} talks to; it closes that client when it stops. */
     public static ClusterCanvas start(Map<String, String> env, KubernetesClient kubernetes) throws Exception {
         ClusterSettings settings = ClusterSettings.from(env);
-        ClusterClient cluster = new ClusterClient(kubernetes);
-        PipelineStore store = new PipelineStore(Path.of(env.getOrDefault(DATA, "/data")).resolve("pipelines"));
-        ClusterPipelines pipelines = new ClusterPipelines(cluster, settings, store);
         String endpoint = settings.minioEndpoint().contains("://") ? settings.minioEndpoint()
                 : "http://" + settings.minioEndpoint();
         MinioClient minio = S3Clients.create(endpoint, "us-east-1", required(env, ACCESS_KEY),
                 required(env, SECRET_KEY));
+        // In the cluster, MinIO is reached directly with the canvas's own login.
+        ClusterClient cluster = new ClusterClient(kubernetes, ignored -> new PipelineBuckets(minio));
+        PipelineStore store = new PipelineStore(Path.of(env.getOrDefault(DATA, "/data")).resolve("pipelines"));
+        ClusterPipelines pipelines = new ClusterPipelines(cluster, settings, store);
         RunEvents events = new RunEvents();
         // Progress is read from the Workflows (no exit hook reports it, docs/cluster.md) and told both ways.
         ProgressTopic topic = settings.progressTopic() == null ? null

@@ -1,5 +1,6 @@
 package io.imageflowcanvas.cluster;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.contract.ObjectRef;
@@ -51,13 +52,25 @@ final class ClusterPipelines implements PipelineHost {
     @Override
     public Deployment deploy(ValidatedPipeline pipeline, String definitionJson) {
         // Without the shared EventBus and RBAC: infra/k3s installs those, and the canvas may not change rights.
-        cluster.deploy(pipeline, settings, false);
+        try {
+            cluster.deploy(pipeline, settings, false);
+        } catch (IllegalStateException e) {
+            throw new BackendFailure("Object store refused", "MinIO did not take the buckets of "
+                    + pipeline.pipelineId() + ", so nothing was applied: " + e.getMessage(), e);
+        } catch (KubernetesClientException e) {
+            throw new BackendFailure("Cluster refused", "the cluster did not take " + pipeline.pipelineId() + ": "
+                    + e.getMessage(), e);
+        }
         return Deployment.of(pipeline, Instant.now(), false);
     }
 
     @Override
     public boolean undeploy(String pipelineId) {
-        return !cluster.delete(settings.namespace(), pipelineId).isEmpty();
+        try {
+            return !cluster.delete(settings, pipelineId).isEmpty();
+        } catch (IllegalStateException e) {
+            throw new BackendFailure("Object store refused", e.getMessage(), e);
+        }
     }
 
     /** Argo names a run's Workflow when the Sensor submits it: not known at upload time. */

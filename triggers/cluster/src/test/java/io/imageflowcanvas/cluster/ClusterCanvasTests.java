@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.testing.Photos;
+import io.imageflowcanvas.testing.RecordingS3;
 import io.imageflowcanvas.testing.S3TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,13 +55,19 @@ class ClusterCanvasTests {
     }
 
     private Map<String, String> env(S3TestServer s3, Path data, String address, String token) {
+        return env(s3.endpoint(), data, address, token);
+    }
+
+    private Map<String, String> env(String s3, Path data, String address, String token) {
         Map<String, String> env = new java.util.HashMap<>(Map.of(ClusterCanvas.PORT, "0", ClusterCanvas.DATA,
                 data.toString(), ClusterCanvas.ACCESS_KEY, S3TestServer.ACCESS_KEY, ClusterCanvas.SECRET_KEY,
-                S3TestServer.SECRET_KEY, ClusterSettings.MINIO_ENDPOINT, s3.endpoint(), ClusterCanvas.ADDRESS,
+                S3TestServer.SECRET_KEY, ClusterSettings.MINIO_ENDPOINT, s3, ClusterCanvas.ADDRESS,
                 address));
         if (token != null) {
             env.put(ClusterCanvas.TOKEN, token);
         }
+        // No broker here: ProgressParityTests checks what the canvas publishes.
+        env.put(ClusterSettings.PROGRESS_TOPIC, "");
         return env;
     }
 
@@ -76,8 +83,10 @@ class ClusterCanvasTests {
 
     @Test
     void deploysTakesUploadsAndShowsTheClustersRunsLiveBehindItsToken(@TempDir Path data) throws Exception {
-        try (S3TestServer s3 = S3TestServer.start("raw", "processed", "uploads");
-                ClusterCanvas canvas = ClusterCanvas.start(env(s3, data, "127.0.0.1", TOKEN), client())) {
+        try (RecordingS3 recording = RecordingS3.start("raw", "processed");
+                ClusterCanvas canvas = ClusterCanvas.start(env(recording.endpoint(), data, "127.0.0.1", TOKEN),
+                        client())) {
+            S3TestServer s3 = recording.backend();
             Api api = new Api(canvas.port());
             // The page is public; the API needs the token, as a bearer or as the cookie a login sets.
             assertThat(api.send("GET", "/", null, null).statusCode()).isEqualTo(200);
@@ -99,6 +108,10 @@ class ClusterCanvasTests {
                                {"stepId": "find", "componentName": "detect", "dependencies": ["small"]}]}""");
             assertThat(api.ok("POST", "/api/deployments", "{\"pipelineId\": \"shots\"}").path("version").asText())
                     .isEqualTo("3");
+            // Its trigger bucket is made and notifies MinIO's Kafka target.
+            assertThat(recording.requests()).extracting(Object::toString).contains("PUT /uploads",
+                    "PUT /uploads?notification=");
+            assertThat(recording.notification("uploads")).contains("<Queue>arn:minio:sqs::PRIMARY:kafka</Queue>");
             assertThat(kubernetes.genericKubernetesResources(TEMPLATES).inNamespace("imageflow")
                     .withName("imageflow-shots").get().getMetadata().getAnnotations())
                     .containsEntry("imageflowcanvas.io/pipeline-version", "3");
@@ -147,7 +160,10 @@ class ClusterCanvasTests {
                     "Bearer").statusCode()).isEqualTo(200);
             assertThat(api.send("GET", "/api/runs/nope", null, "Bearer").statusCode()).isEqualTo(404);
 
+            // The trigger bucket holds the upload: undeploying stops its notification and keeps it.
             assertThat(api.send("DELETE", "/api/deployments/shots", null, "Bearer").statusCode()).isEqualTo(204);
+            assertThat(recording.notification("uploads")).doesNotContain("arn:minio:sqs");
+            assertThat(s3.keys("uploads")).containsExactly("dog.jpg");
             assertThat(kubernetes.genericKubernetesResources(TEMPLATES).inNamespace("imageflow")
                     .withName("imageflow-shots").get()).isNull();
             assertThat(api.send("DELETE", "/api/deployments/shots", null, "Bearer").statusCode()).isEqualTo(404);

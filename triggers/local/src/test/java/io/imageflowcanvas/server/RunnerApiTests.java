@@ -12,6 +12,10 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
+import io.imageflowcanvas.argo.cluster.PipelineBuckets;
+import io.imageflowcanvas.testing.RecordingS3;
+import io.imageflowcanvas.testing.S3TestServer;
+import io.minio.MinioClient;
 import io.imageflowcanvas.argo.schema.ManifestValidator;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.imaging.ImageLimits;
@@ -51,14 +55,20 @@ class RunnerApiTests {
     private static Path data;
     private static LocalRunner runner;
     private static ApiServer api;
+    /** The cluster's MinIO, where a cluster deploy makes the pipeline's buckets. */
+    private static RecordingS3 clusterMinio;
 
     @BeforeAll
     static void start() throws Exception {
         data = Files.createTempDirectory("imageflow-api-");
+        clusterMinio = RecordingS3.start();
         runner = LocalRunner.start(TestRunners.settings(data, RunnerSettings.CLUSTER_DEPLOYS, "true"),
                 () -> new ClusterClient(new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder().withMasterUrl(server.url("/")).withTrustCerts(true)
-                        .withAutoConfigure(false).build()).build()));
+                        .withAutoConfigure(false).build()).build(),
+                        settings -> new PipelineBuckets(MinioClient.builder().endpoint(clusterMinio.endpoint())
+                                .region("us-east-1").credentials(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY)
+                                .build())));
         runner.history().begin("default-1", "default", "1", new ObjectRef("raw", "cams/a b.jpg", "e1", null, 10L,
                 "image/jpeg"));
         api = runner.api();
@@ -67,6 +77,7 @@ class RunnerApiTests {
     @AfterAll
     static void stop() throws Exception {
         runner.close();
+        clusterMinio.close();
     }
 
     @Test
@@ -416,8 +427,10 @@ class RunnerApiTests {
         HttpResponse<String> first = post("/api/deployments", request);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         JsonNode applied = JSON.readTree(first.body()).path("applied");
-        assertThat(applied.findValuesAsText("kind")).contains("WorkflowTemplate", "Sensor", "EventSource");
+        assertThat(applied.findValuesAsText("kind")).contains("Bucket", "BucketNotification", "WorkflowTemplate",
+                "Sensor", "EventSource");
         assertThat(applied.findValuesAsText("outcome")).containsOnly("created");
+        assertThat(clusterMinio.notification("raw")).contains("arn:minio:sqs::PRIMARY:kafka");
         assertThat(kubernetes.genericKubernetesResources(new ResourceDefinitionContext.Builder()
                 .withGroup("argoproj.io").withVersion("v1alpha1").withKind("WorkflowTemplate")
                 .withPlural("workflowtemplates").withNamespaced(true).build())

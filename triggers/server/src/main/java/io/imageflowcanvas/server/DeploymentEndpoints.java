@@ -105,10 +105,19 @@ final class DeploymentEndpoints {
                         + health.get(component).reason() + "; its steps fail until it is back")
                 .toList());
         warnings.addAll(host.loopsClosedBy(pipeline));
-        Map<String, Object> answer = new LinkedHashMap<>(JSON.convertValue(host.deploy(pipeline, definition),
-                MAP));
+        Map<String, Object> answer = new LinkedHashMap<>(JSON.convertValue(backend(() -> host.deploy(pipeline,
+                definition)), MAP));
         answer.put("warnings", warnings);
         return Answer.json(201, answer);
+    }
+
+    /** The host's answer; a backend that refused or was away is a 502 (a fault of the world: try again). */
+    private static <T> T backend(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (PipelineHost.BackendFailure e) {
+            throw new ApiProblem.Failure(ApiProblem.of(502, e.title(), e.getMessage()));
+        }
     }
 
     private static final tools.jackson.core.type.TypeReference<Map<String, Object>> MAP =
@@ -138,13 +147,17 @@ final class DeploymentEndpoints {
         } catch (KubernetesClientException e) {
             throw new ApiProblem.Failure(ApiProblem.of(502, "Cluster refused", "the cluster did not take "
                     + pipeline.pipelineId() + ": " + e.getMessage()));
+        } catch (IllegalStateException e) {
+            // The cluster's MinIO (the pipeline's buckets and notification): nothing was applied.
+            throw new ApiProblem.Failure(ApiProblem.of(502, "Object store refused", "the cluster's MinIO did not"
+                    + " take the buckets of " + pipeline.pipelineId() + ", so nothing was applied: " + e.getMessage()));
         }
     }
 
     /** {@code DELETE /api/deployments/{pipelineId}}: 204, or 404 when it does not run here. */
     Answer undeploy(Request request) {
         String pipelineId = request.pathParameters().getFirst();
-        if (!PipelineStore.ID.matcher(pipelineId).matches() || !host.undeploy(pipelineId)) {
+        if (!PipelineStore.ID.matcher(pipelineId).matches() || !backend(() -> host.undeploy(pipelineId))) {
             throw notDeployed(pipelineId);
         }
         return new Answer(204, "application/json", new byte[0]);

@@ -81,6 +81,24 @@ public interface PipelineHost {
      */
     Deployment deploy(ValidatedPipeline pipeline, String definitionJson);
 
+    /**
+     * Thrown by {@link #deploy} and {@link #undeploy} when a backend the host works through (a cluster, its object
+     * store) refused or was away: the API answers 502 with {@code title} and the message; trying again may help.
+     */
+    final class BackendFailure extends RuntimeException {
+
+        private final String title;
+
+        public BackendFailure(String title, String message, Throwable cause) {
+            super(message, cause);
+            this.title = title;
+        }
+
+        public String title() {
+            return title;
+        }
+    }
+
     /** Stops running the pipeline on its trigger (runs in flight finish); false when it is not deployed. */
     boolean undeploy(String pipelineId);
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -42,10 +43,36 @@ public final class ClusterClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private final KubernetesClient client;
+    /** The buckets a deploy made, on its WorkflowTemplate: what an undeploy may remove again. */
+    public static final String MADE_BUCKETS_ANNOTATION = "imageflowcanvas.io/made-buckets";
 
+    /** How a deploy reaches the cluster's MinIO for a pipeline's buckets. */
+    @FunctionalInterface
+    public interface BucketAccess {
+        PipelineBuckets open(ClusterSettings settings);
+    }
+
+    private final KubernetesClient client;
+    private final BucketAccess buckets;
+
+    /** A client reaching MinIO through a port-forward to its Service, with the login in the namespace's Secret. */
     public ClusterClient(KubernetesClient client) {
+        this(client, (String) null);
+    }
+
+    /**
+     * A client reaching MinIO at {@code minioUrl} (as MinIO is reached from here: an ingress, a port-forward of
+     * yours), or through a port-forward to its Service when null; the login is the namespace's MinIO Secret.
+     */
+    public ClusterClient(KubernetesClient client, String minioUrl) {
         this.client = client;
+        this.buckets = minioUrl == null ? this::portForwardedBuckets
+                : settings -> new PipelineBuckets(minio(minioUrl, settings), PipelineBuckets.KAFKA_TARGET_ARN, null);
+    }
+
+    public ClusterClient(KubernetesClient client, BucketAccess buckets) {
+        this.client = client;
+        this.buckets = buckets;
     }
 
     /** The cluster of the current kube context (KUBECONFIG or ~/.kube/config, or in-cluster). */
@@ -67,7 +94,86 @@ public final class ClusterClient implements AutoCloseable {
      * a deployer with the rights to create them asks for (the cluster server's Role cannot).
      */
     public List<Applied> deploy(ValidatedPipeline pipeline, ClusterSettings settings, boolean withBase) {
-        return apply(ClusterManifests.forPipeline(pipeline, settings, withBase));
+        ClusterManifests manifests = ClusterManifests.forPipeline(pipeline, settings, withBase).validate();
+        // The buckets first: a pipeline whose trigger bucket does not notify would be deployed and never run.
+        PipelineBuckets.Prepared prepared;
+        try (PipelineBuckets access = buckets.open(settings)) {
+            prepared = access.prepare(pipeline);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not close the connection to MinIO: " + e.getMessage(), e);
+        }
+        Set<String> made = new java.util.TreeSet<>(prepared.made());
+        GenericKubernetesResource existing = client.genericKubernetesResources(ArgoKinds.WORKFLOW_TEMPLATE.context)
+                .inNamespace(settings.namespace()).withName(PipelineCompiler.templateName(pipeline)).get();
+        made.addAll(madeBuckets(existing));
+        for (JsonNode object : manifests.objects()) {
+            if (object.path("kind").asText().equals("WorkflowTemplate") && !made.isEmpty()) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) object.path("metadata").path("annotations"))
+                        .put(MADE_BUCKETS_ANNOTATION, String.join(",", made));
+            }
+        }
+        List<Applied> applied = new ArrayList<>();
+        prepared.made().forEach(bucket -> applied.add(new Applied("Bucket", bucket, "created")));
+        if (prepared.notifying() != null) {
+            applied.add(new Applied("BucketNotification", prepared.notifying(), prepared.notificationAdded()
+                    ? "created" : "unchanged"));
+        }
+        applied.addAll(apply(manifests));
+        return applied;
+    }
+
+    private static List<String> madeBuckets(GenericKubernetesResource template) {
+        String made = template == null || template.getMetadata().getAnnotations() == null ? null
+                : template.getMetadata().getAnnotations().get(MADE_BUCKETS_ANNOTATION);
+        return made == null || made.isBlank() ? List.of() : List.of(made.split(","));
+    }
+
+    private static String triggerBucket(GenericKubernetesResource template) {
+        return template.getMetadata().getAnnotations() == null ? null
+                : template.getMetadata().getAnnotations().get(PipelineCompiler.TRIGGER_BUCKET_ANNOTATION);
+    }
+
+    /**
+     * MinIO through a port-forward to its Service (the host and port of {@code IMAGEFLOW_CLUSTER_MINIO}, read as
+     * {@code <service>.<namespace>...:<port>}), logged in with the namespace's MinIO Secret.
+     */
+    private PipelineBuckets portForwardedBuckets(ClusterSettings settings) {
+        String endpoint = settings.minioEndpoint().replaceFirst("^[a-z]+://", "");
+        String host = endpoint.contains(":") ? endpoint.substring(0, endpoint.indexOf(':')) : endpoint;
+        int port = endpoint.contains(":") ? Integer.parseInt(endpoint.substring(endpoint.indexOf(':') + 1)) : 9000;
+        String[] labels = host.split("\\.");
+        if (labels.length < 2) {
+            throw new IllegalStateException(ClusterSettings.MINIO_ENDPOINT + "=" + settings.minioEndpoint()
+                    + " names no Service (<service>.<namespace>:<port>) to forward a port to");
+        }
+        io.minio.MinioClient.Builder login = minioLogin(settings);
+        io.fabric8.kubernetes.client.LocalPortForward forward = client.services().inNamespace(labels[1])
+                .withName(labels[0]).portForward(port);
+        return new PipelineBuckets(login.endpoint("http://127.0.0.1:" + forward.getLocalPort()).build(),
+                PipelineBuckets.KAFKA_TARGET_ARN, forward);
+    }
+
+    private io.minio.MinioClient minio(String url, ClusterSettings settings) {
+        return minioLogin(settings).endpoint(url).build();
+    }
+
+    /** A MinIO client's login: the namespace's MinIO Secret ({@code accesskey}, {@code secretkey}). */
+    private io.minio.MinioClient.Builder minioLogin(ClusterSettings settings) {
+        io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(settings.namespace())
+                .withName(settings.minioSecret()).get();
+        if (secret == null || secret.getData() == null || !secret.getData().containsKey("accesskey")
+                || !secret.getData().containsKey("secretkey")) {
+            throw new IllegalStateException("no Secret " + settings.minioSecret() + " with accesskey and secretkey"
+                    + " in namespace " + settings.namespace() + ": the pipeline's buckets cannot be set up");
+        }
+        java.util.Base64.Decoder base64 = java.util.Base64.getDecoder();
+        return io.minio.MinioClient.builder().region("us-east-1")
+                .credentials(new String(base64.decode(secret.getData().get("accesskey")),
+                        java.nio.charset.StandardCharsets.UTF_8).trim(),
+                        new String(base64.decode(secret.getData().get("secretkey")),
+                                java.nio.charset.StandardCharsets.UTF_8).trim());
     }
 
     /** Applies every object in order; each is reported created, configured or unchanged. */
@@ -149,9 +255,34 @@ public final class ClusterClient implements AutoCloseable {
 
     /**
      * Removes the pipeline's Sensor, EventSources and WorkflowTemplate (found by label); its past runs and the
-     * shared objects (EventBus, service accounts) stay. Returns what was removed.
+     * shared objects (EventBus, service accounts) stay. Then its trigger bucket stops notifying unless another
+     * deployed pipeline triggers on it, and the buckets its deploy made are removed when empty. Returns what was
+     * done, one line each.
      */
-    public List<String> delete(String namespace, String pipelineId) {
+    public List<String> delete(ClusterSettings settings, String pipelineId) {
+        String namespace = settings.namespace();
+        var templates = client.genericKubernetesResources(ArgoKinds.WORKFLOW_TEMPLATE.context).inNamespace(namespace)
+                .withLabel(PipelineCompiler.PIPELINE_LABEL).list().getItems();
+        GenericKubernetesResource own = templates.stream().filter(t -> pipelineId.equals(
+                t.getMetadata().getLabels().get(PipelineCompiler.PIPELINE_LABEL))).findFirst().orElse(null);
+        List<String> removed = deleteObjects(namespace, pipelineId);
+        if (own != null && (triggerBucket(own) != null || !madeBuckets(own).isEmpty())) {
+            String trigger = triggerBucket(own);
+            boolean stillTriggers = trigger != null && templates.stream().filter(t -> t != own)
+                    .anyMatch(t -> trigger.equals(triggerBucket(t)));
+            try (PipelineBuckets access = buckets.open(settings)) {
+                removed.addAll(access.release(trigger, stillTriggers, madeBuckets(own)));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("pipeline " + pipelineId + "'s objects were removed, but not its"
+                        + " buckets' notification: " + e.getMessage(), e);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not close the connection to MinIO: " + e.getMessage(), e);
+            }
+        }
+        return removed;
+    }
+
+    private List<String> deleteObjects(String namespace, String pipelineId) {
         List<String> removed = new ArrayList<>();
         for (ArgoKinds kind : ArgoKinds.PIPELINE_OWNED) {
             var owned = client.genericKubernetesResources(kind.context).inNamespace(namespace)

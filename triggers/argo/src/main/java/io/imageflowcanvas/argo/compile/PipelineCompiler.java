@@ -61,6 +61,8 @@ public final class PipelineCompiler {
     public static final String PIPELINE_LABEL = "imageflowcanvas.io/pipeline";
     /** The pipeline version each object was compiled from. */
     public static final String VERSION_ANNOTATION = "imageflowcanvas.io/pipeline-version";
+    /** On the WorkflowTemplate: the bucket the pipeline triggers on, whose notification an undeploy may remove. */
+    public static final String TRIGGER_BUCKET_ANNOTATION = "imageflowcanvas.io/trigger-bucket";
     public static final String PART_OF_LABEL = "app.kubernetes.io/part-of";
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     public static final String WORKFLOW_SERVICE_ACCOUNT = "imageflow-workflow";
@@ -100,7 +102,7 @@ public final class PipelineCompiler {
         return manifests;
     }
 
-    static String templateName(ValidatedPipeline pipeline) {
+    public static String templateName(ValidatedPipeline pipeline) {
         return "imageflow-" + pipeline.pipelineId();
     }
 
@@ -147,7 +149,13 @@ public final class PipelineCompiler {
                 // Pods a step template may start (none today: http steps run in the agent) go when they finish.
                 .podGC(new PodGC().strategy("OnPodCompletion"))
                 .templates(templates);
-        return new WorkflowTemplate().metadata(metadata(templateName(pipeline), pipeline)).spec(spec);
+        ObjectMeta metadata = metadata(templateName(pipeline), pipeline);
+        if (pipeline.trigger().bucket() != null) {
+            Map<String, String> annotations = new LinkedHashMap<>(metadata.getAnnotations());
+            annotations.put(TRIGGER_BUCKET_ANNOTATION, pipeline.trigger().bucket());
+            metadata.setAnnotations(annotations);
+        }
+        return new WorkflowTemplate().metadata(metadata).spec(spec);
     }
 
     /** A DAG task: the step's inputs are the run's object, or its first dependency's primary output. */

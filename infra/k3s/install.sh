@@ -63,7 +63,8 @@ if ! kubectl -n argo get secret argo-postgres-config >/dev/null 2>&1; then
     --from-literal=password="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
 fi
 kubectl apply -k "$here/controllers/argo-workflows"
-kubectl rollout restart -n argo deployment/workflow-controller
+# Both read the persistence settings (the archive) only when they start.
+kubectl rollout restart -n argo deployment/workflow-controller deployment/argo-server
 kubectl create namespace argo-events --dry-run=client -o yaml | kubectl apply -f -
 kubectl apply -f "https://github.com/argoproj/argo-events/releases/download/$argo_events_version/install.yaml"
 kubectl wait --for=condition=Available deployment --all -n knative-serving --timeout=300s
@@ -98,6 +99,10 @@ fi
 step "configs: namespace, network policies, runtime class, models claim, Secrets"
 kubectl apply -k "$here/configs"
 minio_secret imageflow
+# The canvas reads archived runs with the archive's login.
+archive_login() { kubectl -n argo get secret argo-postgres-config -o "jsonpath={.data.$1}" | base64 -d; }
+kubectl -n imageflow create secret generic argo-archive-login --from-literal=username="$(archive_login username)" \
+  --from-literal=password="$(archive_login password)" --dry-run=client -o yaml | kubectl apply -f -
 
 step "configs: detect's models into the imageflow-models claim"
 # A short-lived pod mounts the claim (on a GPU agent for gpu, where detect runs and a local volume must be) and

@@ -121,6 +121,7 @@ class NetworkPolicyTests {
             // The canvas: its users, the API, MinIO, the progress topic.
             {"intruder", "imageflow-canvas", "8090"}, {"imageflow-canvas", "api-server", "6443"},
             {"imageflow-canvas", "minio", "9000"}, {"imageflow-canvas", "kafka", "9092"},
+            {"imageflow-canvas", "postgres", "5432"},
             // MinIO's notifications, its buckets Job, Kafka's own quorum.
             {"minio", "kafka", "9092"}, {"minio-buckets", "minio", "9000"}, {"kafka", "kafka", "9093"},
             {"kafka", "kafka", "9092"},
@@ -153,7 +154,7 @@ class NetworkPolicyTests {
                 "minio-buckets", "workflow-controller", "argo-server")));
         clients.put("kafka:9092", union(argoInApps, Set.of("minio", "kafka", "imageflow-canvas")));
         clients.put("kafka:9093", Set.of("kafka"));
-        clients.put("postgres:5432", Set.of("workflow-controller", "argo-server"));
+        clients.put("postgres:5432", Set.of("workflow-controller", "argo-server", "imageflow-canvas"));
         clients.put("prometheus:9090", Set.of("grafana"));
         clients.put("tempo:4317", Set.of("otel-collector"));
         clients.put("tempo:3200", Set.of("grafana"));

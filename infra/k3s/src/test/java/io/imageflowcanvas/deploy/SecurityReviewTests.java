@@ -44,6 +44,10 @@ class SecurityReviewTests {
                     "argoproj.io/sensors create,delete,deletecollection,get,list,patch,update",
                     "argoproj.io/workflows get,list,watch",
                     "argoproj.io/workflowtemplates create,delete,deletecollection,get,list,patch,update"),
+            // Argo's UI acts with the token it is given: this account reads the pipelines' runs, archived too.
+            "Role imageflow/argo-ui-viewer", List.of("argoproj.io/eventsources get,list,watch",
+                    "argoproj.io/sensors get,list,watch", "argoproj.io/workflows get,list,watch",
+                    "argoproj.io/workflowtemplates get,list,watch"),
             "ClusterRole imageflow-prometheus", List.of("/endpoints get,list,watch", "/pods get,list,watch",
                     "/services get,list,watch", "discovery.k8s.io/endpointslices get,list,watch"));
 

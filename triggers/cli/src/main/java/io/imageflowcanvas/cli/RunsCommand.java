@@ -28,6 +28,14 @@ final class RunsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", description = "how many runs (default: ${DEFAULT-VALUE})")
     int limit;
 
+    @Option(names = "--archive", paramLabel = "JDBC_URL", description = "with --cluster: Argo's workflow archive as"
+            + " reached from here, for runs whose Workflow is gone (default: IMAGEFLOW_ARCHIVE_URL, else a"
+            + " port-forward to the archive infra/k3s installs); its login is in the URL or the archive's Secret")
+    String archive;
+
+    @Option(names = "--no-archive", description = "with --cluster: the cluster's Workflows only")
+    boolean noArchive;
+
     @Mixin
     RunnerOptions runner;
 
@@ -51,10 +59,31 @@ final class RunsCommand implements Callable<Integer> {
 
     private int clusterRuns() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ClusterClient client = ClusterClient.connect()) {
-            List<PipelineRun> runs = client.runs(clusterOptions.settings().namespace(), pipelineId);
+        PrintWriter err = spec.commandLine().getErr();
+        String archiveUrl = archive != null ? archive : System.getenv("IMAGEFLOW_ARCHIVE_URL");
+        ClusterClient client = clusterOptions.connect();
+        if (!noArchive) {
+            try {
+                client = client.withArchiveAt(archiveUrl == null || archiveUrl.isBlank() ? null : archiveUrl);
+            } catch (RuntimeException e) {
+                if (archive != null) {
+                    err.println("imageflow runs: the archive " + archive + " cannot be read: " + e.getMessage());
+                    client.close();
+                    return ExitCodes.FAILURE;
+                }
+                err.println("imageflow runs: archived runs are not shown (" + e.getMessage() + ")");
+            }
+        }
+        try (ClusterClient cluster = client) {
+            ClusterClient.Listing listing = cluster.list(clusterOptions.settings().namespace(), pipelineId, limit);
+            if (listing.archiveProblem() != null) {
+                err.println("imageflow runs: archived runs are not shown (" + listing.archiveProblem() + ")");
+                if (archive != null) {
+                    return ExitCodes.FAILURE;
+                }
+            }
             out.printf("%-32s %-10s %-10s %-22s %s%n", "RUN", "PIPELINE", "PHASE", "STARTED", "INPUT");
-            for (PipelineRun run : runs.subList(0, Math.min(limit, runs.size()))) {
+            for (PipelineRun run : listing.runs()) {
                 out.printf("%-32s %-10s %-10s %-22s %s/%s%n", run.name(), run.pipelineId(),
                         run.phase().isEmpty() ? "Pending" : run.phase(), run.startedAt() == null ? "-"
                                 : run.startedAt(), run.inputBucket(), run.inputKey());

@@ -157,4 +157,45 @@ class ClusterCommandsTests {
         assertThat(imageflow("delete", "default").out()).contains("nothing of pipeline default");
         assertThat(imageflow("runs", "--cluster").out()).as("runs outlive their pipeline").contains("default-x7k2p");
     }
+
+    @Test
+    void runsListsArchivedRunsBesideTheClustersWorkflows() throws Exception {
+        client.genericKubernetesResources(WORKFLOWS).inNamespace("imageflow").resource(client
+                .getKubernetesSerialization().unmarshal(workflow("default-live0", "Running", "2026-11-22T11:00:00Z"),
+                        GenericKubernetesResource.class)).create();
+        try (io.imageflowcanvas.testing.PostgresServer postgres = io.imageflowcanvas.testing.PostgresServer.start()) {
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection(postgres.jdbcUrl(),
+                    io.imageflowcanvas.testing.PostgresServer.USER, "")) {
+                io.imageflowcanvas.testing.ArgoArchive.create(db);
+                io.imageflowcanvas.testing.ArgoArchive.archive(db, "uid-1", workflow("default-old00", "Succeeded",
+                        "2026-11-15T10:00:00Z"));
+            }
+            String archive = postgres.jdbcUrl() + "?user=" + io.imageflowcanvas.testing.PostgresServer.USER;
+            CliRun runs = imageflow("runs", "--cluster", "--archive", archive);
+            assertThat(runs.code()).as(runs.err()).isEqualTo(ExitCodes.OK);
+            assertThat(runs.out()).containsSubsequence("default-live0", "default-old00");
+            assertThat(runs.out()).contains("Succeeded", "raw/old.jpg");
+            // Without an archive given, the one infra/k3s installs is looked for: not here, so it says so.
+            CliRun live = imageflow("runs", "--cluster");
+            assertThat(live.code()).isEqualTo(ExitCodes.OK);
+            assertThat(live.out()).contains("default-live0").doesNotContain("default-old00");
+            assertThat(live.err()).contains("archived runs are not shown");
+            assertThat(imageflow("runs", "--cluster", "--no-archive").err()).isEmpty();
+            postgres.stop();
+            CliRun away = imageflow("runs", "--cluster", "--archive", archive);
+            assertThat(away.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(away.err()).contains("the workflow archive did not answer");
+        }
+    }
+
+    private static String workflow(String name, String phase, String startedAt) {
+        return """
+                {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+                 "metadata": {"name": "%1$s", "namespace": "imageflow",
+                   "labels": {"imageflowcanvas.io/pipeline": "default"}},
+                 "spec": {"workflowTemplateRef": {"name": "imageflow-default"},
+                   "arguments": {"parameters": [{"name": "bucket", "value": "raw"}, {"name": "key", "value": "old.jpg"}]}},
+                 "status": {"phase": "%2$s", "startedAt": "%3$s", "finishedAt": "%3$s", "nodes": {}}}
+                """.formatted(name, phase, startedAt);
+    }
 }

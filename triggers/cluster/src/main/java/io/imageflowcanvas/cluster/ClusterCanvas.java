@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.cluster.PipelineBuckets;
+import io.imageflowcanvas.argo.cluster.WorkflowArchive;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
@@ -27,7 +28,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Settings (environment): {@value #ADDRESS} (default 127.0.0.1), {@value #PORT} (else PORT, else 8090),
  * {@value #TOKEN}, {@value #DATA} (saved pipelines, default /data), {@value #ACCESS_KEY} and {@value #SECRET_KEY}
- * (MinIO's login, from its Secret), and {@link ClusterSettings}' (namespace, MinIO endpoint, ...).
+ * (MinIO's login, from its Secret), {@value #ARCHIVE_URL}, {@value #ARCHIVE_USER}, {@value #ARCHIVE_PASSWORD} (Argo's
+ * workflow archive, for runs whose Workflow is gone) and {@link ClusterSettings}' (namespace, MinIO endpoint, ...).
  */
 public final class ClusterCanvas implements AutoCloseable {
 
@@ -37,6 +39,12 @@ public final class ClusterCanvas implements AutoCloseable {
     public static final String DATA = "IMAGEFLOW_DATA";
     public static final String ACCESS_KEY = "MINIO_ACCESS_KEY";
     public static final String SECRET_KEY = "MINIO_SECRET_KEY";
+    /** Argo's workflow archive (a JDBC URL), read for finished runs whose Workflow is gone; unset: none. */
+    public static final String ARCHIVE_URL = "IMAGEFLOW_ARCHIVE_URL";
+    public static final String ARCHIVE_USER = "IMAGEFLOW_ARCHIVE_USER";
+    public static final String ARCHIVE_PASSWORD = "IMAGEFLOW_ARCHIVE_PASSWORD";
+    /** The archive's cluster name, Argo's {@code persistence.clusterName} (default {@code default}). */
+    public static final String ARCHIVE_CLUSTER = "IMAGEFLOW_ARCHIVE_CLUSTER";
     /** The progress events' CloudEvents source, the namespace appended. */
     public static final String SOURCE = "/imageflowcanvas/cluster/";
 
@@ -64,6 +72,11 @@ public final class ClusterCanvas implements AutoCloseable {
                 required(env, SECRET_KEY));
         // In the cluster, MinIO is reached directly with the canvas's own login.
         ClusterClient cluster = new ClusterClient(kubernetes, ignored -> new PipelineBuckets(minio));
+        String archive = env.get(ARCHIVE_URL);
+        if (archive != null && !archive.isBlank()) {
+            cluster = cluster.withArchive(new WorkflowArchive(archive, env.get(ARCHIVE_USER), env.get(ARCHIVE_PASSWORD),
+                    env.getOrDefault(ARCHIVE_CLUSTER, WorkflowArchive.DEFAULT_CLUSTER_NAME)));
+        }
         PipelineStore store = new PipelineStore(Path.of(env.getOrDefault(DATA, "/data")).resolve("pipelines"));
         ClusterPipelines pipelines = new ClusterPipelines(cluster, settings, store);
         RunEvents events = new RunEvents();

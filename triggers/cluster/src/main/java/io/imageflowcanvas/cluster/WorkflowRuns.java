@@ -11,9 +11,11 @@ import java.util.Optional;
 /**
  * Runs on a cluster: each pipeline Workflow read through the fabric8 client and told in the local history's terms
  * (openapi.yaml's Run and Step), so the canvas draws a cluster run as it draws a local one. The run id is the
- * Workflow's name.
+ * Workflow's name. With Argo's workflow archive configured, finished runs whose Workflow is gone are listed too.
  */
 final class WorkflowRuns implements RunSource {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkflowRuns.class);
 
     private final ClusterClient cluster;
     private final String namespace;
@@ -25,7 +27,12 @@ final class WorkflowRuns implements RunSource {
 
     @Override
     public List<?> recent(int limit) {
-        return cluster.runs(namespace, null).stream().limit(limit).map(WorkflowRuns::run).toList();
+        ClusterClient.Listing listing = cluster.list(namespace, null, limit);
+        if (listing.archiveProblem() != null) {
+            // The cluster's runs are still listed; the log says why older ones are missing.
+            log.warn("archived runs not listed: {}", listing.archiveProblem());
+        }
+        return listing.runs().stream().map(WorkflowRuns::run).toList();
     }
 
     @Override

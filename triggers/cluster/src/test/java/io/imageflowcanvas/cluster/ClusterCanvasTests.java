@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
+import io.imageflowcanvas.testing.ArgoArchive;
 import io.imageflowcanvas.testing.Photos;
+import io.imageflowcanvas.testing.PostgresServer;
 import io.imageflowcanvas.testing.RecordingS3;
 import io.imageflowcanvas.testing.S3TestServer;
 import java.net.URI;
@@ -84,8 +86,9 @@ class ClusterCanvasTests {
     @Test
     void deploysTakesUploadsAndShowsTheClustersRunsLiveBehindItsToken(@TempDir Path data) throws Exception {
         try (RecordingS3 recording = RecordingS3.start("raw", "processed");
-                ClusterCanvas canvas = ClusterCanvas.start(env(recording.endpoint(), data, "127.0.0.1", TOKEN),
-                        client())) {
+                PostgresServer archive = archiveWithAnOldRun();
+                ClusterCanvas canvas = ClusterCanvas.start(withArchive(env(recording.endpoint(), data, "127.0.0.1",
+                        TOKEN), archive), client())) {
             S3TestServer s3 = recording.backend();
             Api api = new Api(canvas.port());
             // The page is public; the API needs the token, as a bearer or as the cookie a login sets.
@@ -150,6 +153,11 @@ class ClusterCanvasTests {
             JsonNode runs = api.ok("GET", "/api/runs", null);
             assertThat(runs.get(0).path("runId").asText()).isEqualTo("shots-x7k2p");
             assertThat(runs.get(0).path("key").asText()).isEqualTo("dog.jpg");
+            // A run of last week: its Workflow is gone from the cluster, Argo's archive has it.
+            assertThat(runs.findValuesAsText("runId")).containsExactly("shots-x7k2p", "shots-old00");
+            JsonNode old = api.ok("GET", "/api/runs/shots-old00", null);
+            assertThat(old.at("/run/status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(old.at("/steps/0/outputs/0/key").asText()).isEqualTo("cat.jpg/small.jpg");
             JsonNode run = api.ok("GET", "/api/runs/shots-x7k2p", null);
             assertThat(run.at("/run/status").asText()).isEqualTo("SUCCEEDED");
             JsonNode small = run.path("steps").get(0);
@@ -183,6 +191,26 @@ class ClusterCanvasTests {
             assertThat(browser.exitValue()).as(output).isZero();
             assertThat(output).contains("logged in with the right one");
         }
+    }
+
+    /** A PostgreSQL holding Argo's archive with one finished run of pipeline shots, from last week. */
+    private static PostgresServer archiveWithAnOldRun() throws Exception {
+        PostgresServer postgres = PostgresServer.start();
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER,
+                "")) {
+            ArgoArchive.create(db);
+            ArgoArchive.archive(db, "uid-old", workflow("shots-old00", "Succeeded", "Succeeded",
+                    "{\\\"output\\\":{\\\"bucket\\\":\\\"processed\\\",\\\"key\\\":\\\"cat.jpg/small.jpg\\\"}}")
+                    .replace("2026-11-22T", "2026-11-15T").replace("\"startedAt\": \"2026-11-15T10:00:00Z\",",
+                            "\"startedAt\": \"2026-11-15T10:00:00Z\", \"finishedAt\": \"2026-11-15T10:00:03Z\","));
+        }
+        return postgres;
+    }
+
+    private static Map<String, String> withArchive(Map<String, String> env, PostgresServer archive) {
+        env.put(ClusterCanvas.ARCHIVE_URL, archive.jdbcUrl());
+        env.put(ClusterCanvas.ARCHIVE_USER, PostgresServer.USER);
+        return env;
     }
 
     /** A Workflow of pipeline shots as Argo's controller writes it: one Retry node per task, one attempt each. */

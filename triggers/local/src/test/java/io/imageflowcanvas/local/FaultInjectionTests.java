@@ -8,7 +8,7 @@ import io.imageflowcanvas.contract.PipelineEvents;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
-import io.imageflowcanvas.local.history.PostgresServer;
+import io.imageflowcanvas.testing.PostgresServer;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.local.kafka.EmbeddedKafka;
 import io.imageflowcanvas.pipeline.ComponentRegistry;

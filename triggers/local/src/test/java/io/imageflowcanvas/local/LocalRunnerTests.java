@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
-import io.imageflowcanvas.local.history.PostgresServer;
+import io.imageflowcanvas.testing.PostgresServer;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.local.history.StepRecord;
 import io.imageflowcanvas.testing.Photos;

@@ -54,6 +54,10 @@ public final class ClusterClient implements AutoCloseable {
 
     private final KubernetesClient client;
     private final BucketAccess buckets;
+    /** Where finished runs are read after their Workflow is gone; null: the cluster's Workflows only. */
+    private final WorkflowArchive archive;
+    /** What reaching the archive holds open (a port-forward), closed with this client; may be null. */
+    private final AutoCloseable archiveConnection;
 
     /** A client reaching MinIO through a port-forward to its Service, with the login in the namespace's Secret. */
     public ClusterClient(KubernetesClient client) {
@@ -68,12 +72,94 @@ public final class ClusterClient implements AutoCloseable {
         this.client = client;
         this.buckets = minioUrl == null ? this::portForwardedBuckets
                 : settings -> new PipelineBuckets(minio(minioUrl, settings), PipelineBuckets.KAFKA_TARGET_ARN, null);
+        this.archive = null;
+        this.archiveConnection = null;
     }
 
     public ClusterClient(KubernetesClient client, BucketAccess buckets) {
+        this(client, buckets, null, null);
+    }
+
+    private ClusterClient(KubernetesClient client, BucketAccess buckets, WorkflowArchive archive,
+            AutoCloseable archiveConnection) {
         this.client = client;
         this.buckets = buckets;
+        this.archive = archive;
+        this.archiveConnection = archiveConnection;
     }
+
+    /** This client, also listing the finished runs Argo's workflow archive keeps after their Workflow is gone. */
+    public ClusterClient withArchive(WorkflowArchive archive) {
+        return new ClusterClient(client, buckets, archive, archiveConnection);
+    }
+
+    /** Where infra/k3s installs Argo's archive database: Service, namespace, database and login Secret. */
+    public static final String ARCHIVE_SERVICE = "postgres";
+    public static final String ARCHIVE_NAMESPACE = "argo";
+    public static final String ARCHIVE_DATABASE = "argo";
+    public static final String ARCHIVE_SECRET = "argo-postgres-config";
+
+    /**
+     * This client, also listing archived runs from the archive at {@code jdbcUrl} (as reached from here), or when
+     * null from the one infra/k3s installs, through a port-forward to its Service held until this client closes.
+     * The login is the URL's own, else the archive's Secret ({@code username}, {@code password}).
+     */
+    public ClusterClient withArchiveAt(String jdbcUrl) {
+        io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(ARCHIVE_NAMESPACE)
+                .withName(ARCHIVE_SECRET).get();
+        boolean ownLogin = jdbcUrl != null && jdbcUrl.contains("user=");
+        if (!ownLogin && (secret == null || secret.getData() == null || !secret.getData().containsKey("username"))) {
+            throw new IllegalStateException("no Secret " + ARCHIVE_SECRET + " with the archive's login in namespace "
+                    + ARCHIVE_NAMESPACE);
+        }
+        String user = ownLogin ? null : decoded(secret, "username");
+        String password = ownLogin ? null : decoded(secret, "password");
+        if (jdbcUrl != null) {
+            return new ClusterClient(client, buckets, new WorkflowArchive(jdbcUrl, user, password,
+                    WorkflowArchive.DEFAULT_CLUSTER_NAME), archiveConnection);
+        }
+        io.fabric8.kubernetes.client.LocalPortForward forward = client.services().inNamespace(ARCHIVE_NAMESPACE)
+                .withName(ARCHIVE_SERVICE).portForward(5432);
+        return new ClusterClient(client, buckets, new WorkflowArchive("jdbc:postgresql://127.0.0.1:"
+                + forward.getLocalPort() + "/" + ARCHIVE_DATABASE, user, password,
+                WorkflowArchive.DEFAULT_CLUSTER_NAME), forward);
+    }
+
+    private static String decoded(io.fabric8.kubernetes.api.model.Secret secret, String key) {
+        String value = secret.getData().get(key);
+        return value == null ? null : new String(java.util.Base64.getDecoder().decode(value),
+                java.nio.charset.StandardCharsets.UTF_8).trim();
+    }
+
+    /**
+     * The newest runs: the cluster's Workflows and, with an archive, the archived runs whose Workflow is gone.
+     * {@code archiveProblem} says why archived runs are missing (the archive did not answer); null when none is.
+     */
+    public record Listing(List<PipelineRun> runs, String archiveProblem) {
+    }
+
+    /** Up to {@code limit} runs of a pipeline (of all when {@code pipelineId} is null), newest first. */
+    public Listing list(String namespace, String pipelineId, int limit) {
+        List<PipelineRun> live = runs(namespace, pipelineId);
+        if (archive == null) {
+            return new Listing(live.stream().limit(limit).toList(), null);
+        }
+        List<PipelineRun> all = new ArrayList<>(live);
+        String problem = null;
+        try {
+            Set<String> names = new java.util.HashSet<>(live.stream().map(PipelineRun::name).toList());
+            // A finished Workflow is in both until its TTL deletes it: the cluster's copy is the one shown.
+            archive.runs(namespace, pipelineId, limit).stream().filter(run -> !names.contains(run.name()))
+                    .forEach(all::add);
+        } catch (IllegalStateException e) {
+            problem = e.getMessage();
+        }
+        all.sort(NEWEST_FIRST);
+        return new Listing(all.stream().limit(limit).toList(), problem);
+    }
+
+    private static final Comparator<PipelineRun> NEWEST_FIRST = Comparator.comparing(PipelineRun::startedAt,
+            Comparator.nullsFirst(Comparator.naturalOrder())).reversed();
 
     /** The cluster of the current kube context (KUBECONFIG or ~/.kube/config, or in-cluster). */
     public static ClusterClient connect() {
@@ -301,17 +387,20 @@ public final class ClusterClient implements AutoCloseable {
         var items = pipelineId == null
                 ? workflows.withLabel(PipelineCompiler.PIPELINE_LABEL).list().getItems()
                 : workflows.withLabel(PipelineCompiler.PIPELINE_LABEL, pipelineId).list().getItems();
-        return items.stream().map(this::toRun)
-                .sorted(Comparator.comparing(PipelineRun::startedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
-                        .reversed())
-                .toList();
+        return items.stream().map(this::toRun).sorted(NEWEST_FIRST).toList();
     }
 
-    /** One run by its Workflow name. */
+    /**
+     * One run by its Workflow name: the cluster's Workflow, else (with an archive) the archived one; an archive
+     * that does not answer is an {@link IllegalStateException}, not an unknown run.
+     */
     public Optional<PipelineRun> run(String namespace, String name) {
         GenericKubernetesResource workflow = client.genericKubernetesResources(ArgoKinds.WORKFLOW.context)
                 .inNamespace(namespace).withName(name).get();
-        return Optional.ofNullable(workflow).map(this::toRun);
+        if (workflow != null || archive == null) {
+            return Optional.ofNullable(workflow).map(this::toRun);
+        }
+        return archive.run(namespace, name);
     }
 
     /**
@@ -345,14 +434,20 @@ public final class ClusterClient implements AutoCloseable {
     }
 
     private PipelineRun toRun(GenericKubernetesResource resource) {
-        Workflow workflow = JSON.convertValue(JSON.valueToTree(resource.getAdditionalProperties()), Workflow.class);
+        return toRun(JSON.valueToTree(resource));
+    }
+
+    /** A Workflow document (from the API server or Argo's archive) as a pipeline run. */
+    static PipelineRun toRun(JsonNode document) {
+        Workflow workflow = JSON.convertValue(document, Workflow.class);
         WorkflowStatus status = workflow.getStatus() == null ? new WorkflowStatus() : workflow.getStatus();
-        Map<String, String> labels = resource.getMetadata().getLabels() == null ? Map.of()
-                : resource.getMetadata().getLabels();
+        JsonNode labels = document.path("metadata").path("labels");
         List<Parameter> arguments = workflow.getSpec() == null || workflow.getSpec().getArguments() == null
                 || workflow.getSpec().getArguments().getParameters() == null ? List.of()
                 : workflow.getSpec().getArguments().getParameters();
-        return new PipelineRun(resource.getMetadata().getName(), labels.get(PipelineCompiler.PIPELINE_LABEL),
+        return new PipelineRun(document.path("metadata").path("name").asText(),
+                labels.hasNonNull(PipelineCompiler.PIPELINE_LABEL) ? labels.get(PipelineCompiler.PIPELINE_LABEL).asText()
+                        : null,
                 status.getPhase() == null ? "" : status.getPhase(), status.getStartedAt(), status.getFinishedAt(),
                 argument(arguments, "bucket"), argument(arguments, "key"), status.getMessage(), steps(status));
     }
@@ -464,6 +559,13 @@ public final class ClusterClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (archiveConnection != null) {
+            try {
+                archiveConnection.close();
+            } catch (Exception e) {
+                // the port-forward ends with the client below anyway
+            }
+        }
         client.close();
     }
 }

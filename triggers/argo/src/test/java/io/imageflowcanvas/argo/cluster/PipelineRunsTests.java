@@ -126,4 +126,55 @@ class PipelineRunsTests {
                 "detect Running", "filter Running", "detect Succeeded", "filter Succeeded");
         assertThat(cluster.watch("imageflow", "gone", Duration.ofMillis(10), Duration.ofSeconds(1), changes::add)).isEmpty();
     }
+
+    @Test
+    void archivedRunsAreListedOnceTheirWorkflowIsGone() throws Exception {
+        try (io.imageflowcanvas.testing.PostgresServer postgres = io.imageflowcanvas.testing.PostgresServer.start()) {
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection(postgres.jdbcUrl(),
+                    io.imageflowcanvas.testing.PostgresServer.USER, "")) {
+                io.imageflowcanvas.testing.ArgoArchive.create(db);
+                // Finished an hour before the live run: its Workflow was deleted by the TTL, the archive kept it.
+                io.imageflowcanvas.testing.ArgoArchive.archive(db, "uid-old", workflow("default-old00", "Failed", "Succeeded", "Failed"));
+                // Finished and still in the cluster too (its TTL not yet up): listed once, from the cluster.
+                io.imageflowcanvas.testing.ArgoArchive.archive(db, "uid-both", workflow("default-both0", "Succeeded", "Succeeded", "Succeeded")
+                        .replace("2026-11-22T10:00:00Z", "2026-11-22T10:30:00Z"));
+                io.imageflowcanvas.testing.ArgoArchive.archive(db, "uid-other", workflow("other-old00", "Succeeded", "Succeeded", "Succeeded")
+                        .replace("\"imageflowcanvas.io/pipeline\": \"default\"", "\"imageflowcanvas.io/pipeline\": \"other\""));
+            }
+            store(workflow("default-both0", "Succeeded", "Succeeded", "Succeeded").replace("2026-11-22T10:00:00Z",
+                    "2026-11-22T10:30:00Z"));
+            store(workflow("default-live0", "Running", "Running", "Running").replace("2026-11-22T10:00:00Z",
+                    "2026-11-22T11:00:00Z"));
+            WorkflowArchive archive = new WorkflowArchive(postgres.jdbcUrl(), io.imageflowcanvas.testing.PostgresServer.USER,
+                    "", WorkflowArchive.DEFAULT_CLUSTER_NAME);
+            ClusterClient cluster = new ClusterClient(client).withArchive(archive);
+
+            ClusterClient.Listing listing = cluster.list("imageflow", "default", 10);
+            assertThat(listing.archiveProblem()).isNull();
+            assertThat(listing.runs()).extracting(PipelineRun::name).containsExactly("default-live0", "default-both0",
+                    "default-old00");
+            PipelineRun old = cluster.run("imageflow", "default-old00").orElseThrow();
+            assertThat(old.phase()).isEqualTo("Failed");
+            assertThat(old.inputKey()).isEqualTo("holiday/photo 1.jpg");
+            assertThat(old.steps()).extracting(PipelineRun.Step::stepId, PipelineRun.Step::phase).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("resize", "Succeeded"),
+                    org.assertj.core.groups.Tuple.tuple("detect", "Succeeded"),
+                    org.assertj.core.groups.Tuple.tuple("filter", "Failed"));
+            assertThat(old.steps().getFirst().outputs()).extracting(PipelineRun.Output::key)
+                    .containsExactly("holiday/photo 1.jpg/resize.jpg");
+            assertThat(cluster.list("imageflow", null, 10).runs()).hasSize(4);
+            assertThat(cluster.list("imageflow", "default", 2).runs()).hasSize(2);
+            assertThat(new ClusterClient(client).list("imageflow", "default", 10).runs())
+                    .as("without the archive").extracting(PipelineRun::name)
+                    .containsExactly("default-live0", "default-both0");
+
+            // The archive away: the cluster's runs are still listed, and the listing says what is missing.
+            postgres.stop();
+            ClusterClient.Listing partial = cluster.list("imageflow", "default", 10);
+            assertThat(partial.runs()).extracting(PipelineRun::name).containsExactly("default-live0", "default-both0");
+            assertThat(partial.archiveProblem()).contains("the workflow archive did not answer");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cluster.run("imageflow", "default-old00"))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
 }

@@ -132,7 +132,7 @@ class ManifestValidatorTests {
         assertThatThrownBy(() -> ManifestValidator.check(manifest))
                 .isInstanceOf(InvalidManifestException.class)
                 .hasMessageContaining("WorkflowTemplate imageflow-diamond does not match the upstream schema")
-                .hasMessageContaining("$.spec.templates[6].name");
+                .hasMessageContaining("$.spec.templates[5].name");
         ObjectNode other = manifest.deepCopy().put("kind", "Workflows");
         assertThat(ManifestValidator.covers(other)).isFalse();
         assertThat(ManifestValidator.problems(other)).singleElement().asString().contains("not an Argo kind");

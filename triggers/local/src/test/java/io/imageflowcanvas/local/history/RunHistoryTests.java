@@ -3,6 +3,8 @@ package io.imageflowcanvas.local.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imageflowcanvas.testing.PostgresServer;
+
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.local.executor.RunOutcome;

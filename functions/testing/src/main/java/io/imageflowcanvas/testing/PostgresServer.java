@@ -1,4 +1,4 @@
-package io.imageflowcanvas.local.history;
+package io.imageflowcanvas.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -104,7 +104,10 @@ public final class PostgresServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            stop();
+            // A server a test stopped already is left as it is.
+            if (Files.exists(cluster.resolve("data/postmaster.pid"))) {
+                stop();
+            }
         } finally {
             try (Stream<Path> files = Files.walk(cluster)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

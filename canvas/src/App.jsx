@@ -209,7 +209,9 @@ function Editor() {
     setSaved(await api.savedPipelines());
     const result = await api.deploy(current.pipelineId, current.version, target);
     if (target === 'cluster') {
-      setStatus(`Applied to the cluster: ${result.applied.map((a) => `${a.kind}/${a.name} ${a.outcome}`).join(', ')}`);
+      const warnings = result.warnings?.length ? ` Warning: ${result.warnings.join('; ')}` : '';
+      setStatus(`Applied to the cluster: ${result.applied.map((a) => `${a.kind}/${a.name} ${a.outcome}`).join(', ')}.`
+        + warnings);
     } else {
       // A component the pipeline needs may be down here (a missing model): it is deployed, but say so.
       const warnings = result.warnings?.length ? ` Warning: ${result.warnings.join('; ')}` : '';

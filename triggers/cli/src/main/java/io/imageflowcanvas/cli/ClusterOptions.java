@@ -49,7 +49,11 @@ final class ClusterOptions {
      */
     ClusterManifests manifests(Path file, boolean withBase, PrintWriter err) {
         try {
-            return ClusterManifests.forPipeline(pipeline(file), settings(), withBase);
+            ValidatedPipeline pipeline = pipeline(file);
+            // What a cluster will not give the pipeline, said before anything is applied.
+            io.imageflowcanvas.argo.compile.PipelineCompiler.clusterNotes(pipeline)
+                    .forEach(note -> err.println("note: " + note));
+            return ClusterManifests.forPipeline(pipeline, settings(), withBase);
         } catch (PipelineValidationException e) {
             err.println((file == null ? "default pipeline" : file) + ": " + e.getMessage());
         } catch (IOException e) {

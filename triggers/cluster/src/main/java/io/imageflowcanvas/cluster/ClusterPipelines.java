@@ -73,6 +73,12 @@ final class ClusterPipelines implements PipelineHost {
         }
     }
 
+    /** Per-step resources: a cluster's steps call shared Knative Services, which have their own. */
+    @Override
+    public List<String> notes(ValidatedPipeline pipeline) {
+        return io.imageflowcanvas.argo.compile.PipelineCompiler.clusterNotes(pipeline);
+    }
+
     /** Argo names a run's Workflow when the Sensor submits it: not known at upload time. */
     @Override
     public String runIdOf(ValidatedPipeline pipeline, ObjectRef input) {

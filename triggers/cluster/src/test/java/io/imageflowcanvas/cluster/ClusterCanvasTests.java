@@ -108,9 +108,14 @@ class ClusterCanvasTests {
             api.ok("PUT", "/api/pipelines/shots", """
                     {"pipelineId": "shots", "name": "Shots", "version": "3", "trigger": {"bucket": "uploads"},
                      "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 64}},
-                               {"stepId": "find", "componentName": "detect", "dependencies": ["small"]}]}""");
-            assertThat(api.ok("POST", "/api/deployments", "{\"pipelineId\": \"shots\"}").path("version").asText())
-                    .isEqualTo("3");
+                               {"stepId": "find", "componentName": "detect", "dependencies": ["small"],
+                                "resources": {"cpu": "4"}}]}""");
+            JsonNode deployed = api.ok("POST", "/api/deployments", "{\"pipelineId\": \"shots\"}");
+            assertThat(deployed.path("version").asText()).isEqualTo("3");
+            // A step's own resources are not what a cluster gives it: the answer says so.
+            assertThat(deployed.path("warnings")).hasSize(1);
+            assertThat(deployed.path("warnings").get(0).asText())
+                    .startsWith("step find: its resources (cpu 4, memory 1Gi, gpu 1) do not apply");
             // Its trigger bucket is made and notifies MinIO's Kafka target.
             assertThat(recording.requests()).extracting(Object::toString).contains("PUT /uploads",
                     "PUT /uploads?notification=");

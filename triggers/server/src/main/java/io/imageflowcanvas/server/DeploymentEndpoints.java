@@ -105,6 +105,7 @@ final class DeploymentEndpoints {
                         + health.get(component).reason() + "; its steps fail until it is back")
                 .toList());
         warnings.addAll(host.loopsClosedBy(pipeline));
+        warnings.addAll(host.notes(pipeline));
         Map<String, Object> answer = new LinkedHashMap<>(JSON.convertValue(backend(() -> host.deploy(pipeline,
                 definition)), MAP));
         answer.put("warnings", warnings);
@@ -143,6 +144,7 @@ final class DeploymentEndpoints {
             answer.put("version", pipeline.version());
             answer.put("target", "cluster");
             answer.put("applied", applied);
+            answer.put("warnings", io.imageflowcanvas.argo.compile.PipelineCompiler.clusterNotes(pipeline));
             return Answer.json(200, answer);
         } catch (KubernetesClientException e) {
             throw new ApiProblem.Failure(ApiProblem.of(502, "Cluster refused", "the cluster did not take "

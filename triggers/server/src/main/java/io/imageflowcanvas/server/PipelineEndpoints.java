@@ -93,8 +93,10 @@ final class PipelineEndpoints {
         body.put("pipelineId", pipeline.pipelineId());
         body.put("steps", pipeline.steps().stream().map(step -> Map.of("stepId", step.stepId(),
                 "component", step.component(), "dependencies", step.dependencies())).toList());
-        // Valid on its own, but it may close a circle with what is deployed here.
-        body.put("warnings", host.loopsClosedBy(pipeline));
+        // Valid on its own, but it may close a circle with what is deployed here, and a cluster may not give it all.
+        List<String> warnings = new java.util.ArrayList<>(host.loopsClosedBy(pipeline));
+        warnings.addAll(io.imageflowcanvas.argo.compile.PipelineCompiler.clusterNotes(pipeline));
+        body.put("warnings", warnings);
         return Answer.json(200, body);
     }
 

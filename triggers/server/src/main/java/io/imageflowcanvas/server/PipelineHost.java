@@ -75,6 +75,11 @@ public interface PipelineHost {
         return io.imageflowcanvas.pipeline.TriggerLoops.closedBy(pipeline, deployed);
     }
 
+    /** What this host will not do of {@code pipeline} although it runs it (said when it is deployed); none by default. */
+    default List<String> notes(ValidatedPipeline pipeline) {
+        return List.of();
+    }
+
     /**
      * Runs {@code pipeline} on its trigger from now on, in place of the version of it deployed before, and again
      * after a restart ({@code definitionJson} is what is kept for that).

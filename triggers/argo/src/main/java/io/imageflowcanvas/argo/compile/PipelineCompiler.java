@@ -42,6 +42,7 @@ import io.imageflowcanvas.argo.model.workflow.WorkflowTemplate;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplateRef;
 import io.imageflowcanvas.contract.StepEventTypes;
 import io.imageflowcanvas.contract.TraceParents;
+import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
 import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
@@ -184,21 +185,34 @@ public final class PipelineCompiler {
         return "step-" + step.stepId();
     }
 
+    /**
+     * What a cluster does not do of the pipeline, one sentence per step: a step whose {@code resources} differ from
+     * its component's gets none of them, because an http step has no pod of its own; it calls the component's
+     * shared Knative Service, whose resources are its manifest's. Empty when every step keeps its component's.
+     */
+    public static List<String> clusterNotes(ValidatedPipeline pipeline) {
+        ComponentRegistry registry = ComponentRegistry.builtIn();
+        List<String> notes = new ArrayList<>();
+        for (ValidatedPipeline.Step step : pipeline.steps()) {
+            PipelineDefinition.Resources asked = step.resources();
+            PipelineDefinition.Resources given = registry.component(step.component())
+                    .map(ComponentRegistry.Component::resources).orElse(null);
+            if (asked != null && !asked.equals(given)) {
+                notes.add("step " + step.stepId() + ": its resources (cpu " + asked.cpu() + ", memory "
+                        + asked.memory() + ", gpu " + asked.gpu() + ") do not apply on a cluster: it calls the"
+                        + " shared Knative Service " + step.component() + ", which has its own (knative/base;"
+                        + " infra/k3s/apps/gpu puts detect on a GPU node)");
+            }
+        }
+        return notes;
+    }
+
     private Template stepTemplate(ValidatedPipeline pipeline, ValidatedPipeline.Step step) {
         PipelineDefinition.Resources resources = step.resources();
+        // Only the wait changes with a GPU step: a GPU node is slower to start a function scaled to zero.
         boolean gpu = resources != null && resources.gpu() != null && resources.gpu() > 0;
         Map<String, String> hints = new LinkedHashMap<>();
         hints.put("imageflowcanvas.io/component", step.component());
-        if (resources != null) {
-            // An http template has no pod: the hints say what the function's Knative Service must offer.
-            if (resources.cpu() != null) {
-                hints.put("imageflowcanvas.io/cpu", resources.cpu());
-            }
-            if (resources.memory() != null) {
-                hints.put("imageflowcanvas.io/memory", resources.memory());
-            }
-            hints.put("imageflowcanvas.io/gpu", Integer.toString(gpu ? resources.gpu() : 0));
-        }
         long timeoutSeconds = step.timeout().toSeconds() + (gpu ? GPU_COLD_START_SECONDS : CPU_COLD_START_SECONDS);
         Template template = new Template().name(stepTemplateName(step))
                 .metadata(new Metadata().annotations(hints))

@@ -172,16 +172,25 @@ class PipelineCompilerTests {
     }
 
     @Test
-    void gpuStepCarriesItsHintsAndWaitsForAColdStart() {
+    void gpuStepWaitsForAColdStartAndResourcesAStepCannotGetAreSaid() {
         Template objects = template("step-objects");
-        assertThat(objects.getMetadata().getAnnotations()).containsEntry("imageflowcanvas.io/gpu", "1")
-                .containsEntry("imageflowcanvas.io/component", "detect")
-                .containsEntry("imageflowcanvas.io/memory", "1Gi");
+        assertThat(objects.getMetadata().getAnnotations()).containsExactly(
+                Map.entry("imageflowcanvas.io/component", "detect"));
         assertThat(objects.getHttp().getTimeoutSeconds()).isEqualTo(45L + PipelineCompiler.GPU_COLD_START_SECONDS);
-        assertThat(template("step-edges").getMetadata().getAnnotations()).containsEntry("imageflowcanvas.io/gpu",
-                "0");
         assertThat(template("step-edges").getHttp().getTimeoutSeconds())
                 .isGreaterThan(PipelineCompiler.CPU_COLD_START_SECONDS);
+        // Steps keeping their components' resources: nothing to say.
+        assertThat(PipelineCompiler.clusterNotes(diamond)).isEmpty();
+        assertThat(PipelineCompiler.clusterNotes(Pipelines.defaultPipeline())).isEmpty();
+        // A step asking for more than its component's Service has: said, since a cluster cannot give it.
+        ValidatedPipeline big = Pipelines.of("""
+                {"pipelineId": "big", "name": "Big", "version": "1", "trigger": {"bucket": "raw"},
+                 "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 64}},
+                           {"stepId": "found", "componentName": "detect", "dependencies": ["small"],
+                            "resources": {"cpu": "4", "memory": "8Gi", "gpu": 0}}]}""");
+        assertThat(PipelineCompiler.clusterNotes(big)).singleElement().asString().startsWith(
+                "step found: its resources (cpu 4, memory 8Gi, gpu 0) do not apply on a cluster: it calls the"
+                        + " shared Knative Service detect");
     }
 
     @Test
@@ -196,7 +205,7 @@ class PipelineCompilerTests {
     @Test
     void renderedYamlKeepsNumericLookingStringsAsStrings() {
         String yaml = ClusterBase.manifests(settings).addAll(compiler.compile(diamond)).yaml();
-        assertThat(yaml).contains("value: \"1.0\"", "imageflowcanvas.io/gpu: \"1\"", "limit: \"5\"")
+        assertThat(yaml).contains("value: \"1.0\"", "imageflowcanvas.io/pipeline-version: \"2\"", "limit: \"5\"")
                 .doesNotContain("value: 1.0");
     }
 

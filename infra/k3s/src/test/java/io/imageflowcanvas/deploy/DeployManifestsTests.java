@@ -162,27 +162,54 @@ class DeployManifestsTests {
                 .contains("SUCCESS: " + expressions.size() + " rules found");
     }
 
-    @Test
-    void argoCdApplicationsSyncFoldersThatBuildInInstallOrder() throws Exception {
-        List<JsonNode> applications = new YAMLMapper().readerFor(JsonNode.class)
-                .<JsonNode>readValues(ROOT.resolve("infra/k3s/gitops/applications.yaml").toFile()).readAll();
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
+    void argoCdAppOfAppsSyncsFoldersThatBuildInInstallOrderFromOneRepository(String variant) throws Exception {
+        String set = "infra/k3s/gitops/" + variant;
+        List<JsonNode> applications = kustomize(set);
         // No schema of Argo CD's Application is pinned: its shape is checked here, its folders fully.
-        assertThat(applications).extracting(a -> a.at("/metadata/name").asText())
-                .containsExactly("imageflow-controllers", "imageflow-configs", "imageflow-apps");
-        int wave = 0;
+        assertThat(applications).allSatisfy(a -> {
+            assertThat(a.path("apiVersion").asText()).isEqualTo("argoproj.io/v1alpha1");
+            assertThat(a.path("kind").asText()).isEqualTo("Application");
+            assertThat(a.at("/metadata/namespace").asText()).isEqualTo("argocd");
+            assertThat(a.at("/spec/destination/server").asText()).isEqualTo("https://kubernetes.default.svc");
+            assertThat(a.at("/spec/syncPolicy/automated/prune").asBoolean()).isTrue();
+        });
+        // The repository is written once, in settings.yaml, and reaches every Application.
+        JsonNode settings = new YAMLMapper().readTree(ROOT.resolve("infra/k3s/gitops/base/settings.yaml").toFile());
+        assertThat(applications).extracting(a -> a.at("/spec/source/repoURL").asText())
+                .containsOnly(settings.at("/data/repoURL").asText());
+        assertThat(applications).extracting(a -> a.at("/spec/source/targetRevision").asText())
+                .containsOnly(settings.at("/data/targetRevision").asText());
+        java.util.Map<String, String> waves = new java.util.TreeMap<>();
+        java.util.Map<String, String> paths = new java.util.TreeMap<>();
         for (JsonNode application : applications) {
-            assertThat(application.path("apiVersion").asText()).isEqualTo("argoproj.io/v1alpha1");
-            assertThat(application.path("kind").asText()).isEqualTo("Application");
-            assertThat(application.at("/metadata/annotations/argocd.argoproj.io~1sync-wave").asText())
-                    .isEqualTo(Integer.toString(wave++));
-            assertThat(application.at("/spec/destination/server").asText()).isEqualTo("https://kubernetes.default.svc");
-            assertThat(application.at("/spec/syncPolicy/automated/prune").asBoolean()).isTrue();
-            String path = application.at("/spec/source/path").asText();
+            String name = application.at("/metadata/name").asText();
+            waves.put(name, application.at("/metadata/annotations/argocd.argoproj.io~1sync-wave").asText(""));
+            paths.put(name, application.at("/spec/source/path").asText());
+        }
+        // The parent syncs its own set; its children carry the install order.
+        java.util.Map<String, String> expected = new java.util.TreeMap<>(java.util.Map.of("imageflow", "",
+                "imageflow-controllers", "0", "imageflow-configs", "1", "imageflow-apps", "2"));
+        if (variant.equals("gpu")) {
+            expected.put("imageflow-nvidia-device-plugin", "0");
+        }
+        assertThat(waves).isEqualTo(expected);
+        assertThat(paths).containsEntry("imageflow", set).containsEntry("imageflow-apps", "infra/k3s/apps/" + variant);
+        for (String path : paths.values()) {
+            if (path.equals(set)) {
+                continue;
+            }
             for (JsonNode document : kustomize(path)) {
                 assertThat(ManifestValidator.problems(document)).as(path + ": " + document.path("kind").asText())
                         .isEmpty();
             }
         }
+        // Waves of Applications wait for health only with the check bootstrap.sh merges into argocd-cm.
+        String health = Files.readString(ROOT.resolve("infra/k3s/gitops/application-health.yaml"));
+        assertThat(health).contains("resource.customizations.health.argoproj.io_Application", "obj.status.health");
+        assertThat(Files.readString(ROOT.resolve("infra/k3s/gitops/bootstrap.sh")))
+                .contains("application-health.yaml", "apply -k \"$here/$variant\"");
     }
 
     /** Debian's promtool: on the PATH, or the copy .ci/setup takes from the package into .cache/bin. */
@@ -208,7 +235,7 @@ class DeployManifestsTests {
     void scriptsAreShellcheckClean() throws Exception {
         List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=warning"));
         // The install path, the scripts the build runs and the benchmarks.
-        for (String folder : List.of("infra/k3s", "functions/image", ".ci", "bench")) {
+        for (String folder : List.of("infra/k3s", "infra/k3s/gitops", "functions/image", ".ci", "bench")) {
             try (Stream<Path> files = Files.list(ROOT.resolve(folder))) {
                 files.filter(f -> f.toString().endsWith(".sh") || f.getFileName().toString().matches("setup|run"))
                         .map(Path::toString).sorted().forEach(command::add);

@@ -61,7 +61,7 @@ class DeployManifestsTests {
         String manage = "[\"get\",\"list\",\"create\",\"update\",\"patch\",\"delete\",\"deletecollection\"]";
         assertThat(rights).containsExactlyInAnyOrder("argoproj.io/workflowtemplates " + manage,
                 "argoproj.io/sensors " + manage, "argoproj.io/eventsources " + manage,
-                "argoproj.io/workflows [\"get\",\"list\",\"watch\"]");
+                "argoproj.io/workflows [\"get\",\"list\",\"watch\",\"create\"]");
         JsonNode container = canvas.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst()
                 .orElseThrow().at("/spec/template/spec/containers/0");
         for (JsonNode variable : container.path("env")) {

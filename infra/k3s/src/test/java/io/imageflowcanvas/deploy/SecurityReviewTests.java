@@ -42,7 +42,7 @@ class SecurityReviewTests {
             "Role imageflow/imageflow-canvas", List.of(
                     "argoproj.io/eventsources create,delete,deletecollection,get,list,patch,update",
                     "argoproj.io/sensors create,delete,deletecollection,get,list,patch,update",
-                    "argoproj.io/workflows get,list,watch",
+                    "argoproj.io/workflows create,get,list,watch",
                     "argoproj.io/workflowtemplates create,delete,deletecollection,get,list,patch,update"),
             // Argo's UI acts with the token it is given: this account reads the pipelines' runs, archived too.
             "Role imageflow/argo-ui-viewer", List.of("argoproj.io/eventsources get,list,watch",

@@ -11,8 +11,8 @@ import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.server.ApiServer;
 import io.imageflowcanvas.server.ObjectAccess;
 import io.imageflowcanvas.server.PipelineStore;
-import io.imageflowcanvas.server.ProgressTopic;
 import io.imageflowcanvas.server.RunEvents;
+import io.imageflowcanvas.server.kafka.ProgressTopic;
 import io.minio.MinioClient;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -24,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * serves, backed by the cluster instead of the runner. Deploying applies a pipeline's Argo objects through the
  * fabric8 client, runs are the pipelines' Workflows (live from a watch), uploads and results go to the cluster's
  * MinIO, saved pipelines live on a volume. Run and step changes read from the Workflows go to the canvas's live
- * stream and, as CloudEvents, to the progress topic on the cluster's Kafka. Beyond loopback the API needs its token.
+ * stream and, as CloudEvents, to the progress topic on the cluster's Kafka; the pipelines' camera topics are read
+ * here ({@link ClusterCameras}). Beyond loopback the API needs its token.
  *
  * <p>Settings (environment): {@value #ADDRESS} (default 127.0.0.1), {@value #PORT} (else PORT, else 8090),
  * {@value #TOKEN}, {@value #DATA} (saved pipelines, default /data), {@value #ACCESS_KEY} and {@value #SECRET_KEY}
@@ -45,6 +46,10 @@ public final class ClusterCanvas implements AutoCloseable {
     public static final String ARCHIVE_PASSWORD = "IMAGEFLOW_ARCHIVE_PASSWORD";
     /** The archive's cluster name, Argo's {@code persistence.clusterName} (default {@code default}). */
     public static final String ARCHIVE_CLUSTER = "IMAGEFLOW_ARCHIVE_CLUSTER";
+    /** {@code false}: this server does not read the pipelines' camera topics (default {@code true}). */
+    public static final String CAMERA_INGRESS = "IMAGEFLOW_CAMERA_INGRESS";
+    /** How often the deployed pipelines are looked up for camera topics to read, in seconds (default 15). */
+    public static final String CAMERA_SYNC_SECONDS = "IMAGEFLOW_CAMERA_SYNC_SECONDS";
     /** The progress events' CloudEvents source, the namespace appended. */
     public static final String SOURCE = "/imageflowcanvas/cluster/";
 
@@ -52,14 +57,16 @@ public final class ClusterCanvas implements AutoCloseable {
     private final RunEvents events;
     private final WorkflowEvents watch;
     private final ProgressTopic topic;
+    private final ClusterCameras cameras;
     private final ClusterClient cluster;
 
     private ClusterCanvas(ApiServer api, RunEvents events, WorkflowEvents watch, ProgressTopic topic,
-            ClusterClient cluster) {
+            ClusterCameras cameras, ClusterClient cluster) {
         this.api = api;
         this.events = events;
         this.watch = watch;
         this.topic = topic;
+        this.cameras = cameras;
         this.cluster = cluster;
     }
 
@@ -90,6 +97,15 @@ public final class ClusterCanvas implements AutoCloseable {
                         topic.changed(runId, stepId, status, message, eventId);
                     }
                 });
+        // Camera events: read here, stored, then run (no Sensor can carry an image into a Workflow).
+        ClusterCameras cameras = !Boolean.parseBoolean(env.getOrDefault(CAMERA_INGRESS, "true")) ? null
+                : new ClusterCameras(cluster, settings.namespace(), settings.kafkaUrl(), minio,
+                        (cameraTopic, partition, offset, reason) -> {
+                            events.refused(cameraTopic, partition, offset, reason);
+                            if (topic != null) {
+                                topic.refused(cameraTopic, partition, offset, reason);
+                            }
+                        }, Long.parseLong(env.getOrDefault(CAMERA_SYNC_SECONDS, "15")));
         ApiServer api = new ApiServer(InetAddress.getByName(env.getOrDefault(ADDRESS, "127.0.0.1")),
                 Integer.parseInt(env.getOrDefault(PORT, env.getOrDefault("PORT", "8090"))), env.get(TOKEN),
                 new ApiServer.Backend(
@@ -97,7 +113,7 @@ public final class ClusterCanvas implements AutoCloseable {
                         store.folder(), env, pipelines, events, new ObjectAccess(minio, pipelines::buckets),
                         // The host is this cluster: either target deploys through it, with this canvas's rights.
                         null));
-        return new ClusterCanvas(api, events, watch, topic, cluster);
+        return new ClusterCanvas(api, events, watch, topic, cameras, cluster);
     }
 
     private static String required(Map<String, String> env, String name) {
@@ -118,6 +134,9 @@ public final class ClusterCanvas implements AutoCloseable {
         events.close();
         api.close();
         watch.close();
+        if (cameras != null) {
+            cameras.close();
+        }
         if (topic != null) {
             topic.close();
         }

@@ -68,8 +68,9 @@ class ClusterCanvasTests {
         if (token != null) {
             env.put(ClusterCanvas.TOKEN, token);
         }
-        // No broker here: ProgressParityTests checks what the canvas publishes.
+        // No broker here: ProgressParityTests checks what the canvas publishes, ClusterCamerasTests what it reads.
         env.put(ClusterSettings.PROGRESS_TOPIC, "");
+        env.put(ClusterCanvas.CAMERA_INGRESS, "false");
         return env;
     }
 

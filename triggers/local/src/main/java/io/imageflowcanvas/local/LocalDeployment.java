@@ -1,6 +1,6 @@
 package io.imageflowcanvas.local;
 
-import io.imageflowcanvas.local.kafka.CameraIngress;
+import io.imageflowcanvas.server.kafka.CameraIngress;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import io.imageflowcanvas.server.PipelineHost;
 import java.time.Instant;

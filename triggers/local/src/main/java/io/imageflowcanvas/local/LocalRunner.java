@@ -11,7 +11,7 @@ import io.imageflowcanvas.local.executor.RunOutcome;
 import io.imageflowcanvas.local.executor.StateChangeListener;
 import io.imageflowcanvas.local.history.RunHistory;
 import io.imageflowcanvas.local.history.RunRecord;
-import io.imageflowcanvas.local.kafka.CameraIngress;
+import io.imageflowcanvas.server.kafka.CameraIngress;
 import io.imageflowcanvas.local.kafka.EmbeddedKafka;
 import io.imageflowcanvas.local.kafka.ProgressPublisher;
 import io.imageflowcanvas.pipeline.ComponentRegistry;

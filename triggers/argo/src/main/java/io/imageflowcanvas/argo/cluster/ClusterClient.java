@@ -516,6 +516,60 @@ public final class ClusterClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a deployed pipeline's camera events come from and go, as its WorkflowTemplate says: the topic, the bucket
+     * frames are stored in, and its bucket trigger (null when it has none), whose notification starts a run for a
+     * frame stored where the trigger looks.
+     */
+    public record CameraSource(String pipelineId, String topic, String landingBucket, String triggerBucket,
+            String triggerPrefix, String triggerSuffix) {
+
+        /** Whether the trigger bucket's notification starts a run for this object by itself. */
+        public boolean notifiedOf(String bucket, String key) {
+            return bucket.equals(triggerBucket) && (triggerPrefix == null || key.startsWith(triggerPrefix))
+                    && (triggerSuffix == null || key.endsWith(triggerSuffix));
+        }
+    }
+
+    /** The camera sources of the pipelines deployed in {@code namespace}. */
+    public List<CameraSource> cameraSources(String namespace) {
+        return client.genericKubernetesResources(ArgoKinds.WORKFLOW_TEMPLATE.context).inNamespace(namespace)
+                .withLabel(PipelineCompiler.PIPELINE_LABEL).list().getItems().stream().map(template -> {
+                    Map<String, String> notes = template.getMetadata().getAnnotations() == null ? Map.of()
+                            : template.getMetadata().getAnnotations();
+                    return new CameraSource(template.getMetadata().getLabels().get(PipelineCompiler.PIPELINE_LABEL),
+                            notes.get(PipelineCompiler.CAMERA_TOPIC_ANNOTATION),
+                            notes.get(PipelineCompiler.LANDING_BUCKET_ANNOTATION),
+                            notes.get(PipelineCompiler.TRIGGER_BUCKET_ANNOTATION),
+                            notes.get(PipelineCompiler.TRIGGER_PREFIX_ANNOTATION),
+                            notes.get(PipelineCompiler.TRIGGER_SUFFIX_ANNOTATION));
+                }).filter(source -> source.topic() != null && source.landingBucket() != null)
+                .sorted(Comparator.comparing(CameraSource::pipelineId)).toList();
+    }
+
+    /**
+     * Submits a run of a deployed pipeline for one stored object ({@link PipelineCompiler#run}); the Workflow's name,
+     * also when that run was submitted before and is still in the cluster (a redelivered event: nothing new starts).
+     */
+    public String startRun(String namespace, String pipelineId, String bucket, String key, String eTag) {
+        Workflow workflow = PipelineCompiler.run(pipelineId, bucket, key, eTag);
+        GenericKubernetesResource resource = client.getKubernetesSerialization()
+                .convertValue(JSON.valueToTree(workflow), GenericKubernetesResource.class);
+        resource.setApiVersion(ArgoKinds.WORKFLOW.context.getGroup() + "/" + ArgoKinds.WORKFLOW.context.getVersion());
+        resource.setKind(ArgoKinds.WORKFLOW.context.getKind());
+        try {
+            client.genericKubernetesResources(ArgoKinds.WORKFLOW.context).inNamespace(namespace).resource(resource)
+                    .create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HTTP_CONFLICT) {
+                throw e;
+            }
+        }
+        return resource.getMetadata().getName();
+    }
+
+    private static final int HTTP_CONFLICT = 409;
+
     /** A pipeline's WorkflowTemplate on the cluster: the pipeline and version it was applied from, and when. */
     public record DeployedPipeline(String pipelineId, String version, String createdAt) {
     }

@@ -53,9 +53,10 @@ import java.util.Map;
 
 /**
  * Compiles a validated pipeline into what runs it on a cluster: a WorkflowTemplate whose DAG calls the functions
- * with {@code http} templates (one Argo Agent per run, no pod per step), the EventSources its trigger needs (MinIO's
- * listen API for a bucket, a Kafka consumer group for camera CloudEvents) and a Sensor submitting a Workflow from
- * the template for each event. The local executor gives the same DAG, output keys, retry and failure semantics.
+ * with {@code http} templates (one Argo Agent per run, no pod per step) and, for a bucket trigger, the EventSource of
+ * the bucket's events and a Sensor submitting a Workflow from the template for each. Camera events are the cluster
+ * server's ({@link #run}: a frame is stored first, then its run submitted). The local executor gives the same DAG,
+ * output keys, retry and failure semantics.
  */
 public final class PipelineCompiler {
 
@@ -64,6 +65,15 @@ public final class PipelineCompiler {
     public static final String VERSION_ANNOTATION = "imageflowcanvas.io/pipeline-version";
     /** On the WorkflowTemplate: the bucket the pipeline triggers on, whose notification an undeploy may remove. */
     public static final String TRIGGER_BUCKET_ANNOTATION = "imageflowcanvas.io/trigger-bucket";
+    /** On the WorkflowTemplate, as the trigger says: only keys with this prefix, or this suffix, start a run. */
+    public static final String TRIGGER_PREFIX_ANNOTATION = "imageflowcanvas.io/trigger-prefix";
+    public static final String TRIGGER_SUFFIX_ANNOTATION = "imageflowcanvas.io/trigger-suffix";
+    /** On the WorkflowTemplate: the Kafka topic of the pipeline's camera events, read by the cluster server. */
+    public static final String CAMERA_TOPIC_ANNOTATION = "imageflowcanvas.io/camera-topic";
+    /** On the WorkflowTemplate: where camera frames are stored (the trigger bucket, or raw for a topic trigger). */
+    public static final String LANDING_BUCKET_ANNOTATION = "imageflowcanvas.io/landing-bucket";
+    /** Where the frames of a pipeline triggered by a topic alone are stored, as on one machine. */
+    public static final String DEFAULT_LANDING_BUCKET = "raw";
     public static final String PART_OF_LABEL = "app.kubernetes.io/part-of";
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     public static final String WORKFLOW_SERVICE_ACCOUNT = "imageflow-workflow";
@@ -94,12 +104,13 @@ public final class PipelineCompiler {
         ClusterManifests manifests = new ClusterManifests();
         manifests.add(workflowTemplate(pipeline));
         PipelineDefinition.Trigger trigger = pipeline.trigger();
+        // Camera events are taken by the cluster server (docs/cluster.md), not a Sensor: a Workflow's parameters
+        // cannot carry an image, so a frame is stored first and its run started for the stored object.
         if (trigger.bucket() != null) {
             manifests.add(settings.bucketEventsTopic() == null ? minioEventSource(pipeline)
                     : bucketEventsSource(pipeline));
+            manifests.add(sensor(pipeline));
         }
-        manifests.add(kafkaEventSource(pipeline));
-        manifests.add(sensor(pipeline));
         return manifests;
     }
 
@@ -114,11 +125,38 @@ public final class PipelineCompiler {
     }
 
     static Map<String, String> pipelineLabels(ValidatedPipeline pipeline) {
+        return pipelineLabels(pipeline.pipelineId());
+    }
+
+    private static Map<String, String> pipelineLabels(String pipelineId) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(PART_OF_LABEL, "imageflowcanvas");
         labels.put(MANAGED_BY_LABEL, "imageflow");
-        labels.put(PIPELINE_LABEL, pipeline.pipelineId());
+        labels.put(PIPELINE_LABEL, pipelineId);
         return labels;
+    }
+
+    /**
+     * A run of a deployed pipeline for one stored object, as the Sensor submits it, but named after the object's
+     * version ({@code <pipelineId>-<10 hex digits of SHA-256 of bucket, key and eTag>}): the same object submitted
+     * again while its run is in the cluster is refused as already there, so a redelivered camera event starts
+     * nothing new.
+     */
+    public static Workflow run(String pipelineId, String bucket, String key, String eTag) {
+        String identity = bucket + "\n" + key + "\n" + (eTag == null ? "" : eTag);
+        String digest;
+        try {
+            digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 5);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        return new Workflow().metadata(new ObjectMetaBuilder().withName(pipelineId + "-" + digest)
+                .withLabels(pipelineLabels(pipelineId)).build())
+                .spec(new WorkflowSpec().workflowTemplateRef(new WorkflowTemplateRef().name("imageflow-" + pipelineId))
+                        .arguments(new Arguments().parameters(List.of(new Parameter().name("bucket").value(bucket),
+                                new Parameter().name("key").value(key),
+                                new Parameter().name("etag").value(eTag == null ? "" : eTag)))));
     }
 
     // ---- WorkflowTemplate ------------------------------------------------------------------------------------
@@ -151,11 +189,24 @@ public final class PipelineCompiler {
                 .podGC(new PodGC().strategy("OnPodCompletion"))
                 .templates(templates);
         ObjectMeta metadata = metadata(templateName(pipeline), pipeline);
-        if (pipeline.trigger().bucket() != null) {
-            Map<String, String> annotations = new LinkedHashMap<>(metadata.getAnnotations());
-            annotations.put(TRIGGER_BUCKET_ANNOTATION, pipeline.trigger().bucket());
-            metadata.setAnnotations(annotations);
+        // What undeploying and the cluster server's camera ingress need to know of the trigger, with no saved
+        // definition at hand (a pipeline applied with the CLI).
+        PipelineDefinition.Trigger trigger = pipeline.trigger();
+        Map<String, String> annotations = new LinkedHashMap<>(metadata.getAnnotations());
+        if (trigger.bucket() != null) {
+            annotations.put(TRIGGER_BUCKET_ANNOTATION, trigger.bucket());
         }
+        if (trigger.prefix() != null) {
+            annotations.put(TRIGGER_PREFIX_ANNOTATION, trigger.prefix());
+        }
+        if (trigger.suffix() != null) {
+            annotations.put(TRIGGER_SUFFIX_ANNOTATION, trigger.suffix());
+        }
+        annotations.put(CAMERA_TOPIC_ANNOTATION, trigger.kafkaTopic() != null ? trigger.kafkaTopic()
+                : settings.cameraTopic());
+        annotations.put(LANDING_BUCKET_ANNOTATION, trigger.bucket() != null ? trigger.bucket()
+                : DEFAULT_LANDING_BUCKET);
+        metadata.setAnnotations(annotations);
         return new WorkflowTemplate().metadata(metadata).spec(spec);
     }
 
@@ -284,14 +335,9 @@ public final class PipelineCompiler {
     // ---- EventSources ----------------------------------------------------------------------------------------
 
     static final String UPLOAD_EVENT = "upload";
-    static final String CAMERA_EVENT = "camera";
 
     static String minioEventSourceName(ValidatedPipeline pipeline) {
         return "imageflow-" + pipeline.pipelineId() + "-minio";
-    }
-
-    static String kafkaEventSourceName(ValidatedPipeline pipeline) {
-        return "imageflow-" + pipeline.pipelineId() + "-kafka";
     }
 
     /** New objects in the trigger bucket through MinIO's listen API, which delivers keys unescaped. */
@@ -323,26 +369,7 @@ public final class PipelineCompiler {
                 .spec(new EventSourceSpec().kafka(Map.of(UPLOAD_EVENT, upload)));
     }
 
-    /** Camera CloudEvents: the pipeline's own topic, or the camera topic beside a bucket trigger. */
-    EventSource kafkaEventSource(ValidatedPipeline pipeline) {
-        String topic = pipeline.trigger().kafkaTopic() != null ? pipeline.trigger().kafkaTopic()
-                : settings.cameraTopic();
-        KafkaEventSource camera = new KafkaEventSource().url(settings.kafkaUrl()).topic(topic).jsonBody(true)
-                .consumerGroup(new KafkaConsumerGroup().groupName("imageflow-" + pipeline.pipelineId()).oldest(true));
-        return new EventSource().metadata(metadata(kafkaEventSourceName(pipeline), pipeline))
-                .spec(new EventSourceSpec().kafka(Map.of(CAMERA_EVENT, camera)));
-    }
-
     // ---- Sensor ----------------------------------------------------------------------------------------------
-
-    /**
-     * The camera event's object reference: binary mode puts the event data in the record value (the body),
-     * structured mode the whole CloudEvent with the reference under {@code data}.
-     */
-    static String cameraField(String field) {
-        return "{{ if .Input.body.data }}{{ .Input.body.data." + field + " | default \"\" }}{{ else }}"
-                + "{{ .Input.body." + field + " | default \"\" }}{{ end }}";
-    }
 
     /** The unescaped key of a notification-target event: its top-level Key without "bucket/". */
     static final String TARGET_KEY_TEMPLATE =
@@ -386,12 +413,6 @@ public final class PipelineCompiler {
                     new TriggerParameterSource().dependencyName(UPLOAD_EVENT).dataKey("body.Records.0.s3.object.eTag")
                             .value(""))));
         }
-        dependencies.add(new EventDependency().name(CAMERA_EVENT).eventSourceName(kafkaEventSourceName(pipeline))
-                .eventName(CAMERA_EVENT));
-        triggers.add(submit(pipeline, "run-on-camera", CAMERA_EVENT, List.of(
-                new TriggerParameterSource().dependencyName(CAMERA_EVENT).dataTemplate(cameraField("bucket")),
-                new TriggerParameterSource().dependencyName(CAMERA_EVENT).dataTemplate(cameraField("key")),
-                new TriggerParameterSource().dependencyName(CAMERA_EVENT).dataTemplate(cameraField("eTag")))));
         return new Sensor().metadata(metadata("imageflow-" + pipeline.pipelineId(), pipeline))
                 .spec(new SensorSpec().template(new io.imageflowcanvas.argo.model.events.Template()
                         .serviceAccountName(SENSOR_SERVICE_ACCOUNT))

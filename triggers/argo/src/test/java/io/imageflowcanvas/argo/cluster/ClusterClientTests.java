@@ -43,7 +43,7 @@ class ClusterClientTests {
         assertThat(first).extracting(ClusterClient.Applied::outcome).containsOnly("created");
         assertThat(first).extracting(Object::toString).contains("WorkflowTemplate/imageflow-default created",
                 "Sensor/imageflow-default created", "EventSource/imageflow-default-bucket-events created",
-                "EventSource/imageflow-default-kafka created", "EventBus/default created",
+                "EventBus/default created",
                 "ServiceAccount/imageflow-workflow created");
 
         List<ClusterClient.Applied> again = cluster.apply(defaultPipeline());
@@ -55,7 +55,7 @@ class ClusterClientTests {
         assertThat(last.getHeader("Content-Type")).startsWith("application/apply-patch+yaml");
         assertThat(last.getPath()).contains("fieldManager=imageflow", "force=true");
         assertThat(stored(ArgoKinds.WORKFLOW_TEMPLATE)).hasSize(1);
-        assertThat(stored(ArgoKinds.EVENT_SOURCE)).hasSize(2);
+        assertThat(stored(ArgoKinds.EVENT_SOURCE)).hasSize(1);
         assertThat(stored(ArgoKinds.SENSOR)).hasSize(1);
         assertThat(stored(ArgoKinds.ROLE)).hasSize(2);
 
@@ -89,7 +89,7 @@ class ClusterClientTests {
 
             List<String> removed = cluster.delete(SETTINGS, "default");
             assertThat(removed).containsExactlyInAnyOrder("Sensor/imageflow-default",
-                    "EventSource/imageflow-default-bucket-events", "EventSource/imageflow-default-kafka",
+                    "EventSource/imageflow-default-bucket-events",
                     "WorkflowTemplate/imageflow-default", "bucket raw: notification removed");
             assertThat(stored(ArgoKinds.SENSOR)).extracting(r -> r.getMetadata().getName())
                     .containsExactly("imageflow-diamond");

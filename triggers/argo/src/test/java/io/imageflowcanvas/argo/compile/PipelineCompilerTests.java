@@ -216,15 +216,15 @@ class PipelineCompilerTests {
     }
 
     @Test
-    void aKafkaTriggeredPipelineGetsNoBucketEventSource() {
+    void aKafkaTriggeredPipelineIsItsTemplateAloneItsTopicReadByTheClusterServer() {
         ClusterManifests frames = compiler.compile(Pipelines.of("""
                 {"pipelineId": "frames", "name": "Frames", "version": "1", "trigger": {"kafkaTopic": "frames"},
                  "steps": [{"stepId": "thumb", "componentName": "resize", "parameters": {"width": 160}}]}
                 """));
         assertThat(frames.objects()).extracting(o -> o.path("kind").asText() + "/" + o.at("/metadata/name").asText())
-                .containsExactly("WorkflowTemplate/imageflow-frames", "EventSource/imageflow-frames-kafka",
-                        "Sensor/imageflow-frames");
-        assertThat(frames.objects().get(1).at("/spec/kafka/camera/topic").asText()).isEqualTo("frames");
+                .containsExactly("WorkflowTemplate/imageflow-frames");
+        assertThat(frames.objects().getFirst().at("/metadata/annotations")
+                .path(PipelineCompiler.CAMERA_TOPIC_ANNOTATION).asText()).isEqualTo("frames");
     }
 
     /**

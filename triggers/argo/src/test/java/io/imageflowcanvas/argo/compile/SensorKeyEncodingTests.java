@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imageflowcanvas.argo.model.events.Sensor;
 import io.imageflowcanvas.argo.model.events.TriggerParameter;
 import io.imageflowcanvas.argo.model.events.TriggerParameterSource;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -103,17 +104,41 @@ class SensorKeyEncodingTests {
                 "in.box", "a+(b)/", "[1].jpg", null))).isEqualTo("^in\\.box/a\\+\\(b\\)/.*\\[1\\]\\.jpg$");
     }
 
+    /**
+     * No Sensor takes camera events: with {@code jsonBody} Argo Events rejects a record that is not JSON (an image
+     * frame in binary mode, v1.9.11 pkg/eventsources/sources/kafka/start.go:467-483), and a Workflow's parameters
+     * cannot carry an image either. The cluster server stores frames and submits their runs (ClusterCameras).
+     */
     @Test
-    void cameraEventsInEitherModeNameTheirObject() {
-        Sensor sensor = new PipelineCompiler(ClusterSettings.defaults()).sensor(Pipelines.defaultPipeline());
-        List<TriggerParameterSource> camera = sensor.getSpec().getTriggers().stream()
-                .filter(t -> t.getTemplate().getName().equals("run-on-camera")).findFirst().orElseThrow()
-                .getTemplate().getArgoWorkflow().getParameters().stream().map(TriggerParameter::getSrc).toList();
-        assertThat(camera).extracting(TriggerParameterSource::getDataTemplate).containsExactly(
-                PipelineCompiler.cameraField("bucket"), PipelineCompiler.cameraField("key"),
-                PipelineCompiler.cameraField("eTag"));
-        // Structured mode nests the reference under data; binary mode's record value is the data itself.
-        assertThat(PipelineCompiler.cameraField("key")).contains("{{ if .Input.body.data }}",
-                ".Input.body.data.key", "{{ else }}{{ .Input.body.key");
+    void cameraEventsAreTheClusterServersAndItsRunsAreNamedAfterTheirObject() {
+        PipelineCompiler compiler = new PipelineCompiler(ClusterSettings.defaults());
+        ClusterManifests manifests = compiler.compile(Pipelines.defaultPipeline());
+        assertThat(manifests.objects()).extracting(o -> o.path("kind").asText() + "/" + o.at("/metadata/name").asText())
+                .containsExactly("WorkflowTemplate/imageflow-default", "EventSource/imageflow-default-bucket-events",
+                        "Sensor/imageflow-default");
+        assertThat(compiler.sensor(Pipelines.defaultPipeline()).getSpec().getTriggers())
+                .extracting(t -> t.getTemplate().getName()).containsExactly("run-on-upload");
+        JsonNode template = manifests.objects().getFirst();
+        assertThat(template.at("/metadata/annotations").path(PipelineCompiler.CAMERA_TOPIC_ANNOTATION).asText())
+                .isEqualTo("camera-uploads");
+        assertThat(template.at("/metadata/annotations").path(PipelineCompiler.LANDING_BUCKET_ANNOTATION).asText())
+                .isEqualTo("raw");
+
+        // A pipeline triggered by its own topic: its template alone, saying where its frames go.
+        ValidatedPipeline gate = Pipelines.of("""
+                {"pipelineId": "gate", "name": "Gate", "version": "1", "trigger": {"kafkaTopic": "gate-cams"},
+                 "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 64}}]}""");
+        ClusterManifests alone = compiler.compile(gate).validate();
+        assertThat(alone.objects()).extracting(o -> o.path("kind").asText()).containsExactly("WorkflowTemplate");
+        assertThat(alone.objects().getFirst().at("/metadata/annotations").path(
+                PipelineCompiler.CAMERA_TOPIC_ANNOTATION).asText()).isEqualTo("gate-cams");
+
+        // A run is named after its object's version: the same object twice, one name; another version, another.
+        String name = PipelineCompiler.run("gate", "raw", "cameras/gate/1.jpg", "e1").getMetadata().getName();
+        assertThat(name).matches("gate-[0-9a-f]{10}")
+                .isEqualTo(PipelineCompiler.run("gate", "raw", "cameras/gate/1.jpg", "e1").getMetadata().getName())
+                .isNotEqualTo(PipelineCompiler.run("gate", "raw", "cameras/gate/1.jpg", "e2").getMetadata().getName());
+        assertThat(PipelineCompiler.run("gate", "raw", "k", "e").getSpec().getWorkflowTemplateRef().getName())
+                .isEqualTo("imageflow-gate");
     }
 }

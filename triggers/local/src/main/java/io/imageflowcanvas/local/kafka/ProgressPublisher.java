@@ -1,7 +1,7 @@
 package io.imageflowcanvas.local.kafka;
 
 import io.imageflowcanvas.local.executor.StateChangeListener;
-import io.imageflowcanvas.server.ProgressTopic;
+import io.imageflowcanvas.server.kafka.ProgressTopic;
 
 /**
  * The runner's run and step state changes on the progress topic ({@link ProgressTopic}: the event shape the cluster

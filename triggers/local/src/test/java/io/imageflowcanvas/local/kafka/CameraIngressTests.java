@@ -7,6 +7,7 @@ import io.cloudevents.kafka.KafkaMessageFactory;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.contract.PipelineEvents;
 import io.imageflowcanvas.local.TestRunners;
+import io.imageflowcanvas.server.kafka.CameraIngress;
 import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.testing.S3TestServer;
 import java.net.ServerSocket;

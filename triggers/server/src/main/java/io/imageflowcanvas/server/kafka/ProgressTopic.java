@@ -1,4 +1,4 @@
-package io.imageflowcanvas.server;
+package io.imageflowcanvas.server.kafka;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;

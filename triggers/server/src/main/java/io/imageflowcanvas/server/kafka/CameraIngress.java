@@ -1,4 +1,4 @@
-package io.imageflowcanvas.local.kafka;
+package io.imageflowcanvas.server.kafka;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
@@ -86,7 +86,7 @@ public final class CameraIngress implements AutoCloseable {
     }
 
     /** As above, with the longest the group waits between polls before it gives this consumer's partitions away. */
-    CameraIngress(String bootstrapServers, String topic, String groupId, MinioClient store, String bucket,
+    public CameraIngress(String bootstrapServers, String topic, String groupId, MinioClient store, String bucket,
             Consumer<ObjectRef> submit, BooleanSupplier capacity, Refusals refusals, Duration maxPollInterval) {
         Properties config = new Properties();
         config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(maxPollInterval.toMillis()));

@@ -45,6 +45,11 @@ if ! command -v k3s >/dev/null 2>&1; then
 fi
 export KUBECONFIG=${KUBECONFIG:-/etc/rancher/k3s/k3s.yaml}
 kubectl wait --for=condition=Ready node --all --timeout=300s
+# The pods that use the Kubernetes API reach it at this cluster's addresses only (no policy in Git can know them).
+for namespace in argo monitoring imageflow; do
+  kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f -
+done
+"$here/api-server-policies.sh" | kubectl apply -f -
 
 step "controllers: Knative Serving with Kourier, Argo Workflows, Argo Events"
 kubectl apply -f "https://github.com/knative/serving/releases/download/$knative_version/serving-crds.yaml"

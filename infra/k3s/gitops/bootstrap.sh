@@ -23,6 +23,8 @@ if ! kubectl get namespace argocd >/dev/null 2>&1; then
   kubectl create namespace argocd
   kubectl apply -n argocd --server-side -f "https://raw.githubusercontent.com/argoproj/argo-cd/$argocd_version/manifests/install.yaml"
 fi
+# Cluster-specific, so not in Git: the pods that use the Kubernetes API reach it at this cluster's addresses.
+"$here/../api-server-policies.sh" | kubectl apply -f -
 kubectl -n argocd patch configmap argocd-cm --type merge --patch-file "$here/application-health.yaml"
 kubectl -n argocd wait --for=condition=Available deployment --all --timeout=300s
 kubectl apply -k "$here/$variant"

@@ -11,16 +11,23 @@ import java.util.Map;
  * a direction selects is open in that direction; a selected one is open only where some rule of a selecting policy
  * allows the peer and the port; a connection needs both the sender's egress and the receiver's ingress. Peers are
  * pods (podSelector in the policy's namespace, namespaceSelector, or both) or, for destinations outside the pod
- * network such as the Kubernetes API server, rules without {@code to}. Named ports and ipBlocks are refused rather
- * than guessed at.
+ * network such as the Kubernetes API server, ipBlocks (IPv4, with their exceptions) and rules without {@code to}.
+ * Named ports are refused rather than guessed at.
  */
 final class NetworkPolicyModel {
 
-    /** A pod, or with a null namespace an address outside the pod network (the API server on a node). */
-    record Pod(String namespace, String name, Map<String, String> labels) {
+    /**
+     * A pod, or with a null namespace something outside the pod network at {@code addresses} (the API server, the
+     * internet).
+     */
+    record Pod(String namespace, String name, Map<String, String> labels, List<String> addresses) {
 
-        static Pod outside(String name) {
-            return new Pod(null, name, Map.of());
+        Pod(String namespace, String name, Map<String, String> labels) {
+            this(namespace, name, labels, List.of());
+        }
+
+        static Pod outside(String name, String... addresses) {
+            return new Pod(null, name, Map.of(), List.of(addresses));
         }
 
         boolean isOutside() {
@@ -104,7 +111,12 @@ final class NetworkPolicyModel {
         }
         for (JsonNode entry : peers) {
             if (entry.has("ipBlock")) {
-                throw new IllegalStateException("ipBlock peers are not modelled: " + entry);
+                // Pod addresses come and go: a block names what is outside the pod network.
+                if (peer.isOutside() && peer.addresses().stream().anyMatch(address -> inBlock(address,
+                        entry.get("ipBlock")))) {
+                    return true;
+                }
+                continue;
             }
             if (peer.isOutside()) {
                 continue;
@@ -118,6 +130,34 @@ final class NetworkPolicyModel {
             }
         }
         return false;
+    }
+
+    private static boolean inBlock(String address, JsonNode block) {
+        if (!inCidr(address, block.path("cidr").asText())) {
+            return false;
+        }
+        for (JsonNode except : block.path("except")) {
+            if (inCidr(address, except.asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether an IPv4 address lies in an IPv4 CIDR block. */
+    static boolean inCidr(String address, String cidr) {
+        String[] parts = cidr.split("/");
+        int bits = Integer.parseInt(parts[1]);
+        long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+        return (ipv4(address) & mask) == (ipv4(parts[0]) & mask);
+    }
+
+    private static long ipv4(String address) {
+        long value = 0;
+        for (String octet : address.split("\\.")) {
+            value = (value << 8) | Integer.parseInt(octet);
+        }
+        return value;
     }
 
     private Map<String, String> labelsOf(String namespace) {

@@ -56,8 +56,24 @@ class NetworkPolicyTests {
         upstream("kourier-system", "kourier-gateway", Map.of("app", "3scale-kourier-gateway"));
         upstream("kube-system", "coredns", Map.of("k8s-app", "kube-dns"));
         upstream("default", "intruder", Map.of("app", "anything"));
-        PODS.put("api-server", Pod.outside("api-server"));
+        // The API server as K3s serves it: the kubernetes Service's address, and the server node behind it.
+        PODS.put("api-server", Pod.outside("api-server", SERVICE_IP, SERVER_NODE));
+        PODS.put("internet", Pod.outside("internet", "203.0.113.7"));
+        objects.addAll(apiServerPolicies());
         model = new NetworkPolicyModel(objects);
+    }
+
+    static final String SERVICE_IP = "10.43.0.1";
+    static final String SERVER_NODE = "192.168.1.10";
+
+    /** What api-server-policies.sh makes for a cluster with those addresses (install.sh applies its own's). */
+    static List<JsonNode> apiServerPolicies() throws Exception {
+        Process script = new ProcessBuilder("bash", KnativeManifestsTests.ROOT.resolve("infra/k3s/api-server-policies.sh")
+                .toString(), SERVICE_IP, "6443", SERVER_NODE).redirectErrorStream(true).start();
+        byte[] out = script.getInputStream().readAllBytes();
+        assertThat(script.waitFor()).as(new String(out)).isZero();
+        return new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readerFor(JsonNode.class)
+                .<JsonNode>readValues(out).readAll();
     }
 
     private static void upstream(String namespace, String name, Map<String, String> labels) {
@@ -178,6 +194,41 @@ class NetworkPolicyTests {
         Map<String, Set<String>> expected = new LinkedHashMap<>();
         clients.forEach((target, set) -> expected.put(target, new TreeSet<>(set)));
         assertThat(actual).isEqualTo(expected);
+    }
+
+    /**
+     * Nothing of ours reaches beyond the cluster: the Kubernetes API only at its own addresses (the policies
+     * api-server-policies.sh makes), no port of any other address, so a function holding the object store's login
+     * cannot send it out.
+     */
+    @Test
+    void onlyTheApiServerIsReachedOutsideThePodNetworkAndOnlyByItsClients() throws Exception {
+        List<String> reaching = new ArrayList<>();
+        for (Pod pod : PODS.values()) {
+            if (pod.isOutside() || !DENYING.contains(pod.namespace())) {
+                continue;
+            }
+            for (int port : new int[] {80, 443, 6443, 8080}) {
+                if (allows(pod.name(), "internet", port)) {
+                    reaching.add(pod.name() + " -> internet:" + port);
+                }
+            }
+        }
+        assertThat(reaching).as("our pods reaching an address outside the cluster").isEmpty();
+        for (String function : List.of("resize", "filter", "detect", "minio", "kafka")) {
+            assertThat(allows(function, "api-server", 443)).as(function + " -> API").isFalse();
+            assertThat(allows(function, "api-server", 6443)).as(function + " -> API").isFalse();
+        }
+        // Each policy the script makes names the API server alone, on its ports alone.
+        for (JsonNode policy : apiServerPolicies()) {
+            for (JsonNode rule : policy.at("/spec/egress")) {
+                assertThat(rule.path("to").findValuesAsText("cidr")).isSubsetOf(SERVICE_IP + "/32", SERVER_NODE + "/32")
+                        .isNotEmpty();
+            }
+            assertThat(policy.at("/spec/policyTypes").toString()).isEqualTo("[\"Egress\"]");
+        }
+        assertThat(NetworkPolicyModel.inCidr("192.168.1.10", "192.168.1.0/24")).isTrue();
+        assertThat(NetworkPolicyModel.inCidr("192.168.2.10", "192.168.1.0/24")).isFalse();
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

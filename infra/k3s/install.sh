@@ -35,6 +35,13 @@ for image in functions/resize functions/filter functions/detect triggers/cluster
   [ -f "$project/$image/target/jib-image.tar" ] || { echo "install: run ./mvnw verify first (no $image image)" >&2; exit 2; }
 done
 [ -f "$project/.cache/models/centernet.onnx" ] || { echo "install: run ./mvnw verify first (no detect model in .cache/models)" >&2; exit 2; }
+if [ "$variant" = gpu ]; then
+  # apps/gpu runs detect from its GPU variant, which the build does not make (docs/cluster.md): without it detect
+  # would hold a GPU and compute on the CPU. gpu-agent.sh imports it on each GPU agent; it is checked here first.
+  detect_gpu=$(sed -n 's/^ *value: \(dev\.local\/imageflowcanvas\/detect-gpu:.*\)$/\1/p' "$here/apps/gpu/detect-gpu.yaml")
+  : "${DETECT_GPU_IMAGE:?install gpu: set DETECT_GPU_IMAGE to the $detect_gpu image tar (docs/cluster.md), or install cpu}"
+  "$here/check-image-tar.sh" "$DETECT_GPU_IMAGE" "$detect_gpu"
+fi
 
 step() { printf '\n== %s\n' "$*"; }
 

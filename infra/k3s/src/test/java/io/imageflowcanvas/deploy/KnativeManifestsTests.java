@@ -157,7 +157,9 @@ class KnativeManifestsTests {
         assertThat(gpu.at("/nodeSelector").path("imageflowcanvas.io/gpu").asText()).isEqualTo("true");
         assertThat(gpu.at("/tolerations/0/key").asText()).isEqualTo("nvidia.com/gpu");
         assertThat(gpu.at("/containers/0/resources/limits").path("nvidia.com/gpu").asText()).isEqualTo("1");
-        assertThat(gpu.at("/containers/0/image").asText()).isEqualTo("dev.local/imageflowcanvas/detect:0.1.0");
+        // Not the build's detect image, which computes on the CPU: its GPU variant, which install.sh gpu and
+        // gpu-agent.sh require and check (GpuImageTests).
+        assertThat(gpu.at("/containers/0/image").asText()).isEqualTo("dev.local/imageflowcanvas/detect-gpu:0.1.0");
         JsonNode cpu = service(kustomize("infra/k3s/apps/cpu"), "detect").at("/spec/template/spec");
         assertThat(cpu.has("runtimeClassName")).isFalse();
         assertThat(cpu.at("/containers/0/resources/limits").has("nvidia.com/gpu")).isFalse();

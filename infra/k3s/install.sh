@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs ImageFlowCanvas on K3s in the flux2 example's order: controllers, then configs, then apps.
 #
-#   infra/k3s/install.sh [cpu|gpu]
+#   infra/k3s/install.sh [cpu|gpu|production]
 #
 # Run it on the K3s server node as root, from the repository after `./mvnw verify` (which builds the function
 # images and detect's model). `gpu` pins detect to GPU agents joined with infra/k3s/gpu-agent.sh.
@@ -18,9 +18,18 @@
 set -euo pipefail
 
 variant=${1:-cpu}
-case "$variant" in cpu | gpu) ;; *) echo "usage: $0 [cpu|gpu]" >&2; exit 2 ;; esac
+case "$variant" in cpu | gpu | production) ;; *) echo "usage: $0 [cpu|gpu|production]" >&2; exit 2 ;; esac
 here="$(cd "$(dirname "$0")" && pwd)"
 project="$(cd "$here/../.." && pwd)"
+# production: three Kafka brokers with logins, four MinIO servers, the apps of cpu logging in (production/).
+kafka_dir="$here/controllers/kafka"
+minio_dir="$here/controllers/minio"
+apps_dir="$here/apps/$variant"
+if [ "$variant" = production ]; then
+  kafka_dir="$here/production/kafka"
+  minio_dir="$here/production/minio"
+  apps_dir="$here/production/apps"
+fi
 knative_version=knative-v1.23.0
 argo_workflows_version=v4.1.2
 argo_events_version=v1.9.11
@@ -88,10 +97,24 @@ minio_secret() { # namespace
     --from-literal=accesskey="$MINIO_ACCESS_KEY" --from-literal=secretkey="$MINIO_SECRET_KEY" \
     --dry-run=client -o yaml | kubectl apply -f -
 }
-kubectl apply -k "$here/controllers/kafka"
+if [ "$variant" = production ]; then
+  # The Kafka clients' login: generated once, kept on later installs, the same in each namespace that uses it.
+  if ! kubectl -n kafka get secret kafka-login >/dev/null 2>&1; then
+    kubectl create namespace kafka --dry-run=client -o yaml | kubectl apply -f -
+    kubectl -n kafka create secret generic kafka-login --from-literal=username=imageflow \
+      --from-literal=password="$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
+  fi
+  kafka_login() { kubectl -n kafka get secret kafka-login -o "jsonpath={.data.$1}" | base64 -d; }
+  for namespace in minio imageflow; do
+    kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f -
+    kubectl -n "$namespace" create secret generic kafka-login --from-literal=username="$(kafka_login username)" \
+      --from-literal=password="$(kafka_login password)" --dry-run=client -o yaml | kubectl apply -f -
+  done
+fi
+kubectl apply -k "$kafka_dir"
 kubectl create namespace minio --dry-run=client -o yaml | kubectl apply -f -
 minio_secret minio
-kubectl apply -k "$here/controllers/minio"
+kubectl apply -k "$minio_dir"
 kubectl rollout status -n kafka statefulset/kafka --timeout=300s
 kubectl rollout status -n minio statefulset/minio --timeout=300s
 
@@ -142,7 +165,7 @@ if ! kubectl -n imageflow get secret imageflow-canvas-token >/dev/null 2>&1; the
   kubectl -n imageflow create secret generic imageflow-canvas-token \
     --from-literal=token="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 fi
-kubectl apply -k "$here/apps/$variant"
+kubectl apply -k "$apps_dir"
 kubectl wait --for=condition=Ready ksvc --all -n imageflow --timeout=600s || true
 kubectl get ksvc -n imageflow
 kubectl -n imageflow rollout status deployment/imageflow-canvas --timeout=300s || true

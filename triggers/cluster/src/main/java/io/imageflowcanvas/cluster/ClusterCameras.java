@@ -3,6 +3,7 @@ package io.imageflowcanvas.cluster;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.server.kafka.CameraIngress;
+import io.imageflowcanvas.server.kafka.KafkaLogin;
 import io.minio.MinioClient;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ final class ClusterCameras implements AutoCloseable {
     private final ClusterClient cluster;
     private final String namespace;
     private final String bootstrapServers;
+    private final KafkaLogin login;
     private final MinioClient store;
     private final CameraIngress.Refusals refusals;
     private final Map<String, Reading> readings = new HashMap<>();
@@ -39,11 +41,12 @@ final class ClusterCameras implements AutoCloseable {
     private record Reading(ClusterClient.CameraSource source, CameraIngress ingress) {
     }
 
-    ClusterCameras(ClusterClient cluster, String namespace, String bootstrapServers, MinioClient store,
-            CameraIngress.Refusals refusals, long everySeconds) {
+    ClusterCameras(ClusterClient cluster, String namespace, String bootstrapServers, KafkaLogin login,
+            MinioClient store, CameraIngress.Refusals refusals, long everySeconds) {
         this.cluster = cluster;
         this.namespace = namespace;
         this.bootstrapServers = bootstrapServers;
+        this.login = login;
         this.store = store;
         this.refusals = refusals;
         schedule.scheduleWithFixedDelay(this::sync, 0, everySeconds, TimeUnit.SECONDS);
@@ -70,9 +73,10 @@ final class ClusterCameras implements AutoCloseable {
         for (ClusterClient.CameraSource source : sources) {
             if (!readings.containsKey(source.pipelineId())) {
                 try {
-                    CameraIngress ingress = new CameraIngress(bootstrapServers, source.topic(),
+                    CameraIngress ingress = new CameraIngress(bootstrapServers, login, source.topic(),
                             "imageflow-" + source.pipelineId(), store, source.landingBucket(),
-                            object -> run(source, object), () -> true, refusals);
+                            object -> run(source, object), () -> true, refusals,
+                            CameraIngress.DEFAULT_MAX_POLL_INTERVAL);
                     ingress.start();
                     readings.put(source.pipelineId(), new Reading(source, ingress));
                     log.info("camera events of pipeline {} read from topic {}", source.pipelineId(), source.topic());

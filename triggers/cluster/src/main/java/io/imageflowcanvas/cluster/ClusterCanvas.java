@@ -12,6 +12,7 @@ import io.imageflowcanvas.server.ApiServer;
 import io.imageflowcanvas.server.ObjectAccess;
 import io.imageflowcanvas.server.PipelineStore;
 import io.imageflowcanvas.server.RunEvents;
+import io.imageflowcanvas.server.kafka.KafkaLogin;
 import io.imageflowcanvas.server.kafka.ProgressTopic;
 import io.minio.MinioClient;
 import java.net.InetAddress;
@@ -46,6 +47,9 @@ public final class ClusterCanvas implements AutoCloseable {
     public static final String ARCHIVE_PASSWORD = "IMAGEFLOW_ARCHIVE_PASSWORD";
     /** The archive's cluster name, Argo's {@code persistence.clusterName} (default {@code default}). */
     public static final String ARCHIVE_CLUSTER = "IMAGEFLOW_ARCHIVE_CLUSTER";
+    /** The Kafka login where the broker asks for one (the production overlay: SASL/SCRAM); unset: none. */
+    public static final String KAFKA_USERNAME = "IMAGEFLOW_KAFKA_USERNAME";
+    public static final String KAFKA_PASSWORD = "IMAGEFLOW_KAFKA_PASSWORD";
     /** {@code false}: this server does not read the pipelines' camera topics (default {@code true}). */
     public static final String CAMERA_INGRESS = "IMAGEFLOW_CAMERA_INGRESS";
     /** How often the deployed pipelines are looked up for camera topics to read, in seconds (default 15). */
@@ -88,8 +92,10 @@ public final class ClusterCanvas implements AutoCloseable {
         ClusterPipelines pipelines = new ClusterPipelines(cluster, settings, store);
         RunEvents events = new RunEvents();
         // Progress is read from the Workflows (no exit hook reports it, docs/cluster.md) and told both ways.
+        KafkaLogin kafkaLogin = KafkaLogin.of(env.get(KAFKA_USERNAME), env.get(KAFKA_PASSWORD));
         ProgressTopic topic = settings.progressTopic() == null ? null
-                : new ProgressTopic(settings.kafkaUrl(), settings.progressTopic(), SOURCE + settings.namespace());
+                : new ProgressTopic(settings.kafkaUrl(), settings.progressTopic(), SOURCE + settings.namespace(),
+                        kafkaLogin);
         WorkflowEvents watch = new WorkflowEvents(cluster, settings.namespace(),
                 (runId, stepId, status, message, eventId) -> {
                     events.changed(runId, stepId, status, message);
@@ -99,7 +105,7 @@ public final class ClusterCanvas implements AutoCloseable {
                 });
         // Camera events: read here, stored, then run (no Sensor can carry an image into a Workflow).
         ClusterCameras cameras = !Boolean.parseBoolean(env.getOrDefault(CAMERA_INGRESS, "true")) ? null
-                : new ClusterCameras(cluster, settings.namespace(), settings.kafkaUrl(), minio,
+                : new ClusterCameras(cluster, settings.namespace(), settings.kafkaUrl(), kafkaLogin, minio,
                         (cameraTopic, partition, offset, reason) -> {
                             events.refused(cameraTopic, partition, offset, reason);
                             if (topic != null) {

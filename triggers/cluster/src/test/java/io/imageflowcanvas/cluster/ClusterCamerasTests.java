@@ -90,7 +90,7 @@ class ClusterCamerasTests {
                 KafkaProducer<String, byte[]> cameras = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                         new StringSerializer(), new ByteArraySerializer());
-                ClusterCameras ingress = new ClusterCameras(cluster, "imageflow", broker.bootstrapServers(),
+                ClusterCameras ingress = new ClusterCameras(cluster, "imageflow", broker.bootstrapServers(), null,
                         s3.client(), (topic, partition, offset, reason) -> refused.add(reason), 1)) {
             Await.until("both pipelines' topics read", Duration.ofSeconds(30),
                     () -> ingress.reading().equals(List.of("gate", "shots")));

@@ -22,14 +22,17 @@ import java.util.Map;
  *     with a queue directory: persistent, unlike the listen API); set empty, bucket triggers use the listen API
  * @param progressTopic {@value #PROGRESS_TOPIC} (default {@value #DEFAULT_PROGRESS_TOPIC}): where the cluster
  *     server publishes run and step progress CloudEvents, read from the Workflows it watches; set empty, none
+ * @param kafkaLoginSecret {@value #KAFKA_LOGIN_SECRET} (default unset): a Secret in the namespace with keys
+ *     {@code username} and {@code password}, the Kafka login the EventSources present (SASL/SCRAM-SHA-512) where the
+ *     broker asks for one (the production overlay); unset, they connect without
  * @param keepSucceededSeconds {@value #KEEP_SUCCEEDED} (default {@value #DEFAULT_KEEP_SUCCEEDED}, an hour): how long
  *     a succeeded run's Workflow stays in the cluster (its ttlStrategy; the archive keeps it longer)
  * @param keepFailedSeconds {@value #KEEP_FAILED} (default {@value #DEFAULT_KEEP_FAILED}, a week): the same for a
  *     failed run, kept longer to be looked at
  */
 public record ClusterSettings(String namespace, String functionUrl, String minioEndpoint, String minioSecret,
-        String kafkaUrl, String cameraTopic, String bucketEventsTopic, String progressTopic, long keepSucceededSeconds,
-        long keepFailedSeconds) {
+        String kafkaUrl, String cameraTopic, String bucketEventsTopic, String progressTopic, String kafkaLoginSecret,
+        long keepSucceededSeconds, long keepFailedSeconds) {
 
     public static final String NAMESPACE = "IMAGEFLOW_NAMESPACE";
     public static final String DEFAULT_NAMESPACE = "imageflow";
@@ -48,6 +51,7 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
     public static final String PROGRESS_TOPIC = "IMAGEFLOW_PROGRESS_TOPIC";
     public static final String DEFAULT_PROGRESS_TOPIC = PipelineEvents.PROGRESS_TOPIC;
 
+    public static final String KAFKA_LOGIN_SECRET = "IMAGEFLOW_KAFKA_LOGIN_SECRET";
     public static final String KEEP_SUCCEEDED = "IMAGEFLOW_KEEP_SUCCEEDED_SECONDS";
     public static final long DEFAULT_KEEP_SUCCEEDED = 3_600;
     public static final String KEEP_FAILED = "IMAGEFLOW_KEEP_FAILED_SECONDS";
@@ -65,6 +69,7 @@ public record ClusterSettings(String namespace, String functionUrl, String minio
                 env.getOrDefault(CAMERA_TOPIC, DEFAULT_CAMERA_TOPIC),
                 blankToNull(env.getOrDefault(BUCKET_EVENTS_TOPIC, DEFAULT_BUCKET_EVENTS_TOPIC)),
                 blankToNull(env.getOrDefault(PROGRESS_TOPIC, DEFAULT_PROGRESS_TOPIC)),
+                blankToNull(env.get(KAFKA_LOGIN_SECRET)),
                 seconds(env, KEEP_SUCCEEDED, DEFAULT_KEEP_SUCCEEDED), seconds(env, KEEP_FAILED, DEFAULT_KEEP_FAILED));
     }
 

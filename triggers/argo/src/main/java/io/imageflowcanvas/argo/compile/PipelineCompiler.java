@@ -17,6 +17,7 @@ import io.imageflowcanvas.argo.model.events.KafkaEventSource;
 import io.imageflowcanvas.argo.model.events.S3Artifact;
 import io.imageflowcanvas.argo.model.events.S3Bucket;
 import io.imageflowcanvas.argo.model.events.S3Filter;
+import io.imageflowcanvas.argo.model.events.SASLConfig;
 import io.imageflowcanvas.argo.model.events.Sensor;
 import io.imageflowcanvas.argo.model.events.SensorSpec;
 import io.imageflowcanvas.argo.model.events.Trigger;
@@ -365,6 +366,12 @@ public final class PipelineCompiler {
         KafkaEventSource upload = new KafkaEventSource().url(settings.kafkaUrl()).topic(settings.bucketEventsTopic())
                 .jsonBody(true).consumerGroup(new KafkaConsumerGroup().groupName("imageflow-" + pipeline.pipelineId())
                         .oldest(true));
+        if (settings.kafkaLoginSecret() != null) {
+            // The broker asks its clients to log in (v1.9.11 kafka/start.go:340-345 speaks SCRAM-SHA-512).
+            upload.sasl(new SASLConfig().mechanism("SCRAM-SHA-512")
+                    .userSecret(new SecretKeySelector("username", settings.kafkaLoginSecret(), false))
+                    .passwordSecret(new SecretKeySelector("password", settings.kafkaLoginSecret(), false)));
+        }
         return new EventSource().metadata(metadata(bucketEventsSourceName(pipeline), pipeline))
                 .spec(new EventSourceSpec().kafka(Map.of(UPLOAD_EVENT, upload)));
     }

@@ -216,6 +216,21 @@ class PipelineCompilerTests {
     }
 
     @Test
+    void theBucketEventsSourceLogsInWhereTheBrokerAsks() {
+        ClusterSettings production = ClusterSettings.from(Map.of(ClusterSettings.KAFKA_LOGIN_SECRET, "kafka-login"));
+        JsonNode source = new PipelineCompiler(production).compile(Pipelines.defaultPipeline()).validate().objects()
+                .stream().filter(o -> o.path("kind").asText().equals("EventSource")).findFirst().orElseThrow();
+        JsonNode sasl = source.at("/spec/kafka/upload/sasl");
+        assertThat(sasl.path("mechanism").asText()).isEqualTo("SCRAM-SHA-512");
+        assertThat(sasl.at("/userSecret/name").asText()).isEqualTo("kafka-login");
+        assertThat(sasl.at("/userSecret/key").asText()).isEqualTo("username");
+        assertThat(sasl.at("/passwordSecret/key").asText()).isEqualTo("password");
+        assertThat(new PipelineCompiler(settings).compile(Pipelines.defaultPipeline()).objects().stream()
+                .filter(o -> o.path("kind").asText().equals("EventSource")).findFirst().orElseThrow()
+                .at("/spec/kafka/upload").has("sasl")).isFalse();
+    }
+
+    @Test
     void aKafkaTriggeredPipelineIsItsTemplateAloneItsTopicReadByTheClusterServer() {
         ClusterManifests frames = compiler.compile(Pipelines.of("""
                 {"pipelineId": "frames", "name": "Frames", "version": "1", "trigger": {"kafkaTopic": "frames"},

@@ -39,6 +39,20 @@ public final class EmbeddedKafka implements AutoCloseable {
      * log directory finds its quorum where it left it when both ports stay the same.
      */
     public static EmbeddedKafka start(Path logDirectory, String host, int port, int controllerPort) {
+        return start(logDirectory, host, port, controllerPort, null);
+    }
+
+    /**
+     * A broker whose clients must log in, as the cluster's production overlay asks (SASL/SCRAM-SHA-512 on the client
+     * listener; the broker talks to itself on a plain listener of its own): {@code user} and {@code password} are
+     * its one login, written when its storage is formatted.
+     */
+    public static EmbeddedKafka startWithLogin(Path logDirectory, String host, String user, String password) {
+        return start(logDirectory, host, 0, 0, new String[] {user, password});
+    }
+
+    private static EmbeddedKafka start(Path logDirectory, String host, int port, int controllerPort,
+            String[] login) {
         quietLogs();
         try {
             Files.createDirectories(logDirectory);
@@ -54,6 +68,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.put("controller.listener.names", "CONTROLLER");
             config.put("inter.broker.listener.name", "PLAINTEXT");
             config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            if (login != null) {
+                int internalPort = freePort();
+                config.put("listeners", "CLIENT://" + host + ":" + brokerPort + ",INTERNAL://" + host + ":"
+                        + internalPort + ",CONTROLLER://" + host + ":" + controllerPort);
+                config.put("advertised.listeners", "CLIENT://" + host + ":" + brokerPort + ",INTERNAL://" + host + ":"
+                        + internalPort);
+                config.put("inter.broker.listener.name", "INTERNAL");
+                config.put("listener.security.protocol.map",
+                        "CLIENT:SASL_PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+                config.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+                config.put("listener.name.client.scram-sha-512.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            }
             config.put("log.dirs", logDirectory.toAbsolutePath().toString());
             // One node: every internal topic has one replica.
             config.put("offsets.topic.replication.factor", "1");
@@ -64,7 +91,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.put("group.initial.rebalance.delay.ms", "0");
             config.put("num.partitions", "1");
             if (!Files.exists(logDirectory.resolve("meta.properties"))) {
-                new Formatter().setNodeId(1).setClusterId(CLUSTER_ID)
+                Formatter formatter = new Formatter();
+                if (login != null) {
+                    formatter.setScramArguments(List.of("SCRAM-SHA-512=[name=" + login[0] + ",password=" + login[1]
+                            + "]"));
+                }
+                formatter.setNodeId(1).setClusterId(CLUSTER_ID)
                         .setDirectories(List.of(logDirectory.toAbsolutePath().toString()))
                         .setMetadataLogDirectory(logDirectory.toAbsolutePath().toString())
                         .setControllerListenerName("CONTROLLER")

@@ -58,7 +58,7 @@ public final class CameraIngress implements AutoCloseable {
     private static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration LAST_RETRY_PAUSE = Duration.ofSeconds(30);
     /** Kafka's own default: a consumer that does not poll for this long is taken out of its group. */
-    static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final MinioClient store;
@@ -88,7 +88,14 @@ public final class CameraIngress implements AutoCloseable {
     /** As above, with the longest the group waits between polls before it gives this consumer's partitions away. */
     public CameraIngress(String bootstrapServers, String topic, String groupId, MinioClient store, String bucket,
             Consumer<ObjectRef> submit, BooleanSupplier capacity, Refusals refusals, Duration maxPollInterval) {
-        Properties config = new Properties();
+        this(bootstrapServers, null, topic, groupId, store, bucket, submit, capacity, refusals, maxPollInterval);
+    }
+
+    /** As above, logging in with {@code login} where the broker asks for it (null: no login). */
+    public CameraIngress(String bootstrapServers, KafkaLogin login, String topic, String groupId, MinioClient store,
+            String bucket, Consumer<ObjectRef> submit, BooleanSupplier capacity, Refusals refusals,
+            Duration maxPollInterval) {
+        Properties config = KafkaLogin.apply(login, new Properties());
         config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(maxPollInterval.toMillis()));
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);

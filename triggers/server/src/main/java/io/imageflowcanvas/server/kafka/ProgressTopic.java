@@ -48,6 +48,12 @@ public final class ProgressTopic implements AutoCloseable {
      * event: a broker whose name does not resolve yet (a cluster still starting) only costs the events until it does.
      */
     public ProgressTopic(String bootstrapServers, String topic, String source) {
+        this(bootstrapServers, topic, source, null);
+    }
+
+    /** As above, logging in with {@code login} where the broker asks for it (null: no login). */
+    public ProgressTopic(String bootstrapServers, String topic, String source, KafkaLogin login) {
+        KafkaLogin.apply(login, config);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -1,7 +1,7 @@
 // Composes a pipeline in the canvas as a person would, in real headless Chromium (Debian's, driven by
 // playwright-core): resize -> detect from the palette, connected by dragging (and by keyboard), a bad width
-// flagged inline and by the runner on the step, fixed, validated, its Argo YAML previewed, saved and opened again
-// in a new page; then deployed on the runner, a photo uploaded (and a file that is not one refused), the run
+// flagged inline and by the runner on the step, fixed, its run settings, suffix and retries set, validated, its Argo
+// YAML previewed, saved and opened again in a new page with all of them; then deployed on the runner, a photo uploaded (and a file that is not one refused), the run
 // followed live until every step is green, and the annotated result opened with its boxes. Exits non-zero with the
 // reason on the first thing that does not happen; the last screenshot is 5-result.png.
 //
@@ -48,6 +48,11 @@ try {
   await page.screenshot({ path: `${screenshots}/1-invalid.png` });
 
   await page.getByLabel('width').fill('640');
+  // The definition's other fields: run settings, the trigger's suffix, the step's retries.
+  await page.getByLabel('Steps at once').fill('3');
+  await page.getByLabel('Stop after a failed step').selectOption('false');
+  await page.getByLabel('Key suffix').fill('.jpg');
+  await page.getByLabel('Retries').fill('5');
   await page.getByRole('button', { name: 'Validate' }).click();
   await page.getByText('Valid: 2 steps').waitFor();
   expect(await page.locator('.step-problems').count() === 0, 'the fixed step still shows a problem');
@@ -72,6 +77,11 @@ try {
   expect(await settledCount(reopened.locator('.react-flow__edge'), 1) === 1, 'the opened pipeline lost its edge');
   await reopened.locator('[data-id="resize"]').click();
   expect(await reopened.getByLabel('width').inputValue() === '640', 'the opened pipeline lost width 640');
+  expect(await reopened.getByLabel('Retries').inputValue() === '5', 'the opened pipeline lost resize\'s retries');
+  expect(await reopened.getByLabel('Steps at once').inputValue() === '3', 'the opened pipeline lost its parallelism');
+  expect(await reopened.getByLabel('Stop after a failed step').inputValue() === 'false',
+    'the opened pipeline lost failFast false');
+  expect(await reopened.getByLabel('Key suffix').inputValue() === '.jpg', 'the opened pipeline lost its suffix');
 
   // Deployed on this runner, then fed from the browser: a file that is not an image is refused, a photo runs.
   await page.getByRole('button', { name: 'Deploy', exact: true }).click();

@@ -6,6 +6,7 @@ import {
 import * as api from './api.js';
 import {
   checkParameters, coerce, dependenciesOf, fromDefinition, nextStepId, parameterFields, problemsByStep,
+  PIPELINE_FIELDS, STEP_FIELDS, valueAt, withValue,
   setDependency, toDefinition,
 } from './model.js';
 import { RunDetail, RunsPanel, Viewer, useClock, useRunFeed } from './Runs.jsx';
@@ -108,12 +109,44 @@ function ParameterForm({ node, component, onChange }) {
   );
 }
 
+/**
+ * Fields of a definition beside the graph (FIELDS of model.js): `values` is where they live (the pipeline's settings
+ * or a step's data); a field left empty is not set, and the default applies.
+ */
+function DefinitionFields({ legend, idPrefix, fields, values, onChange }) {
+  return (
+    <fieldset className="definition-fields">
+      <legend>{legend}</legend>
+      {fields.map((field) => {
+        const id = `${idPrefix}-${field.path.join('-')}`;
+        const value = valueAt(values, field.path);
+        return (
+          <div key={id} className="field">
+            <label htmlFor={id}>{field.label}</label>
+            {field.type === 'boolean' ? (
+              <select id={id} value={String(value)} onChange={(e) => onChange(field, e.target.value)}>
+                <option value="">default ({field.placeholder})</option>
+                <option value="true">true</option>
+                <option value="false">false</option>
+              </select>
+            ) : (
+              <input id={id} type={field.type === 'string' ? 'text' : 'number'} value={value}
+                placeholder={field.placeholder} step={field.type === 'integer' ? 1 : 'any'}
+                onChange={(e) => onChange(field, e.target.value)} />
+            )}
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+}
+
 function Editor() {
   const [components, setComponents] = useState([]);
   const [nodes, setNodes] = useState([]);
   const [edges, setEdges] = useState([]);
   const [pipeline, setPipeline] = useState({
-    pipelineId: 'my-pipeline', version: '1', trigger: { kind: 'bucket', bucket: 'raw', prefix: '', topic: 'frames' },
+    pipelineId: 'my-pipeline', version: '1', trigger: { kind: 'bucket', bucket: 'raw', prefix: '', suffix: '', topic: 'frames' },
   });
   const [serverProblems, setServerProblems] = useState([]);
   const [status, setStatus] = useState('');
@@ -171,6 +204,16 @@ function Editor() {
     event.preventDefault();
     const component = event.dataTransfer.getData('application/imageflow-component');
     if (component) addStep(component, screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  };
+
+  const setStepField = (field, raw) => {
+    setNodes((current) => current.map((node) => node.id !== selected.id ? node
+      : { ...node, data: withValue(node.data, field.path, field.type, raw) }));
+    changed();
+  };
+  const setPipelineField = (field, raw) => {
+    setPipeline((p) => withValue(p, field.path, field.type, raw));
+    changed();
   };
 
   const setParameter = (name, value) => {
@@ -279,6 +322,9 @@ function Editor() {
         </select>
         <label htmlFor="pipeline-id">Pipeline id</label>
         <input id="pipeline-id" value={pipeline.pipelineId} onChange={(e) => setSetting('pipelineId', e.target.value)} />
+        <label htmlFor="pipeline-name">Name</label>
+        <input id="pipeline-name" value={pipeline.name ?? ''} placeholder={pipeline.pipelineId}
+          onChange={(e) => setSetting('name', e.target.value)} />
         <label htmlFor="pipeline-version">Version</label>
         <input id="pipeline-version" value={pipeline.version} onChange={(e) => setSetting('version', e.target.value)} />
         <label htmlFor="trigger-kind">Runs on</label>
@@ -293,10 +339,15 @@ function Editor() {
           <label htmlFor="trigger-prefix">Key prefix</label>
           <input id="trigger-prefix" value={pipeline.trigger.prefix} placeholder="every key"
             onChange={(e) => setTrigger('prefix', e.target.value)} />
+          <label htmlFor="trigger-suffix">Key suffix</label>
+          <input id="trigger-suffix" value={pipeline.trigger.suffix ?? ''} placeholder="any ending"
+            onChange={(e) => setTrigger('suffix', e.target.value)} />
         </>) : (<>
           <label htmlFor="trigger-topic">Topic</label>
           <input id="trigger-topic" value={pipeline.trigger.topic} onChange={(e) => setTrigger('topic', e.target.value)} />
         </>)}
+        <DefinitionFields legend="Run settings" idPrefix="pipeline" fields={PIPELINE_FIELDS} values={pipeline}
+          onChange={setPipelineField} />
         <div className="actions">
           <button type="button" onClick={onValidate} disabled={nodes.length === 0}>Validate</button>
           <button type="button" onClick={onPreview} disabled={nodes.length === 0}>Preview Argo YAML</button>
@@ -322,6 +373,8 @@ function Editor() {
               component={byName[selected.data.component]} onChange={setParameter} />
             <RunsAfter stepId={selected.id} stepIds={nodes.map((n) => n.id)} edges={edges}
               onChange={(from, to, on) => { setEdges((e) => setDependency(e, from, to, on)); changed(); }} />
+            <DefinitionFields legend={`${selected.id}: version, timeout, retries, resources`}
+              idPrefix={`step-${selected.id}`} fields={STEP_FIELDS} values={selected.data} onChange={setStepField} />
           </>
         )}
         {yaml && <pre className="yaml" aria-label="Argo objects">{yaml}</pre>}

@@ -10,37 +10,97 @@ export function nextStepId(component, nodes) {
   }
 }
 
-/** A trigger from the form: a bucket (with an optional key prefix) or a Kafka topic of camera events. */
-export function toTrigger({ kind, bucket, prefix, topic }) {
+/** A trigger from the form: a bucket (with an optional key prefix and suffix) or a Kafka topic of camera events. */
+export function toTrigger({ kind, bucket, prefix, suffix, topic }) {
   if (kind === 'kafka') return { kafkaTopic: topic };
-  return prefix ? { bucket, prefix } : { bucket };
+  const trigger = { bucket };
+  if (prefix) trigger.prefix = prefix;
+  if (suffix) trigger.suffix = suffix;
+  return trigger;
+}
+
+/**
+ * The fields of a definition the canvas edits beside the graph, each with where it lives and its JSON type: the
+ * pipeline's run settings and each step's version, timeout, retries and resources. A field left empty is not set
+ * (the default applies); one the form never showed is kept as the definition had it.
+ */
+export const PIPELINE_FIELDS = [
+  { path: ['globalParameters', 'parallelism'], type: 'integer', label: 'Steps at once', placeholder: '10' },
+  { path: ['globalParameters', 'failFast'], type: 'boolean', label: 'Stop after a failed step',
+    placeholder: 'true' },
+  { path: ['globalParameters', 'timeoutSeconds'], type: 'integer', label: 'Step timeout (s)', placeholder: '300' },
+  { path: ['globalParameters', 'outputBucket'], type: 'string', label: 'Output bucket', placeholder: 'processed' },
+];
+
+export const STEP_FIELDS = [
+  { path: ['componentVersion'], type: 'string', label: 'Component version', placeholder: 'the registry\'s' },
+  { path: ['timeoutSeconds'], type: 'integer', label: 'Timeout (s)', placeholder: 'the pipeline\'s' },
+  { path: ['retryPolicy', 'maxRetries'], type: 'integer', label: 'Retries', placeholder: '3' },
+  { path: ['retryPolicy', 'backoffFactor'], type: 'number', label: 'Backoff factor', placeholder: '2' },
+  { path: ['retryPolicy', 'initialBackoffMillis'], type: 'integer', label: 'First backoff (ms)',
+    placeholder: '500' },
+  { path: ['resources', 'cpu'], type: 'string', label: 'CPU', placeholder: 'the component\'s' },
+  { path: ['resources', 'memory'], type: 'string', label: 'Memory', placeholder: 'the component\'s' },
+  { path: ['resources', 'gpu'], type: 'integer', label: 'GPUs', placeholder: 'the component\'s' },
+];
+
+/** The value at `path` in `object` ('' when not set). */
+export function valueAt(object, path) {
+  let value = object;
+  for (const key of path) value = value?.[key];
+  return value ?? '';
+}
+
+/**
+ * `object` with the value at `path` set (a form's raw value, coerced to the field's type), or removed when empty;
+ * an object left empty by a removal goes too.
+ */
+export function withValue(object, path, type, raw) {
+  const value = coerce({ type }, raw);
+  const [key, ...rest] = path;
+  const copy = { ...(object ?? {}) };
+  if (rest.length) {
+    const inner = withValue(copy[key], rest, type, raw);
+    if (Object.keys(inner).length) copy[key] = inner; else delete copy[key];
+  } else if (value === '') {
+    delete copy[key];
+  } else {
+    copy[key] = value;
+  }
+  return copy;
 }
 
 /**
  * The pipeline definition the runner validates and renders: one step per node (in canvas order), an edge
  * source -> target making the target depend on the source.
  */
-export function toDefinition({ pipelineId, version, trigger, metadata }, nodes, edges) {
+export function toDefinition({ pipelineId, name, version, trigger, metadata, globalParameters }, nodes, edges) {
   const positions = Object.fromEntries(nodes.map((node) => [node.id,
     { x: Math.round(node.position?.x ?? 0), y: Math.round(node.position?.y ?? 0) }]));
-  return {
+  const definition = {
     pipelineId,
-    name: pipelineId,
+    name: name || pipelineId,
     version,
     // Where the steps lie on the canvas travels with the definition (the runner ignores it).
     metadata: { ...metadata, canvas: { positions } },
     trigger: toTrigger(trigger),
     steps: nodes.map((node) => {
-      const step = {
-        stepId: node.id,
-        componentName: node.data.component,
-        parameters: compactParameters(node.data.parameters ?? {}),
-      };
+      const step = { stepId: node.id, componentName: node.data.component };
+      if (node.data.componentVersion) step.componentVersion = node.data.componentVersion;
       const dependencies = edges.filter((edge) => edge.target === node.id).map((edge) => edge.source);
       if (dependencies.length > 0) step.dependencies = dependencies;
+      step.parameters = compactParameters(node.data.parameters ?? {});
+      for (const field of ['resources', 'retryPolicy']) {
+        if (node.data[field] && Object.keys(node.data[field]).length) step[field] = { ...node.data[field] };
+      }
+      if (node.data.timeoutSeconds !== undefined && node.data.timeoutSeconds !== '') {
+        step.timeoutSeconds = node.data.timeoutSeconds;
+      }
       return step;
     }),
   };
+  if (globalParameters && Object.keys(globalParameters).length) definition.globalParameters = { ...globalParameters };
+  return definition;
 }
 
 function compactParameters(parameters) {
@@ -145,18 +205,32 @@ export function fromDefinition(definition) {
       id: step.stepId,
       type: 'step',
       position: positions[step.stepId] ?? { x: 80 + column * 240, y: 80 + rows[column] * 120 },
-      data: { component: step.componentName, parameters: { ...step.parameters } },
+      data: {
+        component: step.componentName,
+        parameters: { ...step.parameters },
+        ...(step.componentVersion !== undefined && { componentVersion: step.componentVersion }),
+        ...(step.resources && { resources: { ...step.resources } }),
+        ...(step.retryPolicy && { retryPolicy: { ...step.retryPolicy } }),
+        ...(step.timeoutSeconds !== undefined && { timeoutSeconds: step.timeoutSeconds }),
+      },
     };
   });
   const edges = definition.steps.flatMap((step) => (step.dependencies ?? [])
     .map((source) => ({ id: `${source}->${step.stepId}`, source, target: step.stepId })));
   const { canvas, ...metadata } = definition.metadata ?? {};
   const trigger = definition.trigger?.kafkaTopic
-    ? { kind: 'kafka', bucket: 'raw', prefix: '', topic: definition.trigger.kafkaTopic }
+    ? { kind: 'kafka', bucket: 'raw', prefix: '', suffix: '', topic: definition.trigger.kafkaTopic }
     : { kind: 'bucket', bucket: definition.trigger?.bucket ?? 'raw', prefix: definition.trigger?.prefix ?? '',
-      topic: 'frames' };
-  return { settings: { pipelineId: definition.pipelineId, version: definition.version ?? '1', trigger, metadata },
-    nodes, edges };
+      suffix: definition.trigger?.suffix ?? '', topic: 'frames' };
+  return {
+    settings: {
+      pipelineId: definition.pipelineId, name: definition.name ?? definition.pipelineId,
+      version: definition.version ?? '1', trigger, metadata,
+      ...(definition.globalParameters && { globalParameters: { ...definition.globalParameters } }),
+    },
+    nodes,
+    edges,
+  };
 }
 
 /** The steps `stepId` runs after: the sources of the edges into it. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkParameters, coerce, fromDefinition, nextStepId, parameterFields, problemsByStep, toDefinition, toTrigger,
+  PIPELINE_FIELDS, STEP_FIELDS, valueAt, withValue,
 } from './model.js';
 
 // As GET /api/components describes resize and filter.
@@ -130,3 +131,43 @@ describe('fromDefinition', () => {
     expect(again.metadata.canvas.positions.resize).toEqual({ x: 10, y: 20 });
   });
 });
+
+describe('a definition using every field', () => {
+  const everything = {
+    pipelineId: 'privacy', name: 'Blur what is found', version: '4',
+    metadata: { owner: 'ops', description: 'every field', canvas: { positions: { small: { x: 1, y: 2 } } } },
+    trigger: { bucket: 'cams', prefix: 'gate/', suffix: '.jpg' },
+    steps: [
+      { stepId: 'small', componentName: 'resize', componentVersion: '1.0.0', parameters: { width: 640 },
+        resources: { cpu: '2', memory: '2Gi', gpu: 0 }, retryPolicy: { maxRetries: 5, backoffFactor: 3,
+          initialBackoffMillis: 200 }, timeoutSeconds: 45 },
+      { stepId: 'found', componentName: 'detect', dependencies: ['small'], parameters: { confidence: 0.3 },
+        resources: { gpu: 1 }, retryPolicy: { maxRetries: 0 } },
+    ],
+    globalParameters: { parallelism: 3, failFast: false, timeoutSeconds: 90, outputBucket: 'private' },
+  };
+
+  it('is saved as it was opened', () => {
+    const { nodes, edges, settings } = fromDefinition(everything);
+    const again = toDefinition(settings, nodes, edges);
+    // Positions of steps the definition did not place are the canvas' own; the rest is the definition's.
+    const { canvas: placed, ...metadata } = again.metadata;
+    expect(metadata).toEqual({ owner: 'ops', description: 'every field' });
+    expect(placed.positions.small).toEqual({ x: 1, y: 2 });
+    expect({ ...again, metadata: everything.metadata }).toEqual(everything);
+  });
+
+  it('edits each field and drops one left empty', () => {
+    const step = withValue({ retryPolicy: { maxRetries: 5 } }, ['retryPolicy', 'maxRetries'], 'integer', '');
+    expect(step).toEqual({});
+    expect(withValue({}, ['resources', 'gpu'], 'integer', '2')).toEqual({ resources: { gpu: 2 } });
+    expect(withValue({ parallelism: 3 }, ['failFast'], 'boolean', 'false')).toEqual({ parallelism: 3, failFast: false });
+    expect(valueAt(everything, ['globalParameters', 'outputBucket'])).toBe('private');
+    expect(valueAt(everything.steps[1], ['retryPolicy', 'backoffFactor'])).toBe('');
+    expect(STEP_FIELDS.map((f) => f.path.join('.'))).toEqual(expect.arrayContaining(['componentVersion',
+      'timeoutSeconds', 'retryPolicy.maxRetries', 'resources.memory']));
+    expect(PIPELINE_FIELDS.map((f) => f.path[1])).toEqual(['parallelism', 'failFast', 'timeoutSeconds',
+      'outputBucket']);
+  });
+});
+

@@ -35,7 +35,7 @@ try {
   expect(await page.locator('.react-flow__edge').count() === 1, 'checking "runs after resize" made no edge');
 
   // Its own bucket, so that only this pipeline runs on the upload (the default one watches raw).
-  await page.getByLabel('Bucket').fill('uploads');
+  await page.getByLabel('Bucket', { exact: true }).fill('uploads');
   await page.locator('[data-id="resize"]').click();
   await page.getByLabel('width').fill('0');
   const inline = await page.locator('.field-problem').allTextContents();

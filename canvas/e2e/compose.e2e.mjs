@@ -108,7 +108,9 @@ try {
   expect(/succeeded \d/.test(state), `the detect step shows no duration: ${state}`);
   await page.screenshot({ path: `${screenshots}/4-succeeded.png` });
 
-  // The annotated image at full size with its boxes, the detections and a presigned download link.
+  // The annotated image at full size with its boxes, the detections and a presigned download link; on a window
+  // lower than the image is tall at the column's width, so that it must be scaled to fit.
+  await page.setViewportSize({ width: 1280, height: 640 });
   await page.locator('[data-testid="result-detect"] .thumb').click();
   const viewer = page.getByRole('dialog');
   await viewer.locator('.detections li').first().waitFor();
@@ -117,6 +119,16 @@ try {
   expect(boxCount >= 1, 'the annotated result shows no box');
   const loaded = await viewer.locator('.viewer-image img').evaluate((img) => img.complete && img.naturalWidth > 0);
   expect(loaded, 'the annotated image did not load');
+  // The whole image, and its boxes, lie within the dialog, whatever the photo's shape.
+  const fits = await viewer.evaluate((dialog) => {
+    const frame = dialog.getBoundingClientRect();
+    const image = dialog.querySelector('.viewer-image img').getBoundingClientRect();
+    const boxes = dialog.querySelector('.viewer-image svg')?.getBoundingClientRect() ?? image;
+    return [image, boxes].every((r) => r.top >= frame.top - 1 && r.bottom <= frame.bottom + 1
+      && r.left >= frame.left - 1 && r.right <= frame.right + 1)
+      && Math.abs(boxes.height - image.height) < 2 && Math.abs(boxes.width - image.width) < 2;
+  });
+  expect(fits, 'the image or its boxes do not fit the viewer');
   const download = await viewer.getByRole('link', { name: 'Download image' }).getAttribute('href');
   expect(/X-Amz-Signature=/.test(download), `the download link is not presigned: ${download}`);
   await page.screenshot({ path: `${screenshots}/5-result.png` });

@@ -136,9 +136,12 @@ class DeployManifestsTests {
     @Test
     void alertRulesParseAndFireOnTheirSeries() throws Exception {
         Path rules = ROOT.resolve("infra/k3s/controllers/monitoring/rules");
-        assertThat(run(rules, promtool(), "check", "rules", "imageflow.rules.yml")).contains("SUCCESS: 7 rules found");
+        assertThat(run(rules, promtool(), "check", "rules", "imageflow.rules.yml")).contains("SUCCESS: 8 rules found");
         // Each alert fires on the series that should raise it and stays quiet on healthy ones.
         assertThat(run(rules, promtool(), "test", "rules", "imageflow.rules.test.yml")).contains("SUCCESS");
+        // LongRunningPipeline reads the histogram every WorkflowTemplate declares, under the controller's prefix.
+        assertThat(Files.readString(rules.resolve("imageflow.rules.yml"))).contains("argo_workflows_"
+                + io.imageflowcanvas.argo.compile.PipelineCompiler.RUN_DURATION_METRIC + "_bucket");
     }
 
     @Test

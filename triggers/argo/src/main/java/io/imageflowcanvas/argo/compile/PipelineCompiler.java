@@ -30,10 +30,14 @@ import io.imageflowcanvas.argo.model.workflow.DAGTask;
 import io.imageflowcanvas.argo.model.workflow.DAGTemplate;
 import io.imageflowcanvas.argo.model.workflow.HTTP;
 import io.imageflowcanvas.argo.model.workflow.HTTPHeader;
+import io.imageflowcanvas.argo.model.workflow.Histogram;
 import io.imageflowcanvas.argo.model.workflow.Inputs;
+import io.imageflowcanvas.argo.model.workflow.MetricLabel;
+import io.imageflowcanvas.argo.model.workflow.Metrics;
 import io.imageflowcanvas.argo.model.workflow.Metadata;
 import io.imageflowcanvas.argo.model.workflow.Parameter;
 import io.imageflowcanvas.argo.model.workflow.PodGC;
+import io.imageflowcanvas.argo.model.workflow.Prometheus;
 import io.imageflowcanvas.argo.model.workflow.RetryStrategy;
 import io.imageflowcanvas.argo.model.workflow.TTLStrategy;
 import io.imageflowcanvas.argo.model.workflow.Template;
@@ -188,6 +192,7 @@ public final class PipelineCompiler {
                         .secondsAfterFailure(settings.keepFailedSeconds()))
                 // Pods a step template may start (none today: http steps run in the agent) go when they finish.
                 .podGC(new PodGC().strategy("OnPodCompletion"))
+                .metrics(new Metrics().prometheus(List.of(runDurationMetric(pipeline))))
                 .templates(templates);
         ObjectMeta metadata = metadata(templateName(pipeline), pipeline);
         // What undeploying and the cluster server's camera ingress need to know of the trigger, with no saved
@@ -209,6 +214,25 @@ public final class PipelineCompiler {
                 : DEFAULT_LANDING_BUCKET);
         metadata.setAnnotations(annotations);
         return new WorkflowTemplate().metadata(metadata).spec(spec);
+    }
+
+    /** The run-duration histogram's name as the template declares it; Argo's exporter prefixes argo_workflows_. */
+    public static final String RUN_DURATION_METRIC = "imageflow_pipeline_execution_duration_seconds";
+    /** Seconds: from a quick single step to the GPU's cold start and more. */
+    static final List<Double> RUN_DURATION_BUCKETS = List.of(0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
+            600.0);
+
+    /**
+     * How long each run took, by pipeline and final status: a workflow-level metric, which Argo's controller
+     * emits once the Workflow is fulfilled, {@code duration} and {@code status} being the entry node's
+     * (docs/upstream.md).
+     */
+    private static Prometheus runDurationMetric(ValidatedPipeline pipeline) {
+        return new Prometheus().name(RUN_DURATION_METRIC)
+                .help("Seconds a pipeline run took, from start to its final status")
+                .labels(List.of(new MetricLabel().key("pipeline").value(pipeline.pipelineId()),
+                        new MetricLabel().key("status").value("{{status}}")))
+                .histogram(new Histogram().buckets(RUN_DURATION_BUCKETS).value("{{duration}}"));
     }
 
     /** A DAG task: the step's inputs are the run's object, or its first dependency's primary output. */

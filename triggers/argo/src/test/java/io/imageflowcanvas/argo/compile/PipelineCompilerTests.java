@@ -215,6 +215,22 @@ class PipelineCompilerTests {
                 .hasMessageContaining("sprig.now()");
     }
 
+    /**
+     * A workflow-level metric: Argo v4.1.2 computes it once the Workflow is fulfilled, with the entry node's
+     * {@code duration} and {@code status} in scope (operator.go:576-584, steps.go:673-693, keys/metrics.go:21-22),
+     * and exports it under the controller's prefix argo_workflows_ (controller.go:253-255).
+     */
+    @Test
+    void eachRunsDurationIsAHistogramByPipelineAndStatus() {
+        var metric = template.getSpec().getMetrics().getPrometheus().getFirst();
+        assertThat(metric.getName()).isEqualTo("imageflow_pipeline_execution_duration_seconds")
+                .matches("[a-zA-Z_][a-zA-Z0-9_]*");
+        assertThat(metric.getLabels()).extracting(l -> l.getKey() + "=" + l.getValue())
+                .containsExactly("pipeline=diamond", "status={{status}}");
+        assertThat(metric.getHistogram().getValue()).isEqualTo("{{duration}}");
+        assertThat(metric.getHistogram().getBuckets()).isSorted().contains(300.0);
+    }
+
     @Test
     void theBucketEventsSourceLogsInWhereTheBrokerAsks() {
         ClusterSettings production = ClusterSettings.from(Map.of(ClusterSettings.KAFKA_LOGIN_SECRET, "kafka-login"));

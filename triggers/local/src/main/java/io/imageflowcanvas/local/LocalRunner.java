@@ -76,6 +76,8 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     private final EmbeddedKafka kafka;
     private final String bootstrapServers;
     private final ProgressPublisher progress;
+    /** The runs' durations, for {@code GET /api/metrics}. */
+    private final RunDurations durations = new RunDurations();
     /** How often a run is run again by itself; a person can still retry it after that. */
     private static final int AUTO_RETRIES = 1;
     /** Renews this runner's leases and takes over the runs of runners that died. */
@@ -113,15 +115,20 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         this.client = S3Clients.create(functions.s3Endpoint(), "us-east-1", settings.functions().accessKey(),
                 settings.functions().secretKey());
         this.deploymentFolder = settings.functions().dataDirectory().resolve(DEPLOYMENTS);
-        this.api = new ApiServer(settings.apiPort(), new ApiServer.Backend(runSource(history),
+        this.api = new ApiServer(settings.apiPort(), new ApiServer.Backend(runSource(history, durations),
                 ComponentRegistry.builtIn(),
                 settings.functions().dataDirectory().resolve("pipelines"), System.getenv(), this, events,
                 new ObjectAccess(client, this::buckets), permitted(settings, cluster)));
     }
 
-    /** The API's runs, read from the run history. */
-    private static RunSource runSource(RunHistory history) {
+    /** The API's runs, read from the run history; their durations since the start for {@code GET /api/metrics}. */
+    private static RunSource runSource(RunHistory history, RunDurations durations) {
         return new RunSource() {
+            @Override
+            public String metrics() {
+                return durations.exposition();
+            }
+
             @Override
             public List<?> recent(int limit) {
                 return history.recent(limit);
@@ -231,7 +238,13 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     private CompletableFuture<RunOutcome> launch(ValidatedPipeline target, String runId, ObjectRef input) {
         runSlots.acquireUninterruptibly();
         try {
-            return executor.start(target, runId, input, listeners).whenComplete((outcome, error) -> runSlots.release());
+            return executor.start(target, runId, input, listeners).whenComplete((outcome, error) -> {
+                runSlots.release();
+                if (outcome != null) {
+                    durations.record(target.pipelineId(), outcome.status() == RunOutcome.Status.SUCCEEDED,
+                            outcome.duration());
+                }
+            });
         } catch (RuntimeException | Error e) {
             runSlots.release();
             throw e;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.kafka.ProgressPublisher;
+import io.imageflowcanvas.testing.Await;
 import io.imageflowcanvas.testing.Photos;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -82,6 +83,25 @@ class ProgressEventsTests {
             assertThat(summary.getLast()).isEqualTo("run SUCCEEDED");
             assertThat(summary).contains("resize SUCCEEDED", "detect SUCCEEDED", "filter SUCCEEDED");
             assertThat(summary.indexOf("detect RUNNING")).isGreaterThan(summary.indexOf("resize SUCCEEDED"));
+            // The run's duration, as the cluster's WorkflowTemplates export it, for Prometheus.
+            java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + runner.apiPort()
+                            + "/api/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(type ->
+                    assertThat(type).startsWith("text/plain; version=0.0.4"));
+            Await.until("the run's duration recorded", Duration.ofSeconds(10), () -> metricsText(runner).contains(
+                    "imageflow_pipeline_execution_duration_seconds_count{pipeline=\"default\",status=\"Succeeded\"} 1"));
+        }
+    }
+
+    private static String metricsText(LocalRunner runner) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + runner.apiPort() + "/api/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -139,6 +139,17 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** What answers without the token: logging in, and the probe a cluster asks whether the API is up. */
+    /** {@code GET /api/metrics}: the runs' metrics for Prometheus; 404 where this host exports none. */
+    private static Answer metrics(RunSource runs) {
+        String text = runs.metrics();
+        if (text.isEmpty()) {
+            throw new ApiProblem.Failure(ApiProblem.of(404, "No metrics here", "this host's runs are measured"
+                    + " elsewhere (on a cluster, by Argo's controller)"));
+        }
+        return new Answer(200, "text/plain; version=0.0.4; charset=utf-8",
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static final java.util.Set<String> OPEN = java.util.Set.of("/api/session", "/api/health");
     /** The cookie the canvas keeps the API token in once logged in (HttpOnly: scripts never see it). */
     static final String TOKEN_COOKIE = "imageflow_token";
@@ -180,6 +191,7 @@ public final class ApiServer implements AutoCloseable {
                 new Route("GET", "/api/openapi.yaml", request -> openApi()),
                 new Route("POST", "/api/session", Body.JSON, MAX_LOGIN_BYTES, this::login),
                 new Route("GET", "/api/health", request -> health(backend.host())),
+                new Route("GET", "/api/metrics", request -> metrics(backend.runs())),
                 new Route("GET", "/api/runs", runs::recent),
                 // Before /api/runs/{runId}, which the same path would match.
                 new Route("GET", EVENTS, request -> new Answer(200, "text/event-stream", new byte[0],

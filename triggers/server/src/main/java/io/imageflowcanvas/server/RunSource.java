@@ -15,4 +15,12 @@ public interface RunSource {
 
     /** The run with its steps ({@code {"run": ..., "steps": [...]}}); empty when there is none. */
     Optional<Map<String, Object>> run(String runId);
+
+    /**
+     * The runs' metrics in Prometheus' text format ({@code GET /api/metrics}); empty where another component exports
+     * them (on a cluster, Argo's controller).
+     */
+    default String metrics() {
+        return "";
+    }
 }

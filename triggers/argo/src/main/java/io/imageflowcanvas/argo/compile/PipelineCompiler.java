@@ -219,7 +219,7 @@ public final class PipelineCompiler {
     /** The run-duration histogram's name as the template declares it; Argo's exporter prefixes argo_workflows_. */
     public static final String RUN_DURATION_METRIC = "imageflow_pipeline_execution_duration_seconds";
     /** Seconds: from a quick single step to the GPU's cold start and more. */
-    static final List<Double> RUN_DURATION_BUCKETS = List.of(0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
+    public static final List<Double> RUN_DURATION_BUCKETS = List.of(0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0,
             600.0);
 
     /**

@@ -12,6 +12,7 @@ import io.imageflowcanvas.imaging.ImageLimits;
 import io.imageflowcanvas.imaging.ImageProbe;
 import io.imageflowcanvas.testing.Photos;
 import io.imageflowcanvas.testing.PodmanContainer;
+import io.imageflowcanvas.testing.RecordingS3;
 import io.imageflowcanvas.testing.S3TestServer;
 import java.io.IOException;
 import java.net.URI;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The cluster canvas's image under podman (non-root, read-only root file system), talking to fabric8's Kubernetes
  * mock server and a real S3 server on the host's loopback as it would to the cluster's API server and MinIO: it
- * starts, refuses the API without its token, deploys a saved pipeline and makes a thumbnail with OpenCV.
+ * starts, refuses the API without its token, deploys a saved pipeline (its trigger bucket set to notify) and makes a
+ * thumbnail with OpenCV.
  */
 @EnableKubernetesMockClient(crud = true)
 class CanvasImageIT {
@@ -43,19 +45,21 @@ class CanvasImageIT {
         // The image's user (65532) keeps saved pipelines on this volume.
         java.nio.file.Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions
                 .fromString("rwxrwxrwx"));
-        try (S3TestServer s3 = S3TestServer.start("raw", "processed");
+        // MinIO's part S3Proxy lacks (bucket notifications) is kept by the recording proxy in front of it.
+        try (RecordingS3 minio = RecordingS3.start("raw", "processed");
                 PodmanContainer canvas = PodmanContainer.run(PodmanContainer.load(PodmanContainer.imageTar()),
                         Map.ofEntries(Map.entry("IMAGEFLOW_API_ADDRESS", "0.0.0.0"),
                                 Map.entry(ClusterCanvas.TOKEN, TOKEN), Map.entry(ClusterCanvas.DATA, "/data"),
                                 Map.entry(ClusterCanvas.ACCESS_KEY, S3TestServer.ACCESS_KEY),
                                 Map.entry(ClusterCanvas.SECRET_KEY, S3TestServer.SECRET_KEY),
-                                Map.entry(ClusterSettings.MINIO_ENDPOINT, s3.endpoint()),
+                                Map.entry(ClusterSettings.MINIO_ENDPOINT, minio.endpoint()),
                                 // fabric8 reads the cluster's address from these where no kube config is given.
                                 Map.entry("KUBERNETES_MASTER", server.url("/")),
                                 Map.entry("KUBERNETES_TRUST_CERTIFICATES", "true"),
                                 Map.entry("KUBERNETES_AUTH_TRYKUBECONFIG", "false"),
                                 Map.entry("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false")),
                         Map.of(), Map.of(data, "/data"), null)) {
+            S3TestServer s3 = minio.backend();
             awaitHealthy(canvas);
             assertThat(send(canvas, "GET", "/", null, false).statusCode()).isEqualTo(200);
             assertThat(send(canvas, "GET", "/api/runs", null, false).statusCode()).isEqualTo(401);
@@ -72,6 +76,8 @@ class CanvasImageIT {
                     .withGroup("argoproj.io").withVersion("v1alpha1").withKind("Sensor").withPlural("sensors")
                     .withNamespaced(true).build()).inNamespace("imageflow").withName("imageflow-thumbs").get())
                     .isNotNull();
+            // Deploying had the trigger bucket notify MinIO's Kafka target.
+            assertThat(minio.notification("raw")).contains("<Queue>arn:minio:sqs::PRIMARY:kafka</Queue>");
 
             s3.put("raw", "dog.jpg", Photos.bytes("dog.jpg"));
             HttpResponse<byte[]> thumbnail = HTTP.send(request(canvas, "GET",

@@ -28,13 +28,8 @@ final class RunsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", description = "how many runs (default: ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--archive", paramLabel = "JDBC_URL", description = "with --cluster: Argo's workflow archive as"
-            + " reached from here, for runs whose Workflow is gone (default: IMAGEFLOW_ARCHIVE_URL, else a"
-            + " port-forward to the archive infra/k3s installs); its login is in the URL or the archive's Secret")
-    String archive;
-
-    @Option(names = "--no-archive", description = "with --cluster: the cluster's Workflows only")
-    boolean noArchive;
+    @Mixin
+    ArchiveOptions archive;
 
     @Mixin
     RunnerOptions runner;
@@ -60,25 +55,15 @@ final class RunsCommand implements Callable<Integer> {
     private int clusterRuns() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String archiveUrl = archive != null ? archive : System.getenv("IMAGEFLOW_ARCHIVE_URL");
-        ClusterClient client = clusterOptions.connect();
-        if (!noArchive) {
-            try {
-                client = client.withArchiveAt(archiveUrl == null || archiveUrl.isBlank() ? null : archiveUrl);
-            } catch (RuntimeException e) {
-                if (archive != null) {
-                    err.println("imageflow runs: the archive " + archive + " cannot be read: " + e.getMessage());
-                    client.close();
-                    return ExitCodes.FAILURE;
-                }
-                err.println("imageflow runs: archived runs are not shown (" + e.getMessage() + ")");
-            }
+        ClusterClient client = archive.withArchive(clusterOptions.connect(), err, "runs");
+        if (client == null) {
+            return ExitCodes.FAILURE;
         }
         try (ClusterClient cluster = client) {
             ClusterClient.Listing listing = cluster.list(clusterOptions.settings().namespace(), pipelineId, limit);
             if (listing.archiveProblem() != null) {
                 err.println("imageflow runs: archived runs are not shown (" + listing.archiveProblem() + ")");
-                if (archive != null) {
+                if (archive.named()) {
                     return ExitCodes.FAILURE;
                 }
             }

@@ -25,6 +25,9 @@ final class WatchCommand implements Callable<Integer> {
     boolean cluster;
 
     @Mixin
+    ArchiveOptions archive;
+
+    @Mixin
     ClusterOptions clusterOptions;
 
     @Parameters(paramLabel = "RUN", description = "the run id, as `imageflow runs` shows it")
@@ -77,7 +80,12 @@ final class WatchCommand implements Callable<Integer> {
 
     private int watchCluster() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ClusterClient client = ClusterClient.connect()) {
+        // A finished run whose Workflow is gone is read from the archive (its steps once, then its end).
+        ClusterClient archived = archive.withArchive(clusterOptions.connect(), spec.commandLine().getErr(), "watch");
+        if (archived == null) {
+            return ExitCodes.FAILURE;
+        }
+        try (ClusterClient client = archived) {
             Optional<PipelineRun> run = client.watch(clusterOptions.settings().namespace(), runId,
                     Duration.ofSeconds(1), Duration.ofSeconds(timeoutSeconds), step -> out.printf("%-10s %s%s%s%n",
                             step.stepId(), step.phase(), step.attempts() > 1 ? " (attempt " + step.attempts() + ")"
@@ -94,6 +102,9 @@ final class WatchCommand implements Callable<Integer> {
             }
             out.println("run " + runId + " " + run.get().phase());
             return run.get().phase().equals("Succeeded") ? ExitCodes.OK : ExitCodes.FAILURE;
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("imageflow watch: " + e.getMessage());
+            return ExitCodes.FAILURE;
         }
     }
 }

@@ -181,10 +181,19 @@ class ClusterCommandsTests {
             assertThat(live.out()).contains("default-live0").doesNotContain("default-old00");
             assertThat(live.err()).contains("archived runs are not shown");
             assertThat(imageflow("runs", "--cluster", "--no-archive").err()).isEmpty();
+            // A finished run whose Workflow is gone is watched from the archive.
+            CliRun watched = imageflow("watch", "--cluster", "default-old00", "--archive", archive);
+            assertThat(watched.code()).as(watched.err()).isEqualTo(ExitCodes.OK);
+            assertThat(watched.out()).contains("run default-old00 Succeeded");
+            assertThat(imageflow("watch", "--cluster", "default-old00", "--no-archive").code())
+                    .isEqualTo(ExitCodes.INVALID);
             postgres.stop();
             CliRun away = imageflow("runs", "--cluster", "--archive", archive);
             assertThat(away.code()).isEqualTo(ExitCodes.FAILURE);
             assertThat(away.err()).contains("the workflow archive did not answer");
+            CliRun watchAway = imageflow("watch", "--cluster", "default-old00", "--archive", archive);
+            assertThat(watchAway.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(watchAway.err()).contains("the workflow archive did not answer");
         }
     }
 

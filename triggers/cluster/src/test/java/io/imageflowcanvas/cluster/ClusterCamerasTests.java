@@ -106,12 +106,12 @@ class ClusterCamerasTests {
                     "\"value\":\"cameras/cameras_gate/f1.jpg\"", "\"value\":\"" + s3.eTag("raw",
                             "cameras/cameras_gate/f1.jpg") + "\"");
 
-            // The same event again (a redelivery), then another frame: one more run, not two.
+            // The same event again (a redelivery), then another frame: one more run, not two. Both have the same
+            // record key, so one partition: the redelivery was handled before the second frame's run exists.
             cameras.send(frame("gate-cams", "f1", photo)).get();
             cameras.send(frame("gate-cams", "f2", photo)).get();
             Await.until("the second frame's run", Duration.ofSeconds(60),
-                    () -> keys(s3, "raw").contains("cameras/cameras_gate/f2.jpg") && workflows("gate").size() == 2);
-            Thread.sleep(500);
+                    () -> keys(s3, "raw").contains("cameras/cameras_gate/f2.jpg") && workflows("gate").size() >= 2);
             assertThat(workflows("gate")).hasSize(2);
 
             // A frame for the bucket-triggered pipeline lands in its trigger bucket: the notification runs it.

@@ -185,10 +185,6 @@ public final class ClusterClient implements AutoCloseable {
         PipelineBuckets.Prepared prepared;
         try (PipelineBuckets access = buckets.open(settings)) {
             prepared = access.prepare(pipeline);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("could not close the connection to MinIO: " + e.getMessage(), e);
         }
         Set<String> made = new java.util.TreeSet<>(prepared.made());
         GenericKubernetesResource existing = client.genericKubernetesResources(ArgoKinds.WORKFLOW_TEMPLATE.context)
@@ -254,12 +250,8 @@ public final class ClusterClient implements AutoCloseable {
             throw new IllegalStateException("no Secret " + settings.minioSecret() + " with accesskey and secretkey"
                     + " in namespace " + settings.namespace() + ": the pipeline's buckets cannot be set up");
         }
-        java.util.Base64.Decoder base64 = java.util.Base64.getDecoder();
         return io.minio.MinioClient.builder().region("us-east-1")
-                .credentials(new String(base64.decode(secret.getData().get("accesskey")),
-                        java.nio.charset.StandardCharsets.UTF_8).trim(),
-                        new String(base64.decode(secret.getData().get("secretkey")),
-                                java.nio.charset.StandardCharsets.UTF_8).trim());
+                .credentials(decoded(secret, "accesskey"), decoded(secret, "secretkey"));
     }
 
     /** Applies every object in order; each is reported created, configured or unchanged. */
@@ -361,8 +353,6 @@ public final class ClusterClient implements AutoCloseable {
             } catch (RuntimeException e) {
                 throw new IllegalStateException("pipeline " + pipelineId + "'s objects were removed, but not its"
                         + " buckets' notification: " + e.getMessage(), e);
-            } catch (Exception e) {
-                throw new IllegalStateException("could not close the connection to MinIO: " + e.getMessage(), e);
             }
         }
         return removed;

@@ -37,10 +37,10 @@ public final class PipelineBuckets implements AutoCloseable {
 
     private final MinioClient client;
     private final String targetArn;
-    private final AutoCloseable connection;
+    private final java.io.Closeable connection;
 
     /** {@code connection}: what reaching MinIO holds open (a port-forward), closed with this; may be null. */
-    public PipelineBuckets(MinioClient client, String targetArn, AutoCloseable connection) {
+    public PipelineBuckets(MinioClient client, String targetArn, java.io.Closeable connection) {
         this.client = client;
         this.targetArn = targetArn;
         this.connection = connection;
@@ -94,11 +94,17 @@ public final class PipelineBuckets implements AutoCloseable {
             return false;
         }
         queues.add(new QueueConfiguration(targetArn, CONFIGURATION_ID, EVENTS, null));
+        putQueues(bucket, current, queues);
+        return true;
+    }
+
+    /** The bucket's configuration as {@code current} has it but for its queue configurations, {@code queues}. */
+    private void putQueues(String bucket, NotificationConfiguration current, List<QueueConfiguration> queues)
+            throws Exception {
         client.setBucketNotification(SetBucketNotificationArgs.builder().bucket(bucket)
                 .config(new NotificationConfiguration(orEmpty(current.cloudFunctionConfigurations()), queues,
                         orEmpty(current.topicConfigurations()), current.eventBridgeConfiguration()))
                 .build());
-        return true;
     }
 
     /**
@@ -115,11 +121,7 @@ public final class PipelineBuckets implements AutoCloseable {
                         GetBucketNotificationArgs.builder().bucket(triggerBucket).build());
                 List<QueueConfiguration> queues = new ArrayList<>(orEmpty(current.queueConfigurations()));
                 if (queues.removeIf(q -> CONFIGURATION_ID.equals(q.id()))) {
-                    client.setBucketNotification(SetBucketNotificationArgs.builder().bucket(triggerBucket)
-                            .config(new NotificationConfiguration(orEmpty(current.cloudFunctionConfigurations()),
-                                    queues, orEmpty(current.topicConfigurations()),
-                                    current.eventBridgeConfiguration()))
-                            .build());
+                    putQueues(triggerBucket, current, queues);
                     done.add("bucket " + triggerBucket + ": notification removed");
                 }
             }
@@ -161,9 +163,13 @@ public final class PipelineBuckets implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (connection != null) {
-            connection.close();
+            try {
+                connection.close();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("could not close the connection to MinIO", e);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 // Composes a pipeline in the canvas as a person would, in real headless Chromium (Debian's, driven by
-// playwright-core): resize -> detect from the palette, connected by dragging (and by keyboard), a bad width
+// playwright-core): resize -> detect (optional) -> redact (when detect found something, on resize's image) from the
+// palette, connected by dragging (and by keyboard), a bad width
 // flagged inline and by the runner on the step, fixed, its run settings, suffix and retries set, validated, its Argo
 // YAML previewed, saved and opened again in a new page with all of them; then deployed on the runner, a photo uploaded (and a file that is not one refused), the run
 // followed live until every step is green, and the annotated result opened with its boxes. Exits non-zero with the
@@ -53,8 +54,21 @@ try {
   await page.getByLabel('Stop after a failed step').selectOption('false');
   await page.getByLabel('Key suffix').fill('.jpg');
   await page.getByLabel('Retries').fill('5');
+  // A step that decides: redact after detect (now optional), only when it found something, on resize's image.
+  await page.getByRole('button', { name: /^redact/ }).click();
+  await page.locator('[data-id="detect"] .react-flow__handle-right')
+    .dragTo(page.locator('[data-id="redact"] .react-flow__handle-left'));
+  await page.locator('[data-id="redact"]').click();
+  await page.getByLabel('Run only when').fill('detect.count > 0');
+  await page.getByLabel('Image from (step or source)').fill('resize');
+  await page.getByLabel('Detections from (a detect step)').fill('detect');
+  await page.getByLabel('classes', { exact: true }).fill('dog');
+  await page.locator('[data-id="detect"]').click();
+  expect(await page.getByLabel('Detections from (a detect step)').count() === 0,
+    'detect, which reads no detections, offers a field for them');
+  await page.getByLabel('Optional: the run goes on when it fails').selectOption('true');
   await page.getByRole('button', { name: 'Validate' }).click();
-  await page.getByText('Valid: 2 steps').waitFor();
+  await page.getByText('Valid: 3 steps').waitFor();
   expect(await page.locator('.step-problems').count() === 0, 'the fixed step still shows a problem');
 
   await page.getByRole('button', { name: 'Preview Argo YAML' }).click();
@@ -73,8 +87,16 @@ try {
   await reopened.goto(url);
   await reopened.getByLabel('Open a saved pipeline').selectOption('my-pipeline');
   await reopened.getByText('Opened my-pipeline version 1').waitFor();
-  expect(await settledCount(reopened.locator('.react-flow__node'), 2) === 2, 'the opened pipeline has not two steps');
-  expect(await settledCount(reopened.locator('.react-flow__edge'), 1) === 1, 'the opened pipeline lost its edge');
+  expect(await settledCount(reopened.locator('.react-flow__node'), 3) === 3, 'the opened pipeline has not three steps');
+  expect(await settledCount(reopened.locator('.react-flow__edge'), 2) === 2, 'the opened pipeline lost an edge');
+  await reopened.locator('[data-id="redact"]').click();
+  expect(await reopened.getByLabel('Run only when').inputValue() === 'detect.count > 0',
+    'the opened pipeline lost redact\'s condition');
+  expect(await reopened.getByLabel('Detections from (a detect step)').inputValue() === 'detect',
+    'the opened pipeline lost redact\'s detections input');
+  await reopened.locator('[data-id="detect"]').click();
+  expect(await reopened.getByLabel('Optional: the run goes on when it fails').inputValue() === 'true',
+    'the opened pipeline lost detect being optional');
   await reopened.locator('[data-id="resize"]').click();
   expect(await reopened.getByLabel('width').inputValue() === '640', 'the opened pipeline lost width 640');
   expect(await reopened.getByLabel('Retries').inputValue() === '5', 'the opened pipeline lost resize\'s retries');
@@ -101,7 +123,7 @@ try {
     console.log('canvas: the run ended before detect was drawn running; no 3-running.png');
   }
   await page.locator('[data-testid="run-status"]', { hasText: 'SUCCEEDED' }).waitFor({ timeout: 60000 });
-  for (const step of ['resize', 'detect']) {
+  for (const step of ['resize', 'detect', 'redact']) {
     await page.locator(`[data-id="${step}"] .step.run-succeeded`).waitFor();
   }
   const state = await page.locator('[data-testid="state-detect"]').textContent();
@@ -136,7 +158,7 @@ try {
   expect(await page.getByRole('dialog').count() === 0, 'Escape did not close the viewer');
 
   expect(pageErrors.length === 0, `the page threw: ${pageErrors.join('; ')}`);
-  console.log(`canvas: composed, validated, previewed, saved and reopened resize -> detect; deployed, ran an`
+  console.log(`canvas: composed, validated, previewed, saved and reopened resize -> detect -> redact; deployed, ran an`
     + ` upload to green and showed ${boxCount} boxes`);
 } finally {
   await browser.close();

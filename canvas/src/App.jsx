@@ -373,8 +373,10 @@ function Editor() {
               component={byName[selected.data.component]} onChange={setParameter} />
             <RunsAfter stepId={selected.id} stepIds={nodes.map((n) => n.id)} edges={edges}
               onChange={(from, to, on) => { setEdges((e) => setDependency(e, from, to, on)); changed(); }} />
-            <DefinitionFields legend={`${selected.id}: version, timeout, retries, resources`}
-              idPrefix={`step-${selected.id}`} fields={STEP_FIELDS} values={selected.data} onChange={setStepField} />
+            <DefinitionFields legend={`${selected.id}: when it runs, inputs, version, timeout, retries, resources`}
+              idPrefix={`step-${selected.id}`} values={selected.data} onChange={setStepField}
+              fields={STEP_FIELDS.filter((field) => !field.reads || (components.find(
+                (c) => c.name === selected.data.component)?.inputs ?? []).includes(field.reads))} />
           </>
         )}
         {yaml && <pre className="yaml" aria-label="Argo objects">{yaml}</pre>}

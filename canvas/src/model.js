@@ -21,7 +21,8 @@ export function toTrigger({ kind, bucket, prefix, suffix, topic }) {
 
 /**
  * The fields of a definition the canvas edits beside the graph, each with where it lives and its JSON type: the
- * pipeline's run settings and each step's version, timeout, retries and resources. A field left empty is not set
+ * pipeline's run settings and each step's decisions (optional, when), inputs, version, timeout, retries and
+ * resources; `reads` limits a field to components that read that input. A field left empty is not set
  * (the default applies); one the form never showed is kept as the definition had it.
  */
 export const PIPELINE_FIELDS = [
@@ -33,6 +34,13 @@ export const PIPELINE_FIELDS = [
 ];
 
 export const STEP_FIELDS = [
+  { path: ['optional'], type: 'boolean', label: 'Optional: the run goes on when it fails', placeholder: 'false' },
+  { path: ['when'], type: 'string', label: 'Run only when', placeholder: 'e.g. detect.count > 0' },
+  { path: ['inputs', 'image'], type: 'string', label: 'Image from (step or source)',
+    placeholder: 'first dependency' },
+  // Only for components that read a detections report (their registry entry lists the input).
+  { path: ['inputs', 'detections'], type: 'string', label: 'Detections from (a detect step)', placeholder: '',
+    reads: 'detections' },
   { path: ['componentVersion'], type: 'string', label: 'Component version', placeholder: 'the registry\'s' },
   { path: ['timeoutSeconds'], type: 'integer', label: 'Timeout (s)', placeholder: 'the pipeline\'s' },
   { path: ['retryPolicy', 'maxRetries'], type: 'integer', label: 'Retries', placeholder: '3' },
@@ -96,6 +104,9 @@ export function toDefinition({ pipelineId, name, version, trigger, metadata, glo
       if (node.data.timeoutSeconds !== undefined && node.data.timeoutSeconds !== '') {
         step.timeoutSeconds = node.data.timeoutSeconds;
       }
+      if (node.data.optional !== undefined && node.data.optional !== '') step.optional = node.data.optional;
+      if (node.data.when) step.when = node.data.when;
+      if (node.data.inputs && Object.keys(node.data.inputs).length) step.inputs = { ...node.data.inputs };
       return step;
     }),
   };
@@ -212,6 +223,9 @@ export function fromDefinition(definition) {
         ...(step.resources && { resources: { ...step.resources } }),
         ...(step.retryPolicy && { retryPolicy: { ...step.retryPolicy } }),
         ...(step.timeoutSeconds !== undefined && { timeoutSeconds: step.timeoutSeconds }),
+        ...(step.optional !== undefined && { optional: step.optional }),
+        ...(step.when !== undefined && { when: step.when }),
+        ...(step.inputs && { inputs: { ...step.inputs } }),
       },
     };
   });

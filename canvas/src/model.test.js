@@ -142,7 +142,12 @@ describe('a definition using every field', () => {
         resources: { cpu: '2', memory: '2Gi', gpu: 0 }, retryPolicy: { maxRetries: 5, backoffFactor: 3,
           initialBackoffMillis: 200 }, timeoutSeconds: 45 },
       { stepId: 'found', componentName: 'detect', dependencies: ['small'], parameters: { confidence: 0.3 },
-        resources: { gpu: 1 }, retryPolicy: { maxRetries: 0 } },
+        resources: { gpu: 1 }, retryPolicy: { maxRetries: 0 }, optional: true },
+      { stepId: 'hide', componentName: 'redact', dependencies: ['found'], parameters: { classes: 'person' },
+        when: "found.count > 0 and found.classes contains 'person'",
+        inputs: { image: 'small', detections: 'found' } },
+      { stepId: 'fallback', componentName: 'filter', dependencies: ['found'], when: "found.status == 'Failed'",
+        inputs: { image: 'source' }, optional: false, parameters: { type: 'gaussian' } },
     ],
     globalParameters: { parallelism: 3, failFast: false, timeoutSeconds: 90, outputBucket: 'private' },
   };
@@ -164,8 +169,12 @@ describe('a definition using every field', () => {
     expect(withValue({ parallelism: 3 }, ['failFast'], 'boolean', 'false')).toEqual({ parallelism: 3, failFast: false });
     expect(valueAt(everything, ['globalParameters', 'outputBucket'])).toBe('private');
     expect(valueAt(everything.steps[1], ['retryPolicy', 'backoffFactor'])).toBe('');
-    expect(STEP_FIELDS.map((f) => f.path.join('.'))).toEqual(expect.arrayContaining(['componentVersion',
-      'timeoutSeconds', 'retryPolicy.maxRetries', 'resources.memory']));
+    expect(STEP_FIELDS.map((f) => f.path.join('.'))).toEqual(expect.arrayContaining(['optional', 'when',
+      'inputs.image', 'inputs.detections', 'componentVersion', 'timeoutSeconds', 'retryPolicy.maxRetries',
+      'resources.memory']));
+    expect(withValue({}, ['inputs', 'detections'], 'string', 'found')).toEqual({ inputs: { detections: 'found' } });
+    expect(withValue({ when: 'found.count > 0' }, ['when'], 'string', '')).toEqual({});
+    expect(withValue({}, ['optional'], 'boolean', 'true')).toEqual({ optional: true });
     expect(PIPELINE_FIELDS.map((f) => f.path[1])).toEqual(['parallelism', 'failFast', 'timeoutSeconds',
       'outputBucket']);
   });

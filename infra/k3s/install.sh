@@ -40,7 +40,7 @@ if [ "$MINIO_ACCESS_KEY" = minioadmin ] || [ "$MINIO_SECRET_KEY" = minioadmin ];
   echo "install: refusing the well-known default login minioadmin on a cluster" >&2
   exit 2
 fi
-for image in functions/resize functions/filter functions/detect triggers/cluster; do
+for image in functions/resize functions/filter functions/detect functions/redact triggers/cluster; do
   [ -f "$project/$image/target/jib-image.tar" ] || { echo "install: run ./mvnw verify first (no $image image)" >&2; exit 2; }
 done
 [ -f "$project/.cache/models/centernet.onnx" ] || { echo "install: run ./mvnw verify first (no detect model in .cache/models)" >&2; exit 2; }
@@ -157,7 +157,7 @@ kubectl -n imageflow cp "$project/.cache/models/." models-loader:/models
 kubectl -n imageflow delete pod models-loader --wait=false
 
 step "apps: images, Knative Services, the default pipeline, the canvas"
-for image in functions/resize functions/filter functions/detect triggers/cluster; do
+for image in functions/resize functions/filter functions/detect functions/redact triggers/cluster; do
   k3s ctr images import "$project/$image/target/jib-image.tar"
 done
 # The canvas's API token: generated once, kept on later installs.

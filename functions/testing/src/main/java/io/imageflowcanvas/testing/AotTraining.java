@@ -58,9 +58,12 @@ public final class AotTraining {
                 CloudEventClient client = new CloudEventClient(container.port());
                 for (String photo : photos) {
                     for (Map<String, Object> parameters : workload(function)) {
-                        Map<String, Object> request = Map.of("runId", "training", "stepId", function,
-                                "input", Map.of("bucket", "raw", "key", "training/" + photo),
-                                "parameters", parameters, "output", Map.of("bucket", "processed"));
+                        Map<String, Object> request = new LinkedHashMap<>(Map.of("runId", "training", "stepId",
+                                function, "input", Map.of("bucket", "raw", "key", "training/" + photo),
+                                "parameters", parameters, "output", Map.of("bucket", "processed")));
+                        if (function.equals("redact")) {
+                            request.put("inputs", Map.of("detections", report(s3, photo)));
+                        }
                         client.binary("/", StepEventTypes.requested(function), request);
                     }
                 }
@@ -80,6 +83,24 @@ public final class AotTraining {
         System.out.printf("AOT cache for %s: %d MB%n", function, Files.size(output.resolve("app.aot")) >> 20);
     }
 
+    /** A detections report of the training photo (two boxes, one dog), stored beside it, as detect writes one. */
+    private static Map<String, Object> report(S3TestServer s3, String photo) throws Exception {
+        int w;
+        int h;
+        try (var image = ImageFixtures.decode(Photos.bytes(photo))) {
+            w = image.cols();
+            h = image.rows();
+        }
+        String report = "{\"width\": " + w + ", \"height\": " + h + ", \"source\": {\"bucket\": \"raw\", \"key\":"
+                + " \"training/" + photo + "\"}, \"detections\": [{\"className\": \"dog\", \"box\": {\"x1\": " + w / 8
+                + ", \"y1\": " + h / 8 + ", \"x2\": " + w / 2 + ", \"y2\": " + h / 2 + "}}, {\"className\": \"person\","
+                + " \"box\": {\"x1\": " + w / 2 + ", \"y1\": " + h / 2 + ", \"x2\": " + w * 7 / 8 + ", \"y2\": " + h * 7 / 8
+                + "}}]}";
+        s3.put("raw", "training/" + photo + ".detections.json", report.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        return Map.of("bucket", "raw", "key", "training/" + photo + ".detections.json");
+    }
+
     /** Parameter sets that reach the function's usual code paths. */
     private static List<Map<String, Object>> workload(String function) {
         return switch (function) {
@@ -87,6 +108,8 @@ public final class AotTraining {
             case "filter" -> List.of(Map.of("type", "gaussian", "sigma", 2), Map.of("type", "grayscale"),
                     Map.of("type", "sharpen"));
             case "detect" -> List.of(Map.of("confidence", 0.4));
+            case "redact" -> List.of(Map.of("method", "blur"), Map.of("method", "pixelate", "classes", "dog"),
+                    Map.of("method", "fill", "format", "png"));
             default -> throw new IllegalArgumentException("no training workload for " + function);
         };
     }

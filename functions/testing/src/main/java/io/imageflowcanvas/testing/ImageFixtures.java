@@ -54,6 +54,30 @@ public final class ImageFixtures {
         }
     }
 
+    /** The mean of every channel of {@code image} within the rectangle (x, y, width, height). */
+    public static double meanIn(Mat image, int x, int y, int width, int height) {
+        try (Mat region = new Mat(image, new org.bytedeco.opencv.opencv_core.Rect(x, y, width, height))) {
+            org.bytedeco.opencv.opencv_core.Scalar mean = org.bytedeco.opencv.global.opencv_core.mean(region);
+            double sum = 0;
+            for (int c = 0; c < image.channels(); c++) {
+                sum += mean.get(c);
+            }
+            return sum / image.channels();
+        }
+    }
+
+    /**
+     * The mean absolute difference of two images of the same size and type within the rectangle: 0 where they are
+     * equal, growing with how much the pixels there changed.
+     */
+    public static double differenceIn(Mat a, Mat b, int x, int y, int width, int height) {
+        org.bytedeco.opencv.opencv_core.Rect area = new org.bytedeco.opencv.opencv_core.Rect(x, y, width, height);
+        try (Mat left = new Mat(a, area); Mat right = new Mat(b, area); Mat difference = new Mat()) {
+            org.bytedeco.opencv.global.opencv_core.absdiff(left, right, difference);
+            return meanIn(difference, 0, 0, width, height);
+        }
+    }
+
     /** A real photo (chelsea.png, 451x300) as a quality-90 JPEG. */
     public static byte[] photoJpeg() {
         try (Mat photo = decode(Photos.bytes("chelsea.png"))) {

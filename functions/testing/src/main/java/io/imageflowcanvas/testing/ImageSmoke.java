@@ -27,8 +27,22 @@ public final class ImageSmoke {
 
     public static Outcome call(String function, String photo, Map<String, Object> parameters,
             Map<Path, String> readOnlyMounts) throws Exception {
+        return call(function, photo, parameters, readOnlyMounts, Map.of());
+    }
+
+    /**
+     * As above, for a function that reads named inputs besides the photo: each is stored in {@code raw} and named
+     * in the request's {@code inputs}.
+     */
+    public static Outcome call(String function, String photo, Map<String, Object> parameters,
+            Map<Path, String> readOnlyMounts, Map<String, byte[]> namedInputs) throws Exception {
         try (S3TestServer s3 = S3TestServer.start("raw", "processed")) {
             s3.put("raw", "cams/front door/" + photo, Photos.bytes(photo));
+            Map<String, Object> inputs = new LinkedHashMap<>();
+            for (Map.Entry<String, byte[]> named : namedInputs.entrySet()) {
+                s3.put("raw", "inputs/" + named.getKey(), named.getValue());
+                inputs.put(named.getKey(), Map.of("bucket", "raw", "key", "inputs/" + named.getKey()));
+            }
             // AOTMode=on: the JVM refuses to start unless it can use the image's AOT cache. JavaCPP's debug log
             // says where OpenCV's libraries were loaded from.
             Map<String, String> env = new HashMap<>(Map.of("MINIO_ENDPOINT", s3.endpoint(),
@@ -42,6 +56,9 @@ public final class ImageSmoke {
                 request.put("stepId", function);
                 request.put("input", Map.of("bucket", "raw", "key", "cams/front door/" + photo));
                 request.put("parameters", parameters);
+                if (!inputs.isEmpty()) {
+                    request.put("inputs", inputs);
+                }
                 request.put("output", Map.of("bucket", "processed", "prefix", "cams/front door/" + photo,
                         "name", function));
                 CloudEventClient.Response response = new CloudEventClient(container.port())

@@ -63,7 +63,7 @@ class KnativeManifestsTests {
     void functionsScaleToZeroAndRunUnprivileged(String folder) throws Exception {
         List<JsonNode> documents = functions(folder);
         assertThat(documents).extracting(d -> d.at("/metadata/name").asText())
-                .containsExactlyInAnyOrder("resize", "filter", "detect");
+                .containsExactlyInAnyOrderElementsOf(io.imageflowcanvas.contract.FunctionCatalog.names());
         for (JsonNode service : documents) {
             assertThat(service.at("/metadata/namespace").asText()).isEqualTo("imageflow");
             JsonNode template = service.at("/spec/template");

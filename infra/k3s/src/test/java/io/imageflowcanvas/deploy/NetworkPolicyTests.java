@@ -91,7 +91,7 @@ class NetworkPolicyTests {
 
     @Test
     void theModelSeesOurPodsAndPolicies() {
-        assertThat(PODS).containsKeys("resize", "filter", "detect", "imageflow-canvas", "kafka", "minio",
+        assertThat(PODS).containsKeys("resize", "filter", "detect", "redact", "imageflow-canvas", "kafka", "minio",
                 "minio-buckets", "postgres", "prometheus", "grafana", "otel-collector", "tempo");
         assertThat(PODS.get("resize").labels()).containsEntry("app.kubernetes.io/component", "function");
         assertThat(model.policyCount()).isGreaterThan(20);
@@ -126,6 +126,7 @@ class NetworkPolicyTests {
         String[][] needed = {
             // Functions: objects, spans, names; reached through Knative and by the workflow's agent; scraped.
             {"resize", "minio", "9000"}, {"filter", "minio", "9000"}, {"detect", "minio", "9000"},
+            {"redact", "minio", "9000"}, {"argo-agent", "redact", "8080"},
             {"detect", "otel-collector", "4318"}, {"resize", "coredns", "53/UDP"},
             {"activator", "resize", "8012"}, {"kourier-gateway", "filter", "8012"}, {"activator", "detect", "9090"},
             {"argo-agent", "kourier-gateway", "8080"}, {"argo-agent", "activator", "8012"},
@@ -166,7 +167,7 @@ class NetworkPolicyTests {
         // Pods in namespaces without policies of ours (Knative's, k3s', a user's) are not ours to restrict.
         Set<String> unrestricted = Set.of("activator", "kourier-gateway", "coredns", "intruder");
         Map<String, Set<String>> clients = new LinkedHashMap<>();
-        clients.put("minio:9000", union(argoInApps, Set.of("resize", "filter", "detect", "imageflow-canvas",
+        clients.put("minio:9000", union(argoInApps, Set.of("resize", "filter", "detect", "redact", "imageflow-canvas",
                 "minio-buckets", "workflow-controller", "argo-server")));
         clients.put("kafka:9092", union(argoInApps, Set.of("minio", "kafka", "imageflow-canvas")));
         clients.put("kafka:9093", Set.of("kafka"));
@@ -174,7 +175,7 @@ class NetworkPolicyTests {
         clients.put("prometheus:9090", Set.of("grafana"));
         clients.put("tempo:4317", Set.of("otel-collector"));
         clients.put("tempo:3200", Set.of("grafana"));
-        clients.put("otel-collector:4318", Set.of("resize", "filter", "detect"));
+        clients.put("otel-collector:4318", Set.of("resize", "filter", "detect", "redact"));
         clients.put("workflow-controller:9090", Set.of("prometheus"));
         // A function reaches no other function: steps meet only through their objects.
         clients.put("resize:8080", union(argoInApps, Set.of("prometheus", "activator", "kourier-gateway")));
@@ -215,7 +216,7 @@ class NetworkPolicyTests {
             }
         }
         assertThat(reaching).as("our pods reaching an address outside the cluster").isEmpty();
-        for (String function : List.of("resize", "filter", "detect", "minio", "kafka")) {
+        for (String function : List.of("resize", "filter", "detect", "redact", "minio", "kafka")) {
             assertThat(allows(function, "api-server", 443)).as(function + " -> API").isFalse();
             assertThat(allows(function, "api-server", 6443)).as(function + " -> API").isFalse();
         }

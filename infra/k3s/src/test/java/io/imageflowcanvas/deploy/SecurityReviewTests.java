@@ -181,11 +181,12 @@ class SecurityReviewTests {
                 }
             }
         }
-        // resize, filter and detect in each overlay (cpu, gpu), and the canvas in each.
-        assertThat(ours).isEqualTo(8);
+        // Every function (resize, filter, detect, redact) in each overlay (cpu, gpu), and the canvas in each.
+        int expected = (io.imageflowcanvas.contract.FunctionCatalog.names().size() + 1) * 2;
+        assertThat(ours).isEqualTo(expected);
         // Besides ours: Kafka (and its init container), MinIO and its buckets Job, PostgreSQL, Prometheus, Grafana,
         // the OpenTelemetry Collector, Tempo.
-        assertThat(checked).isEqualTo(8 + 9);
+        assertThat(checked).isEqualTo(expected + 9);
     }
 
     private static JsonNode podSpec(JsonNode object) {

@@ -29,10 +29,21 @@ public final class ComponentRegistry {
             Object defaultValue, boolean required, Map<String, List<String>> when, boolean odd) {
     }
 
-    /** A component: what a step's {@code componentName} names. */
+    /**
+     * A component: what a step's {@code componentName} names.
+     *
+     * @param inputs what it reads, by name: always {@code image} (the request's input) and maybe others, such as
+     *     {@code detections} (a report a detect step wrote); a step names where each comes from in its
+     *     {@code inputs}
+     * @param output what its primary output is: {@code image} or {@code detections}; a step's named input must come
+     *     from a step whose output is of that name
+     */
     public record Component(String name, String version, String description, Map<String, ParameterSpec> parameters,
-            List<String> requireAny, PipelineDefinition.Resources resources) {
+            List<String> requireAny, PipelineDefinition.Resources resources, List<String> inputs, String output) {
     }
+
+    /** The input every component reads: the image the request names as {@code input}. */
+    public static final String IMAGE = "image";
 
     private record Spec(String type, Double minimum, Double maximum,
             @com.fasterxml.jackson.annotation.JsonProperty("enum") List<String> enumValues,
@@ -42,7 +53,8 @@ public final class ComponentRegistry {
 
     /** {@code function}: how it is hosted and deployed, read by the contract's FunctionCatalog. */
     private record Entry(String name, String version, String description, Map<String, Spec> parameters,
-            List<String> requireAny, PipelineDefinition.Resources resources, Map<String, Object> function) {
+            List<String> requireAny, List<String> inputs, String output, PipelineDefinition.Resources resources,
+            Map<String, Object> function) {
     }
 
     private record File(List<Entry> components) {
@@ -73,7 +85,9 @@ public final class ComponentRegistry {
                         s.maximum(), s.enumValues(), s.defaultValue(), Boolean.TRUE.equals(s.required()),
                         s.when() == null ? Map.of() : s.when(), Boolean.TRUE.equals(s.odd()))));
                 components.put(e.name(), new Component(e.name(), e.version(), e.description(), parameters,
-                        e.requireAny() == null ? List.of() : e.requireAny(), e.resources()));
+                        e.requireAny() == null ? List.of() : e.requireAny(), e.resources(),
+                        e.inputs() == null ? List.of(IMAGE) : List.copyOf(e.inputs()),
+                        e.output() == null ? IMAGE : e.output()));
             }
             return new ComponentRegistry(java.util.Collections.unmodifiableMap(components));
         } catch (IOException e) {

@@ -21,9 +21,18 @@ public record PipelineDefinition(String pipelineId, String name, String version,
         }
     }
 
-    /** One step: a call of component {@code componentName} with {@code parameters}, after its dependencies. */
+    /**
+     * One step: a call of component {@code componentName} with {@code parameters}, after its dependencies.
+     *
+     * @param optional when true, its failure (after its retries) does not fail the run: steps that need its output
+     *     are skipped, the others go on
+     * @param when a condition on earlier steps ({@link StepCondition}); the step is skipped when it does not hold
+     * @param inputs where each input the component reads comes from: a step id, or {@code source} for the run's
+     *     input; without {@code image} the step reads its first dependency's primary output (or the run's input)
+     */
     public record Step(String stepId, String componentName, String componentVersion, List<String> dependencies,
-            Map<String, Object> parameters, Resources resources, RetryPolicy retryPolicy, Integer timeoutSeconds) {
+            Map<String, Object> parameters, Resources resources, RetryPolicy retryPolicy, Integer timeoutSeconds,
+            Boolean optional, String when, Map<String, String> inputs) {
     }
 
     /** Kubernetes-style requests: {@code cpu} ("500m", "2"), {@code memory} ("512Mi"), whole {@code gpu}s. */

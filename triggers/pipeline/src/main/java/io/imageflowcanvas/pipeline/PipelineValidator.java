@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Checks a definition against the component registry and the rules both engines need, collecting every problem
  * before reporting: unknown component or version, unknown, mistyped or out-of-range parameter, a parameter that
- * does not apply, missing dependency, cycle, duplicate step id, malformed resources, retry policy, trigger.
+ * does not apply, missing dependency, cycle, duplicate step id, malformed resources, retry policy, trigger, an
+ * input from a step it does not come after or of the wrong kind, a condition that is malformed or cannot hold.
  */
 public final class PipelineValidator {
 
@@ -186,12 +187,93 @@ public final class PipelineValidator {
         int initial = range(retry.initialBackoffMillis(), DEFAULT_INITIAL_BACKOFF_MILLIS, 1, 60_000, id,
                 "retryPolicy.initialBackoffMillis", problems);
         int timeout = range(step.timeoutSeconds(), defaultTimeout, 1, 3600, id, "timeoutSeconds", problems);
+        Set<String> ancestors = ancestors(id, byId);
+        Map<String, String> inputs = component == null ? Map.of() : StepInputs.check(step, component, ancestors,
+                byId, registry, problems);
+        StepCondition when = checkWhen(step, ancestors, byId, problems);
         if (problems.size() > before || component == null) {
             return java.util.Optional.empty();
         }
+        Map<String, String> named = new LinkedHashMap<>(inputs);
+        String image = named.remove(ComponentRegistry.IMAGE);
         return java.util.Optional.of(new ValidatedPipeline.Step(id, component.name(), component.version(),
-                dependencies, dependencies.isEmpty() ? null : dependencies.getFirst(), Map.copyOf(parameters),
-                resources, maxRetries, factor, Duration.ofMillis(initial), Duration.ofSeconds(timeout)));
+                dependencies, StepInputs.SOURCE.equals(image) ? null : image, Map.copyOf(parameters), resources,
+                maxRetries, factor, Duration.ofMillis(initial), Duration.ofSeconds(timeout),
+                Boolean.TRUE.equals(step.optional()), when, Map.copyOf(named)));
+    }
+
+    /**
+     * The step's condition, parsed and checked: it may name only steps this one comes after, {@code count} and
+     * {@code classes} only of steps that report detections, and {@code 'Failed'} only of an optional step (any
+     * other failure fails the run and skips this step, so the test could never hold).
+     */
+    private StepCondition checkWhen(PipelineDefinition.Step step, Set<String> ancestors,
+            Map<String, PipelineDefinition.Step> byId, List<Problem> problems) {
+        if (step.when() == null) {
+            return null;
+        }
+        String id = step.stepId();
+        StepCondition condition;
+        try {
+            condition = StepCondition.parse(step.when());
+        } catch (StepCondition.SyntaxException e) {
+            problems.add(new Problem(id, "when", "'" + step.when() + "' " + e.getMessage()));
+            return null;
+        }
+        for (String named : condition.steps()) {
+            if (!ancestors.contains(named)) {
+                problems.add(new Problem(id, "when", "names step '" + named + "', which this step does not come"
+                        + " after; a condition may test only steps among its dependencies (directly or through"
+                        + " others): " + (ancestors.isEmpty() ? "it has none" : String.join(", ", ancestors))));
+            }
+        }
+        for (String reported : condition.resultSteps()) {
+            PipelineDefinition.Step tested = byId.get(reported);
+            String output = tested == null ? null : registry.component(tested.componentName())
+                    .map(ComponentRegistry.Component::output).orElse(null);
+            if (tested != null && output != null && !StepInputs.DETECTIONS.equals(output)) {
+                problems.add(new Problem(id, "when", "tests the count or classes of step '" + reported + "', a "
+                        + tested.componentName() + " step whose output is an " + output + "; only steps that"
+                        + " report detections (detect) have them"));
+            }
+        }
+        failedTests(condition).forEach(tested -> {
+            PipelineDefinition.Step target = byId.get(tested);
+            if (target != null && !Boolean.TRUE.equals(target.optional())) {
+                problems.add(new Problem(id, "when", "tests " + tested + ".status == 'Failed', which never holds"
+                        + " here: when " + tested + " fails the run fails and this step is skipped; mark "
+                        + tested + " \"optional\": true to run this step as its fallback"));
+            }
+        });
+        return condition;
+    }
+
+    private static List<String> failedTests(StepCondition condition) {
+        return switch (condition) {
+            case StepCondition.StatusTest test -> test.equal() && test.status().equals("Failed")
+                    ? List.of(test.stepId()) : List.of();
+            case StepCondition.AnyOf any -> any.conditions().stream().flatMap(c -> failedTests(c).stream()).toList();
+            case StepCondition.AllOf all -> all.conditions().stream().flatMap(c -> failedTests(c).stream()).toList();
+            default -> List.of();
+        };
+    }
+
+    /** The steps {@code id} comes after, directly or through others (safe on cycles, which are reported apart). */
+    static Set<String> ancestors(String id, Map<String, PipelineDefinition.Step> byId) {
+        Set<String> found = new java.util.LinkedHashSet<>();
+        Deque<String> pending = new ArrayDeque<>();
+        PipelineDefinition.Step step = byId.get(id);
+        if (step != null && step.dependencies() != null) {
+            pending.addAll(step.dependencies());
+        }
+        while (!pending.isEmpty()) {
+            String next = pending.poll();
+            PipelineDefinition.Step dependency = byId.get(next);
+            if (dependency != null && !next.equals(id) && found.add(next) && dependency.dependencies() != null) {
+                pending.addAll(dependency.dependencies());
+            }
+        }
+        return found;
     }
 
     private static void checkParameters(String id, Component component, Map<String, Object> parameters,

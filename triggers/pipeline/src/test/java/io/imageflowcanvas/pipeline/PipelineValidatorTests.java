@@ -25,13 +25,8 @@ class PipelineValidatorTests {
                 """.formatted(steps);
     }
 
-    private List<Problem> problems(String json) {
-        try {
-            validator.validate(PipelineDefinitions.parse(json));
-        } catch (PipelineValidationException e) {
-            return e.problems();
-        }
-        throw new AssertionError("expected the definition to be refused: " + json);
+    private static List<Problem> problems(String json) {
+        return ValidationProblems.of(json);
     }
 
     @Test
@@ -84,10 +79,10 @@ class PipelineValidatorTests {
     @Test
     void findsCycleAndNamesItsSteps() {
         List<Problem> problems = problems(pipeline("""
-                {"stepId": "start", "componentName": "detect"},
-                {"stepId": "a", "componentName": "detect", "dependencies": ["start", "c"]},
-                {"stepId": "b", "componentName": "detect", "dependencies": ["a"]},
-                {"stepId": "c", "componentName": "detect", "dependencies": ["b"]}"""));
+                {"stepId": "start", "componentName": "filter", "parameters": {"type": "grayscale"}},
+                {"stepId": "a", "componentName": "filter", "dependencies": ["start", "c"], "parameters": {"type": "grayscale"}},
+                {"stepId": "b", "componentName": "filter", "dependencies": ["a"], "parameters": {"type": "grayscale"}},
+                {"stepId": "c", "componentName": "filter", "dependencies": ["b"], "parameters": {"type": "grayscale"}}"""));
         assertThat(problems).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("dependencies");
             assertThat(p.message()).isEqualTo("steps form a cycle: a -> c -> b -> a (each depends on the next)");
@@ -143,10 +138,10 @@ class PipelineValidatorTests {
     @Test
     void namesWhereAProblemIsAsTheDocumentDoesNotAsJavaTypes() {
         List<Problem> unknown = problems(pipeline("{\"stepId\": \"a\", \"componentName\": \"resize\"},"
-                + " {\"stepId\": \"b\", \"componentName\": \"resize\", \"optional\": true}"));
+                + " {\"stepId\": \"b\", \"componentName\": \"resize\", \"skippable\": true}"));
         assertThat(unknown).singleElement().satisfies(p -> {
-            assertThat(p.field()).isEqualTo("steps[1].optional");
-            assertThat(p.message()).startsWith("unknown field 'optional'");
+            assertThat(p.field()).isEqualTo("steps[1].skippable");
+            assertThat(p.message()).startsWith("unknown field 'skippable'");
         });
         List<Problem> wrongType = problems(pipeline("{\"stepId\": \"a\", \"componentName\": \"resize\","
                 + " \"dependencies\": {\"x\": 1}}"));

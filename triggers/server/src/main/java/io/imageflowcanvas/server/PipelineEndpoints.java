@@ -41,7 +41,10 @@ final class PipelineEndpoints {
         this.host = host;
     }
 
-    /** {@code GET /api/components}: each component and its parameters (type, range, choices, default). */
+    /**
+     * {@code GET /api/components}: each component, its parameters (type, range, choices, default), the inputs it
+     * reads and what its output is.
+     */
     Answer components(Request request) {
         List<Map<String, Object>> components = registry.components().values().stream().map(component -> {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -52,6 +55,9 @@ final class PipelineEndpoints {
             component.parameters().forEach((name, spec) -> parameters.put(name, parameter(spec)));
             entry.put("parameters", parameters);
             entry.put("requireAny", component.requireAny() == null ? List.of() : component.requireAny());
+            // What a step of it reads and writes: the canvas offers a field for each input it reads.
+            entry.put("inputs", component.inputs());
+            entry.put("output", component.output());
             if (component.resources() != null) {
                 entry.put("resources", component.resources());
             }

@@ -1,6 +1,8 @@
 package io.imageflowcanvas.function.detect;
 
+import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.function.common.step.ImageStep;
+import io.imageflowcanvas.function.common.step.StepContext;
 import io.imageflowcanvas.function.common.step.StepOutput;
 import io.imageflowcanvas.function.common.step.StepParameters;
 import io.imageflowcanvas.function.detect.model.DecodeSettings;
@@ -22,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Detects objects with a model from the catalog. Writes the detections as JSON (the primary output: class, score
- * and box in the original image's pixels) and an annotated copy of the image ({@code -annotated}).
+ * and box in the original image's pixels, that image's size and the picture it was made from, {@code source}) and
+ * an annotated copy of the image ({@code -annotated}).
  */
 public class DetectStep implements ImageStep<DetectParameters> {
 
@@ -64,6 +67,16 @@ public class DetectStep implements ImageStep<DetectParameters> {
 
     @Override
     public List<StepOutput> produce(Mat image, ImageInfo input, DetectParameters params) {
+        return produce(image, input, params, (ObjectRef) null);
+    }
+
+    /** The report names the picture it is about (the run's input), so a redact step can tell it belongs. */
+    @Override
+    public List<StepOutput> produce(Mat image, ImageInfo input, DetectParameters params, StepContext context) {
+        return produce(image, input, params, context.origin());
+    }
+
+    private List<StepOutput> produce(Mat image, ImageInfo input, DetectParameters params, ObjectRef origin) {
         LoadedModel model = model(params.model());
         Mat bgr = Preprocessor.toBgr8(image);
         long started = System.nanoTime();
@@ -88,12 +101,17 @@ public class DetectStep implements ImageStep<DetectParameters> {
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("count", detections.size());
+        // What a pipeline's conditions test (detect.classes contains 'person'): each class found, once, sorted.
+        metadata.put("classes", found.stream().map(Detection::className).distinct().sorted().toList());
         metadata.put("model", params.model());
         metadata.put("engine", model.engine());
         metadata.put("width", input.displayWidth());
         metadata.put("height", input.displayHeight());
         // The report is the metadata plus the detections themselves (too large for object metadata).
         Map<String, Object> report = new LinkedHashMap<>(metadata);
+        if (origin != null) {
+            report.put("source", Map.of("bucket", origin.bucket(), "key", origin.key()));
+        }
         report.put("detections", detections);
         report.put("inferenceMs", inferenceMs);
         return List.of(

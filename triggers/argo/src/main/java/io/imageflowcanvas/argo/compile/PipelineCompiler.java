@@ -170,11 +170,16 @@ public final class PipelineCompiler {
         List<Template> templates = new ArrayList<>();
         List<DAGTask> tasks = new ArrayList<>();
         for (ValidatedPipeline.Step step : pipeline.steps()) {
-            tasks.add(task(step));
+            tasks.add(task(pipeline, step));
             templates.add(stepTemplate(pipeline, step));
         }
+        String target = DagLogic.target(pipeline);
+        if (target != null) {
+            tasks.add(DagLogic.outcomeTask(pipeline));
+            templates.add(DagLogic.outcomeTemplate());
+        }
         templates.addFirst(new Template().name(ENTRYPOINT)
-                .dag(new DAGTemplate().failFast(pipeline.failFast()).tasks(tasks)));
+                .dag(new DAGTemplate().failFast(pipeline.failFast()).target(target).tasks(tasks)));
         WorkflowSpec spec = new WorkflowSpec()
                 .entrypoint(ENTRYPOINT)
                 .serviceAccountName(WORKFLOW_SERVICE_ACCOUNT)
@@ -235,21 +240,32 @@ public final class PipelineCompiler {
                 .histogram(new Histogram().buckets(RUN_DURATION_BUCKETS).value("{{duration}}"));
     }
 
-    /** A DAG task: the step's inputs are the run's object, or its first dependency's primary output. */
-    private static DAGTask task(ValidatedPipeline.Step step) {
-        List<Parameter> arguments;
+    /**
+     * A DAG task: its image is the run's object or an earlier step's primary output, and so is each named input;
+     * when it runs is {@link DagLogic}'s.
+     */
+    private static DAGTask task(ValidatedPipeline pipeline, ValidatedPipeline.Step step) {
+        List<Parameter> arguments = new ArrayList<>();
         if (step.input() == null) {
-            arguments = List.of(new Parameter().name("input-bucket").value("{{workflow.parameters.bucket}}"),
+            arguments.addAll(List.of(new Parameter().name("input-bucket").value("{{workflow.parameters.bucket}}"),
                     new Parameter().name("input-key").value("{{workflow.parameters.key}}"),
-                    new Parameter().name("input-etag").value("{{workflow.parameters.etag}}"));
+                    new Parameter().name("input-etag").value("{{workflow.parameters.etag}}")));
         } else {
-            arguments = List.of(new Parameter().name("input-bucket").value(output(step.input(), "bucket")),
-                    new Parameter().name("input-key").value(output(step.input(), "key")),
-                    new Parameter().name("input-etag").value(output(step.input(), "eTag")));
+            arguments.addAll(objectArguments("input", step.input()));
         }
-        DAGTask task = new DAGTask().name(step.stepId()).template(stepTemplateName(step))
-                .arguments(new Arguments().parameters(arguments));
-        return step.dependencies().isEmpty() ? task : task.dependencies(step.dependencies());
+        step.namedInputs().forEach((name, from) -> arguments.addAll(objectArguments(name, from)));
+        return new DAGTask().name(step.stepId()).template(stepTemplateName(step))
+                .arguments(new Arguments().parameters(arguments))
+                .depends(DagLogic.depends(pipeline, step))
+                .when(DagLogic.when(step.when()))
+                .continueOn(DagLogic.continueOn(step));
+    }
+
+    /** The bucket, key and eTag of step {@code from}'s primary output, as the parameters {@code <name>-...}. */
+    private static List<Parameter> objectArguments(String name, String from) {
+        return List.of(new Parameter().name(name + "-bucket").value(output(from, "bucket")),
+                new Parameter().name(name + "-key").value(output(from, "key")),
+                new Parameter().name(name + "-etag").value(output(from, "eTag")));
     }
 
     /** A field of another task's result event (its answer is the StepResult JSON). */
@@ -292,8 +308,7 @@ public final class PipelineCompiler {
         long timeoutSeconds = step.timeout().toSeconds() + (gpu ? GPU_COLD_START_SECONDS : CPU_COLD_START_SECONDS);
         Template template = new Template().name(stepTemplateName(step))
                 .metadata(new Metadata().annotations(hints))
-                .inputs(new Inputs().parameters(List.of(new Parameter().name("input-bucket"),
-                        new Parameter().name("input-key"), new Parameter().name("input-etag"))))
+                .inputs(new Inputs().parameters(inputParameters(step)))
                 .http(new HTTP().url(settings.functionUrl(step.component())).method("POST")
                         .timeoutSeconds(timeoutSeconds)
                         .headers(List.of(header("content-type", "application/json"),
@@ -312,6 +327,22 @@ public final class PipelineCompiler {
                             .cap(PipelineValidator.MAX_BACKOFF.toSeconds() + "s")));
         }
         return template;
+    }
+
+    private static List<Parameter> inputParameters(ValidatedPipeline.Step step) {
+        List<Parameter> parameters = new ArrayList<>();
+        for (String name : inputNames(step)) {
+            parameters.addAll(List.of(new Parameter().name(name + "-bucket"), new Parameter().name(name + "-key"),
+                    new Parameter().name(name + "-etag")));
+        }
+        return parameters;
+    }
+
+    /** {@code input} (the image) and the step's named inputs, in the order the task passes them. */
+    private static List<String> inputNames(ValidatedPipeline.Step step) {
+        List<String> names = new ArrayList<>(List.of("input"));
+        names.addAll(step.namedInputs().keySet());
+        return names;
     }
 
     /**
@@ -336,6 +367,15 @@ public final class PipelineCompiler {
         input.put("key", "@input-key@");
         input.put("eTag", "@input-etag@");
         body.set("parameters", JSON.valueToTree(new java.util.TreeMap<>(step.parameters())));
+        if (!step.namedInputs().isEmpty()) {
+            ObjectNode inputs = body.putObject("inputs");
+            for (String name : step.namedInputs().keySet()) {
+                ObjectNode object = inputs.putObject(name);
+                object.put("bucket", "@" + name + "-bucket@");
+                object.put("key", "@" + name + "-key@");
+                object.put("eTag", "@" + name + "-etag@");
+            }
+        }
         ObjectNode output = body.putObject("output");
         output.put("bucket", pipeline.outputBucket());
         output.put("prefix", "@run-key@");
@@ -345,12 +385,14 @@ public final class PipelineCompiler {
         if (step.input() == null) {
             body.putArray("lineage").add(pipeline.pipelineId());
         }
-        return body.toPrettyString()
-                .replace("\"@input-bucket@\"", "{{=toJson(inputs.parameters['input-bucket'])}}")
-                .replace("\"@input-key@\"", "{{=toJson(inputs.parameters['input-key'])}}")
-                .replace("\"@input-etag@\"", "{{=inputs.parameters['input-etag'] == '' ? 'null'"
-                        + " : toJson(inputs.parameters['input-etag'])}}")
-                .replace("\"@run-key@\"", "{{=toJson(workflow.parameters.key)}}");
+        String text = body.toPrettyString();
+        for (String name : inputNames(step)) {
+            text = text.replace("\"@" + name + "-bucket@\"", "{{=toJson(inputs.parameters['" + name + "-bucket'])}}")
+                    .replace("\"@" + name + "-key@\"", "{{=toJson(inputs.parameters['" + name + "-key'])}}")
+                    .replace("\"@" + name + "-etag@\"", "{{=inputs.parameters['" + name + "-etag'] == '' ? 'null'"
+                            + " : toJson(inputs.parameters['" + name + "-etag'])}}");
+        }
+        return text.replace("\"@run-key@\"", "{{=toJson(workflow.parameters.key)}}");
     }
 
     private static HTTPHeader header(String name, String value) {

@@ -7,6 +7,7 @@ import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.local.executor.RunOutcome.StepOutcome;
 import io.imageflowcanvas.local.executor.RunOutcome.StepStatus;
 import io.imageflowcanvas.pipeline.PipelineValidator;
+import io.imageflowcanvas.pipeline.StepCondition;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.time.Duration;
 import java.util.HashSet;
@@ -22,10 +23,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a validated pipeline on one machine with the semantics it has on Argo: steps in DAG order, independent
- * steps side by side up to the pipeline's parallelism, each step reading the primary output of its first
- * dependency, transient failures retried with exponential backoff (a 4xx never), a timeout per attempt, dependants
- * of a failed step skipped, every not-yet-started step skipped after a failure when the pipeline is fail-fast, and
- * one exit notification per run ({@link RunListener#runFinished}).
+ * steps side by side up to the pipeline's parallelism, each step reading the outputs its inputs name (by default
+ * its first dependency's), transient failures retried with exponential backoff (a 4xx never), a timeout per
+ * attempt, a step skipped when its condition does not hold or a step it needs did not succeed, an optional step's
+ * failure tolerated, every not-yet-started step skipped after a failure when the pipeline is fail-fast, and one exit
+ * notification per run ({@link RunListener#runFinished}).
  */
 public final class LocalExecutor implements AutoCloseable {
 
@@ -73,8 +75,17 @@ public final class LocalExecutor implements AutoCloseable {
         private final Map<String, StepOutcome> outcomes = new LinkedHashMap<>();
         private final Set<String> started = new HashSet<>();
         private final CompletableFuture<RunOutcome> finished = new CompletableFuture<>();
+        /** Steps skipped because their own condition did not hold: they order their dependants, no more. */
+        private final Set<String> skippedByCondition = new HashSet<>();
+        private final StepCondition.Facts facts = new OutcomeFacts(outcomes);
         private int running;
+        /** A step that is not optional failed: the run fails. */
         private boolean failed;
+        /**
+         * A step failed that is not optional and comes after no optional step: with fail-fast, nothing more starts.
+         * A failure after an optional step fails the run once the rest has ended, as on Argo (PipelineCompiler).
+         */
+        private boolean failFastStop;
 
         Run(ValidatedPipeline pipeline, String runId, ObjectRef input, RunListener listener) {
             this.pipeline = pipeline;
@@ -92,17 +103,22 @@ public final class LocalExecutor implements AutoCloseable {
                     if (started.contains(step.stepId()) || outcomes.containsKey(step.stepId())) {
                         continue;
                     }
-                    String blocker = step.dependencies().stream().filter(d -> outcomes.containsKey(d)
-                            && outcomes.get(d).status() != StepStatus.SUCCEEDED).findFirst().orElse(null);
-                    if (blocker != null || (failed && pipeline.failFast())) {
-                        String reason = blocker != null ? "dependency " + blocker + " did not succeed"
-                                : "an earlier step failed and the pipeline is fail-fast";
+                    boolean dependenciesEnded = step.dependencies().stream().allMatch(outcomes::containsKey)
+                            && step.needs().stream().allMatch(outcomes::containsKey);
+                    String omitted = failFastStop && pipeline.failFast()
+                            ? "an earlier step failed and the pipeline is fail-fast"
+                            : dependenciesEnded ? omission(step) : null;
+                    if (omitted == null && dependenciesEnded && step.when() != null
+                            && !step.when().holds(facts)) {
+                        omitted = "condition " + step.when() + " does not hold";
+                        skippedByCondition.add(step.stepId());
+                    }
+                    if (omitted != null) {
                         outcomes.put(step.stepId(), new StepOutcome(step.stepId(), StepStatus.SKIPPED, 0, null,
-                                reason));
-                        listener.stepSkipped(runId, step.stepId(), reason);
+                                omitted));
+                        listener.stepSkipped(runId, step.stepId(), omitted);
                         changed = true;
-                    } else if (running < pipeline.parallelism() && step.dependencies().stream()
-                            .allMatch(d -> outcomes.containsKey(d))) {
+                    } else if (dependenciesEnded && running < pipeline.parallelism()) {
                         started.add(step.stepId());
                         running++;
                         StepRequest request = request(step);
@@ -123,15 +139,43 @@ public final class LocalExecutor implements AutoCloseable {
             }
         }
 
+        /**
+         * Why {@code step} will not run although its dependencies have ended, or null: a dependency failed and is
+         * not optional, or was itself left out (skipped other than by its own condition); or a step whose output
+         * or result it reads did not succeed. A dependency skipped by its condition, or optional and failed, only
+         * orders this one. These are the DAG task's {@code depends} on Argo (PipelineCompiler#depends).
+         */
+        private String omission(ValidatedPipeline.Step step) {
+            for (String dependency : step.dependencies()) {
+                StepOutcome ended = outcomes.get(dependency);
+                if (ended.status() == StepStatus.FAILED && !pipeline.step(dependency).optional()) {
+                    return "dependency " + dependency + " failed";
+                }
+                if (ended.status() == StepStatus.SKIPPED && !skippedByCondition.contains(dependency)) {
+                    return "dependency " + dependency + " was skipped";
+                }
+            }
+            for (String needed : step.needs()) {
+                StepStatus status = outcomes.get(needed).status();
+                if (status != StepStatus.SUCCEEDED) {
+                    return "it reads the output of " + needed + ", which " + (status == StepStatus.FAILED
+                            ? "failed" : "was skipped");
+                }
+            }
+            return null;
+        }
+
         private StepRequest request(ValidatedPipeline.Step step) {
             ObjectRef source = step.input() == null ? input : outcomes.get(step.input()).result().output();
+            Map<String, ObjectRef> named = new LinkedHashMap<>();
+            step.namedInputs().forEach((name, from) -> named.put(name, outcomes.get(from).result().output()));
             return new StepRequest(runId, step.stepId(), source, step.parameters(),
                     new OutputTarget(pipeline.outputBucket(), input.key(), step.stepId()),
                     // A step on the run's input names the pipeline (a loop is refused there); one on an earlier
                     // step's output passes that output's lineage on, which names the pipeline already.
                     step.input() == null ? List.of(pipeline.pipelineId()) : List.of(),
                     // Set again for each attempt: the function stops once this attempt's caller has stopped waiting.
-                    null);
+                    null, named);
         }
 
         private void attempt(ValidatedPipeline.Step step, StepRequest request, int attempt) {
@@ -160,7 +204,10 @@ public final class LocalExecutor implements AutoCloseable {
         private void fail(ValidatedPipeline.Step step, int attempt, boolean worldsFault, String message) {
             listener.stepFailed(runId, step.stepId(), message, false);
             synchronized (this) {
-                failed = true;
+                if (!step.optional()) {
+                    failed = true;
+                    failFastStop |= !pipeline.afterOptionalStep(step.stepId());
+                }
             }
             end(new StepOutcome(step.stepId(), StepStatus.FAILED, attempt, null, message, worldsFault));
         }

@@ -4,7 +4,7 @@ import io.imageflowcanvas.contract.StepResult;
 import java.time.Duration;
 import java.util.Map;
 
-/** How a run ended: succeeded only when every step did. */
+/** How a run ended: succeeded unless a step that is not optional failed. */
 public record RunOutcome(String runId, Status status, Map<String, StepOutcome> steps, Duration duration) {
 
     public enum Status { SUCCEEDED, FAILED }

@@ -39,7 +39,10 @@ public abstract class StateChangeListener implements RunListener {
 
     @Override
     public void runFinished(RunOutcome outcome) {
+        java.util.List<String> tolerated = outcome.status() == RunOutcome.Status.SUCCEEDED ? outcome.steps().values()
+                .stream().filter(s -> s.status() == RunOutcome.StepStatus.FAILED).map(RunOutcome.StepOutcome::stepId)
+                .sorted().toList() : java.util.List.of();
         changed(outcome.runId(), null, outcome.status().name(), "run finished in " + outcome.duration().toMillis()
-                + " ms");
+                + " ms" + (tolerated.isEmpty() ? "" : "; optional steps failed: " + String.join(", ", tolerated)));
     }
 }

@@ -25,8 +25,28 @@ public interface ImageStep<P> {
     }
 
     /**
+     * Objects it reads beside the image, by name (redact: {@code detections}): each must be in the request's
+     * {@code inputs}, is read before the image is decoded, and is part of the output's identity.
+     */
+    default List<String> namedInputs() {
+        return List.of();
+    }
+
+    /**
+     * Checks the named inputs against the image before it is decoded; throws InvalidInputException (422) when they
+     * do not belong together.
+     */
+    default void check(ImageInfo input, P params, StepContext context) {
+    }
+
+    /**
      * Makes the step's outputs from {@code image} (owned by the caller; temporary Mats may be left to the caller's
      * pointer scope). Exactly one output is primary.
      */
     List<StepOutput> produce(Mat image, ImageInfo input, P params);
+
+    /** As {@link #produce(Mat, ImageInfo, Object)}, for steps that need their context (origin, named inputs). */
+    default List<StepOutput> produce(Mat image, ImageInfo input, P params, StepContext context) {
+        return produce(image, input, params);
+    }
 }

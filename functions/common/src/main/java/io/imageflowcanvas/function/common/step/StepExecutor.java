@@ -40,6 +40,14 @@ public class StepExecutor {
     static final String META_IDENTITY = "imageflow-identity";
     /** On the primary: the suffixes of the side outputs written with it, comma-separated. */
     static final String META_SIDE_OUTPUTS = "imageflow-side-outputs";
+    /**
+     * The object the chain of outputs started from (the run's input), percent-encoded: passed on from input to
+     * output, so that a step reading two outputs (redact: an image and a detections report) can tell they are of
+     * the same picture.
+     */
+    static final String META_ORIGIN = "imageflow-origin";
+    /** A named input is a small document (a detections report), never an image: read whole, so bounded. */
+    static final long MAX_NAMED_INPUT_BYTES = 8L * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(StepExecutor.class);
 
@@ -114,8 +122,12 @@ public class StepExecutor {
             throw InvalidInputException.image("the input object is " + input.ref().size()
                     + " bytes, above the limit of " + limits.maxBytes() + " bytes (imageflow.image.max-bytes)");
         }
+        Map<String, StepContext.NamedInput> named = namedInputs(step, request);
+        StepContext context = new StepContext(input.ref(), origin(input), named);
         String outputBucket = request.output().bucket();
-        String identity = OutputKeys.identity(input.ref(), step.type(), params);
+        String identity = OutputKeys.identity(input.ref(), step.type(), named.isEmpty() ? params
+                : params + " " + named.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().ref().bucket()
+                        + "/" + e.getValue().ref().key() + "@" + e.getValue().ref().eTag()).sorted().toList());
         String baseKey = OutputKeys.base(request.output(), identity, input.ref(), step.type());
         timings.lap("lookup");
 
@@ -128,6 +140,7 @@ public class StepExecutor {
         byte[] data = store.read(input.ref());
         timings.lap("read");
         ImageInfo info = ImageProbe.probe(data, limits);
+        step.check(info, params, context);
         int reduction = step.jpegReduction(params, info);
         List<StepOutput> produced;
         Deadline.check(request, "before decoding");
@@ -138,7 +151,7 @@ public class StepExecutor {
             metrics.decoded(step.type());
             timings.lap("decode");
             Deadline.check(request, "before processing");
-            produced = step.produce(image, info, params);
+            produced = step.produce(image, info, params, context);
             timings.lap("process");
         }
         Deadline.check(request, "before writing");
@@ -156,13 +169,14 @@ public class StepExecutor {
                 String suffix = "." + output.name() + output.extension();
                 sideSuffixes.add(suffix);
                 written.add(store.write(outputBucket, baseKey + suffix, output.data(), output.contentType(),
-                        Lineage.with(lineage, Map.of(META_SOURCE, source(input.ref()), META_IDENTITY, identity))));
+                        Lineage.with(lineage, Map.of(META_SOURCE, source(input.ref()), META_IDENTITY, identity,
+                                META_ORIGIN, source(context.origin())))));
             }
         }
         written.addFirst(store.write(outputBucket, baseKey + primary.extension(), primary.data(),
                 primary.contentType(), Lineage.with(lineage, Map.of(META_SOURCE, source(input.ref()), META_IDENTITY,
                         identity, META_SIDE_OUTPUTS, String.join(",", sideSuffixes), OutputMetadata.KEY,
-                        OutputMetadata.encode(metadata)))));
+                        OutputMetadata.encode(metadata), META_ORIGIN, source(context.origin())))));
         timings.lap("write");
         return result(step, request, input.ref(), written, false, metadata, timings.total());
     }
@@ -198,6 +212,55 @@ public class StepExecutor {
     }
 
     private record EarlierOutputs(List<ObjectRef> outputs, Map<String, String> primaryMetadata) {
+    }
+
+    /**
+     * Reads the named inputs the step declares, each pinned by its eTag like the image: one missing from the
+     * request or one the step does not read is the caller's mistake (422), a missing object a 404.
+     */
+    private Map<String, StepContext.NamedInput> namedInputs(ImageStep<?> step, StepRequest request) {
+        for (String given : request.inputs().keySet()) {
+            if (!step.namedInputs().contains(given)) {
+                throw InvalidInputException.request("inputs." + given, step.type() + " reads no input '" + given
+                        + "'" + (step.namedInputs().isEmpty() ? "; it reads its image (input) alone"
+                        : "; it reads: " + String.join(", ", step.namedInputs())));
+            }
+        }
+        Map<String, StepContext.NamedInput> named = new LinkedHashMap<>();
+        for (String name : step.namedInputs()) {
+            ObjectRef requested = request.inputs().get(name);
+            if (requested == null || requested.bucket() == null || requested.key() == null) {
+                throw InvalidInputException.request("inputs." + name, step.type() + " needs input '" + name
+                        + "': {\"inputs\": {\"" + name + "\": {\"bucket\": ..., \"key\": ...}}}");
+            }
+            StoredObject stored = store.stat(requested.bucket(), requested.key(), requested.versionId())
+                    .orElseThrow(() -> new InputNotFoundException("input " + name + " " + requested.bucket() + "/"
+                            + requested.key() + " does not exist"));
+            if (requested.eTag() != null && !requested.eTag().equals(stored.ref().eTag())) {
+                throw new InputNotFoundException("input " + name + " " + requested.bucket() + "/"
+                        + requested.key() + " no longer has eTag " + requested.eTag() + " (now "
+                        + stored.ref().eTag() + "): it was replaced after the request was made");
+            }
+            if (stored.ref().size() != null && stored.ref().size() > MAX_NAMED_INPUT_BYTES) {
+                throw InvalidInputException.request("inputs." + name, "input " + name + " is "
+                        + stored.ref().size() + " bytes, above the limit of " + MAX_NAMED_INPUT_BYTES);
+            }
+            named.put(name, new StepContext.NamedInput(stored.ref(), store.read(stored.ref())));
+        }
+        return named;
+    }
+
+    /** Where the chain of outputs {@code input} belongs to started: its origin metadata, else the input itself. */
+    private static ObjectRef origin(StoredObject input) {
+        String recorded = input.userMetadata().get(META_ORIGIN);
+        if (recorded != null) {
+            String decoded = java.net.URLDecoder.decode(recorded, StandardCharsets.UTF_8);
+            int slash = decoded.indexOf('/');
+            if (slash > 0) {
+                return ObjectRef.of(decoded.substring(0, slash), decoded.substring(slash + 1));
+            }
+        }
+        return ObjectRef.of(input.ref().bucket(), input.ref().key());
     }
 
     private static String source(ObjectRef input) {

@@ -49,6 +49,12 @@ final class RunnerClient {
         throw new IOException(url + " answered " + response.statusCode() + ": " + response.body());
     }
 
+    /** {@code POST /api/runs} with {@code body}: the runner's answer, whatever its status. */
+    HttpResponse<String> start(String body) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(30))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     private HttpResponse<String> send(HttpRequest request) throws IOException {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -47,15 +47,19 @@ final class WatchCommand implements Callable<Integer> {
         if (cluster) {
             return watchCluster();
         }
-        RunnerClient client = runner.client();
-        PrintWriter out = spec.commandLine().getOut();
+        return follow(runner.client(), runId, timeoutSeconds, spec.commandLine().getOut(),
+                spec.commandLine().getErr());
+    }
+
+    /** Prints each step change of the runner's run until it ends: 0 when it succeeded, 1 when not, 2 unknown. */
+    static int follow(RunnerClient client, String runId, int timeoutSeconds, PrintWriter out, PrintWriter err)
+            throws java.io.IOException {
         Map<String, String> shown = new HashMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode view = client.run(runId);
             if (view == null) {
-                spec.commandLine().getErr().println("imageflow: the runner knows no run " + runId
-                        + "; see imageflow runs");
+                err.println("imageflow: the runner knows no run " + runId + "; see imageflow runs");
                 return ExitCodes.INVALID;
             }
             for (JsonNode step : view.get("steps")) {
@@ -73,8 +77,7 @@ final class WatchCommand implements Callable<Integer> {
             }
             LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
         }
-        spec.commandLine().getErr().println("imageflow: run " + runId + " still running after " + timeoutSeconds
-                + " s");
+        err.println("imageflow: run " + runId + " still running after " + timeoutSeconds + " s");
         return ExitCodes.FAILURE;
     }
 

@@ -120,12 +120,27 @@ class ImageflowTests {
             CliRun unknown = imageflow("watch", "no-such-run", "--api-port", api);
             assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID);
 
+            // Run now, with a smaller resize: a run of its own, followed to its end, its outputs apart.
+            CliRun now = imageflow("run", "default", "raw/front/dog.jpg", "--set", "resize.width=320", "--set",
+                    "filter.sigma=6", "--watch", "--api-port", api);
+            assertThat(now.code()).as(now.out() + now.err()).isEqualTo(ExitCodes.OK);
+            assertThat(now.out()).containsPattern("run default-[0-9a-f]{16} started")
+                    .containsPattern("resize +SUCCEEDED front/dog\\.jpg/with-[0-9a-f]{8}/resize\\.jpg")
+                    .contains("SUCCEEDED");
+            CliRun wrong = imageflow("run", "default", "raw/front/dog.jpg", "--set", "resize.width=0", "--api-port",
+                    api);
+            assertThat(wrong.code()).isEqualTo(ExitCodes.INVALID);
+            assertThat(wrong.err()).contains("step 'resize', parameters.width: must be between 1 and 16384, got 0");
+            assertThat(imageflow("run", "default", "dog.jpg", "--api-port", api).code()).isEqualTo(ExitCodes.INVALID);
+            assertThat(imageflow("run", "default", "raw/front/dog.jpg", "--set", "width=3", "--api-port", api).err())
+                    .contains("--set takes STEP.PARAM=VALUE");
+
             // A camera frame published as a CloudEvent becomes the third run.
             CliRun camera = imageflow("camera", "--kafka", runner.kafkaBootstrapServers(), "--source",
                     "/cameras/gate", photos.resolve("dog.jpg").toString());
             assertThat(camera.code()).as(camera.err()).isEqualTo(ExitCodes.OK);
             assertThat(camera.out()).contains("sent dog.jpg as event ");
-            assertThat(awaitRuns(runner, 3)).anyMatch(r -> r.key().startsWith("cameras/cameras_gate/"));
+            assertThat(awaitRuns(runner, 4)).anyMatch(r -> r.key().startsWith("cameras/cameras_gate/"));
 
             // A Motion-JPEG video made of real photos, every second frame in structured mode: frames 0, 2, 4.
             Path video = work.resolve("gate.avi");
@@ -135,7 +150,7 @@ class ImageflowTests {
             assertThat(frames.code()).as(frames.err()).isEqualTo(ExitCodes.OK);
             assertThat(frames.out()).contains("sent gate.avi#0 ", "sent gate.avi#2 ", "sent gate.avi#4 ")
                     .doesNotContain("gate.avi#1 ");
-            assertThat(awaitRuns(runner, 6).stream().filter(r -> r.key().startsWith("cameras/cameras_video/")))
+            assertThat(awaitRuns(runner, 7).stream().filter(r -> r.key().startsWith("cameras/cameras_video/")))
                     .hasSize(3);
 
             Path notMotionJpeg = Files.write(work.resolve("clip.mp4"), new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
@@ -153,7 +168,7 @@ class ImageflowTests {
             assertThat(tooLarge.err()).contains("kite.jpg is 14", "message.max.bytes", "publish its reference",
                     "1 frame(s) not published");
             assertThat(tooLarge.out()).contains("sent horses.jpg as event ").doesNotContain("sent kite.jpg");
-            assertThat(awaitRuns(runner, 7).stream().filter(r -> r.key().startsWith("cameras/cameras_large/")))
+            assertThat(awaitRuns(runner, 8).stream().filter(r -> r.key().startsWith("cameras/cameras_large/")))
                     .hasSize(1);
         }
     }

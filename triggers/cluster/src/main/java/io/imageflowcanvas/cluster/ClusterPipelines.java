@@ -5,6 +5,7 @@ import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.ParameterOverrides;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
@@ -83,6 +84,19 @@ final class ClusterPipelines implements PipelineHost {
     @Override
     public String runIdOf(ValidatedPipeline pipeline, ObjectRef input) {
         return null;
+    }
+
+    /** A Workflow from the pipeline's WorkflowTemplate with the run's arguments; its name is the run id. */
+    @Override
+    public RunStart startRun(ValidatedPipeline pipeline, ObjectRef input, ParameterOverrides overrides) {
+        try {
+            var submitted = cluster.startRun(settings.namespace(), overrides.applyTo(pipeline,
+                    ComponentRegistry.builtIn()), overrides, input);
+            return new RunStart(submitted.getKey(), submitted.getValue());
+        } catch (KubernetesClientException e) {
+            throw new IllegalStateException("the cluster did not take the run of " + pipeline.pipelineId() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private Optional<ValidatedPipeline> saved(String pipelineId, String version) {

@@ -139,6 +139,25 @@ class ClusterCanvasTests {
             assertThat(uploaded.path("runId").isNull()).isTrue();
             assertThat(s3.get("uploads", "dog.jpg")).isEqualTo(Photos.bytes("dog.jpg"));
 
+            // Run it now with a wider resize: a Workflow from the template, as `argo submit --from` makes one.
+            String request = "{\"pipelineId\": \"shots\", \"input\": {\"bucket\": \"uploads\", \"key\": \"dog.jpg\"},"
+                    + " \"parameters\": {\"small\": {\"width\": 99}}}";
+            HttpResponse<String> started = api.send("POST", "/api/runs", request, "Bearer");
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            String submitted = JSON.readTree(started.body()).path("runId").asText();
+            var workflow = kubernetes.genericKubernetesResources(WORKFLOWS).inNamespace("imageflow")
+                    .withName(submitted).get();
+            assertThat(workflow).as("the Workflow " + submitted).isNotNull();
+            assertThat(JSON.valueToTree(workflow.getAdditionalProperties().get("spec")).toString())
+                    .contains("\"workflowTemplateRef\":{\"name\":\"imageflow-shots\"}",
+                            "{\"name\":\"step-small-parameters\",\"value\":\"{\\\"width\\\":99}\"}",
+                            "{\"name\":\"variant\",\"value\":\"with-");
+            HttpResponse<String> again = api.send("POST", "/api/runs", request, "Bearer");
+            assertThat(again.statusCode()).as("the same run again: found, not made twice").isEqualTo(200);
+            assertThat(api.send("POST", "/api/runs", request.replace("99", "0"), "Bearer").statusCode())
+                    .isEqualTo(422);
+            kubernetes.genericKubernetesResources(WORKFLOWS).inNamespace("imageflow").withName(submitted).delete();
+
             // The live stream tells each change of the Workflow as Argo writes it.
             List<String> events = new CopyOnWriteArrayList<>();
             HTTP.sendAsync(HttpRequest.newBuilder(api.uri("/api/runs/events"))

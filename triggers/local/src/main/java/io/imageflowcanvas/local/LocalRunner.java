@@ -15,6 +15,7 @@ import io.imageflowcanvas.server.kafka.CameraIngress;
 import io.imageflowcanvas.local.kafka.EmbeddedKafka;
 import io.imageflowcanvas.local.kafka.ProgressPublisher;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.ParameterOverrides;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
 import io.imageflowcanvas.pipeline.PipelineDefinitions;
 import io.imageflowcanvas.pipeline.PipelineValidationException;
@@ -236,9 +237,16 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     }
 
     private CompletableFuture<RunOutcome> launch(ValidatedPipeline target, String runId, ObjectRef input) {
+        return launch(target, runId, input, ParameterOverrides.none());
+    }
+
+    /** Runs {@code target} with {@code overrides} merged into its steps' parameters, writing under their variant. */
+    private CompletableFuture<RunOutcome> launch(ValidatedPipeline target, String runId, ObjectRef input,
+            ParameterOverrides overrides) {
+        ValidatedPipeline merged = overrides.applyTo(target, ComponentRegistry.builtIn());
         runSlots.acquireUninterruptibly();
         try {
-            return executor.start(target, runId, input, listeners).whenComplete((outcome, error) -> {
+            return executor.start(merged, runId, input, overrides.variant(), listeners).whenComplete((outcome, error) -> {
                 runSlots.release();
                 if (outcome != null) {
                     durations.record(target.pipelineId(), outcome.status() == RunOutcome.Status.SUCCEEDED,
@@ -253,7 +261,11 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
 
     /** Launches a recorded run once a slot is free, waiting on the notifications' thread, never on the caller's. */
     private void launchLater(ValidatedPipeline target, String runId, ObjectRef input) {
-        notifications.execute(() -> launch(target, runId, input));
+        launchLater(target, runId, input, ParameterOverrides.none());
+    }
+
+    private void launchLater(ValidatedPipeline target, String runId, ObjectRef input, ParameterOverrides overrides) {
+        notifications.execute(() -> launch(target, runId, input, overrides));
     }
 
     /** The pipeline {@code run} ran, when that very version is deployed here. */
@@ -279,7 +291,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
             Optional<ValidatedPipeline> pipeline = deployedFor(run);
             if (pipeline.isPresent()) {
                 log.info("run {} taken over and resumed", run.runId());
-                launchLater(pipeline.get(), run.runId(), run.input());
+                launchLater(pipeline.get(), run.runId(), run.input(), ParameterOverrides.parse(run.overrides()));
             } else {
                 String reason = notDeployed(run) + ", on the runner that found this run unfinished";
                 history.abandon(run.runId(), reason);
@@ -408,7 +420,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
             throw new IllegalStateException("run " + runId + " is being retried already");
         }
         log.info("run {} retried", runId);
-        launchLater(pipeline, runId, run.input());
+        launchLater(pipeline, runId, run.input(), ParameterOverrides.parse(run.overrides()));
     }
 
     @Override
@@ -423,6 +435,19 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
             launchLater(target, runId, input);
         }
         return runId;
+    }
+
+    @Override
+    public RunStart startRun(ValidatedPipeline target, ObjectRef input, ParameterOverrides overrides) {
+        String runId = RunIds.of(target, input, overrides);
+        boolean started = history.begin(runId, target.pipelineId(), target.version(), input,
+                overrides.isEmpty() ? null : overrides.json());
+        if (started) {
+            log.info("run {} of {} started on request for {}/{}{}", runId, target.pipelineId(), input.bucket(),
+                    input.key(), overrides.isEmpty() ? "" : " with " + overrides.json());
+            launchLater(target, runId, input, overrides);
+        }
+        return new RunStart(runId, started);
     }
 
     @Override

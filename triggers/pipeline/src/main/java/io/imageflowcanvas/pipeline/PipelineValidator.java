@@ -276,7 +276,7 @@ public final class PipelineValidator {
         return found;
     }
 
-    private static void checkParameters(String id, Component component, Map<String, Object> parameters,
+    static void checkParameters(String id, Component component, Map<String, Object> parameters,
             List<Problem> problems) {
         for (Map.Entry<String, Object> entry : parameters.entrySet()) {
             String field = "parameters." + entry.getKey();

@@ -178,7 +178,7 @@ public final class ApiServer implements AutoCloseable {
                     + ") only with a token of at least 16 characters (IMAGEFLOW_API_TOKEN)");
         }
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
-        RunEndpoints runs = new RunEndpoints(backend.runs(), backend.host());
+        RunEndpoints runs = new RunEndpoints(backend.runs(), backend.host(), backend.objects(), backend.registry());
         PipelineEndpoints pipelines = new PipelineEndpoints(backend.registry(), backend.clusterEnvironment(),
                 backend.host());
         PipelineStore store = new PipelineStore(backend.pipelineFolder());
@@ -193,6 +193,7 @@ public final class ApiServer implements AutoCloseable {
                 new Route("GET", "/api/health", request -> health(backend.host())),
                 new Route("GET", "/api/metrics", request -> metrics(backend.runs())),
                 new Route("GET", "/api/runs", runs::recent),
+                new Route("POST", "/api/runs", runs::start),
                 // Before /api/runs/{runId}, which the same path would match.
                 new Route("GET", EVENTS, request -> new Answer(200, "text/event-stream", new byte[0],
                         events.open().orElseThrow(() -> busy("live event streams", RunEvents.MAX_STREAMS)))),

@@ -176,6 +176,17 @@ public final class ObjectAccess {
         }
     }
 
+    /** The object's current version (eTag, size, type); 404 when it is not there or its bucket not readable. */
+    ObjectRef version(String bucket, String key) {
+        if (!buckets.get().contains(bucket)) {
+            throw new ApiProblem.Failure(ApiProblem.of(404, "Unknown bucket", "bucket " + bucket + " is not used by"
+                    + " a deployed pipeline; objects of " + buckets.get() + " can be read here"));
+        }
+        StatObjectResponse stat = stat(ObjectRef.of(bucket, key));
+        return new ObjectRef(bucket, key, stat.etag() == null ? null : stat.etag().replace("\"", ""), null,
+                stat.size(), stat.contentType());
+    }
+
     private ObjectRef object(Request request) {
         String bucket = request.query("bucket", "");
         String key = request.query("key", "");

@@ -129,4 +129,17 @@ public interface PipelineHost {
 
     /** The id the run of {@code pipeline} for {@code input} has or will have. */
     String runIdOf(ValidatedPipeline pipeline, ObjectRef input);
+
+    /** A run asked for by name: its id, and whether this request started it (false: it existed already). */
+    record RunStart(String runId, boolean started) {
+    }
+
+    /**
+     * Starts a run of the deployed {@code pipeline} on the stored object {@code input} (its eTag set) with
+     * {@code overrides} for some steps' parameters (already checked against the pipeline): another set of overrides
+     * is another run writing apart; the same set again finds its run. Throws {@link IllegalStateException} with the
+     * reason when no run can be started now.
+     */
+    RunStart startRun(ValidatedPipeline pipeline, ObjectRef input, io.imageflowcanvas.pipeline.ParameterOverrides
+            overrides);
 }

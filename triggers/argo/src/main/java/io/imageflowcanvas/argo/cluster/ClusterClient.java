@@ -17,6 +17,8 @@ import io.imageflowcanvas.argo.model.workflow.NodeStatus;
 import io.imageflowcanvas.argo.model.workflow.Parameter;
 import io.imageflowcanvas.argo.model.workflow.Workflow;
 import io.imageflowcanvas.argo.model.workflow.WorkflowStatus;
+import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.pipeline.ParameterOverrides;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -543,6 +545,30 @@ public final class ClusterClient implements AutoCloseable {
      */
     public String startRun(String namespace, String pipelineId, String bucket, String key, String eTag) {
         Workflow workflow = PipelineCompiler.run(pipelineId, bucket, key, eTag);
+        submit(namespace, workflow);
+        return workflow.getMetadata().getName();
+    }
+
+    /**
+     * Submits a run of deployed {@code pipeline} (its steps' parameters already merged with {@code overrides}) for
+     * one stored object, as {@code argo submit --from workflowtemplate/imageflow-<id>} with arguments: each
+     * overridden step's parameters and the run's variant. Returns its Workflow's name and whether it was made now
+     * (false: that run exists already).
+     */
+    public Map.Entry<String, Boolean> startRun(String namespace, ValidatedPipeline pipeline, ParameterOverrides overrides,
+            ObjectRef input) {
+        Map<String, String> stepParameters = new java.util.TreeMap<>();
+        for (String stepId : overrides.byStep().keySet()) {
+            stepParameters.put(stepId, JSON.valueToTree(new java.util.TreeMap<>(pipeline.step(stepId).parameters()))
+                    .toString());
+        }
+        Workflow workflow = PipelineCompiler.run(pipeline.pipelineId(), input.bucket(), input.key(), input.eTag(),
+                overrides, stepParameters);
+        return Map.entry(workflow.getMetadata().getName(), submit(namespace, workflow));
+    }
+
+    /** Creates {@code workflow}; false when one of its name is there already (its run was started before). */
+    private boolean submit(String namespace, Workflow workflow) {
         GenericKubernetesResource resource = client.getKubernetesSerialization()
                 .convertValue(JSON.valueToTree(workflow), GenericKubernetesResource.class);
         resource.setApiVersion(ArgoKinds.WORKFLOW.context.getGroup() + "/" + ArgoKinds.WORKFLOW.context.getVersion());
@@ -550,12 +576,13 @@ public final class ClusterClient implements AutoCloseable {
         try {
             client.genericKubernetesResources(ArgoKinds.WORKFLOW.context).inNamespace(namespace).resource(resource)
                     .create();
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() != HTTP_CONFLICT) {
                 throw e;
             }
+            return false;
         }
-        return resource.getMetadata().getName();
     }
 
     private static final int HTTP_CONFLICT = 409;

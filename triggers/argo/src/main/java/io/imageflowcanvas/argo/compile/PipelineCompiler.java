@@ -48,6 +48,7 @@ import io.imageflowcanvas.argo.model.workflow.WorkflowTemplateRef;
 import io.imageflowcanvas.contract.StepEventTypes;
 import io.imageflowcanvas.contract.TraceParents;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.ParameterOverrides;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
 import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
@@ -148,7 +149,17 @@ public final class PipelineCompiler {
      * nothing new.
      */
     public static Workflow run(String pipelineId, String bucket, String key, String eTag) {
-        String identity = bucket + "\n" + key + "\n" + (eTag == null ? "" : eTag);
+        return run(pipelineId, bucket, key, eTag, ParameterOverrides.none(), Map.of());
+    }
+
+    /**
+     * As above, with parameters set for some steps ({@code overrides}; {@code stepParameters}: each such step's
+     * merged parameters, as JSON): the overrides are part of the name, and the run writes under its variant.
+     */
+    public static Workflow run(String pipelineId, String bucket, String key, String eTag,
+            ParameterOverrides overrides, Map<String, String> stepParameters) {
+        String identity = bucket + "\n" + key + "\n" + (eTag == null ? "" : eTag)
+                + (overrides.isEmpty() ? "" : "\n" + overrides.json());
         String digest;
         try {
             digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
@@ -159,10 +170,30 @@ public final class PipelineCompiler {
         return new Workflow().metadata(new ObjectMetaBuilder().withName(pipelineId + "-" + digest)
                 .withLabels(pipelineLabels(pipelineId)).build())
                 .spec(new WorkflowSpec().workflowTemplateRef(new WorkflowTemplateRef().name("imageflow-" + pipelineId))
-                        .arguments(new Arguments().parameters(List.of(new Parameter().name("bucket").value(bucket),
-                                new Parameter().name("key").value(key),
-                                new Parameter().name("etag").value(eTag == null ? "" : eTag)))));
+                        .arguments(new Arguments().parameters(runArguments(bucket, key, eTag, overrides,
+                                stepParameters))));
     }
+
+    private static List<Parameter> runArguments(String bucket, String key, String eTag, ParameterOverrides overrides,
+            Map<String, String> stepParameters) {
+        List<Parameter> arguments = new ArrayList<>(List.of(new Parameter().name("bucket").value(bucket),
+                new Parameter().name("key").value(key),
+                new Parameter().name("etag").value(eTag == null ? "" : eTag)));
+        if (!overrides.isEmpty()) {
+            arguments.add(new Parameter().name(VARIANT_PARAMETER).value(overrides.variant()));
+            new java.util.TreeMap<>(stepParameters).forEach((stepId, json) -> arguments.add(new Parameter()
+                    .name(stepParametersName(stepId)).value(json)));
+        }
+        return arguments;
+    }
+
+    /** The Workflow parameter holding a step's parameters (JSON), which a run may set: its default is the step's. */
+    static String stepParametersName(String stepId) {
+        return "step-" + stepId + "-parameters";
+    }
+
+    /** The Workflow parameter naming where a run with other parameters writes, under its input's key. */
+    static final String VARIANT_PARAMETER = "variant";
 
     // ---- WorkflowTemplate ------------------------------------------------------------------------------------
 
@@ -184,11 +215,7 @@ public final class PipelineCompiler {
                 .entrypoint(ENTRYPOINT)
                 .serviceAccountName(WORKFLOW_SERVICE_ACCOUNT)
                 .parallelism((long) pipeline.parallelism())
-                .arguments(new Arguments().parameters(List.of(
-                        new Parameter().name("bucket").description("bucket of the input object"),
-                        new Parameter().name("key").description("key of the input object, not escaped"),
-                        new Parameter().name("etag").default_("")
-                                .description("eTag of the input version; empty: whatever is there"))))
+                .arguments(new Arguments().parameters(templateArguments(pipeline)))
                 // No exit hook: a failing one fails a run that succeeded (docs/upstream.md). Run and step progress
                 // is published from the cluster server's watch on Workflows instead.
                 // Every input is a Workflow: each is deleted once its time is up, and its agent pod with it (the
@@ -219,6 +246,27 @@ public final class PipelineCompiler {
                 : DEFAULT_LANDING_BUCKET);
         metadata.setAnnotations(annotations);
         return new WorkflowTemplate().metadata(metadata).spec(spec);
+    }
+
+    /**
+     * The run's input, where it writes (a run with other parameters apart from the pipeline's own) and each step's
+     * parameters, which a run may set (POST /api/runs); the Sensor sets the input alone.
+     */
+    private static List<Parameter> templateArguments(ValidatedPipeline pipeline) {
+        List<Parameter> arguments = new ArrayList<>(List.of(
+                new Parameter().name("bucket").description("bucket of the input object"),
+                new Parameter().name("key").description("key of the input object, not escaped"),
+                new Parameter().name("etag").default_("")
+                        .description("eTag of the input version; empty: whatever is there"),
+                new Parameter().name(VARIANT_PARAMETER).default_("")
+                        .description("empty, or the folder under the input's key a run with other parameters"
+                                + " writes to")));
+        for (ValidatedPipeline.Step step : pipeline.steps()) {
+            arguments.add(new Parameter().name(stepParametersName(step.stepId()))
+                    .default_(JSON.valueToTree(new java.util.TreeMap<>(step.parameters())).toString())
+                    .description("the parameters of step " + step.stepId() + " (JSON)"));
+        }
+        return arguments;
     }
 
     /** The run-duration histogram's name as the template declares it; Argo's exporter prefixes argo_workflows_. */
@@ -366,7 +414,7 @@ public final class PipelineCompiler {
         input.put("bucket", "@input-bucket@");
         input.put("key", "@input-key@");
         input.put("eTag", "@input-etag@");
-        body.set("parameters", JSON.valueToTree(new java.util.TreeMap<>(step.parameters())));
+        body.put("parameters", "@step-parameters@");
         if (!step.namedInputs().isEmpty()) {
             ObjectNode inputs = body.putObject("inputs");
             for (String name : step.namedInputs().keySet()) {
@@ -392,7 +440,11 @@ public final class PipelineCompiler {
                     .replace("\"@" + name + "-etag@\"", "{{=inputs.parameters['" + name + "-etag'] == '' ? 'null'"
                             + " : toJson(inputs.parameters['" + name + "-etag'])}}");
         }
-        return text.replace("\"@run-key@\"", "{{=toJson(workflow.parameters.key)}}");
+        // The step's parameters as the run sets them (by default the definition's), inserted as JSON.
+        return text.replace("\"@step-parameters@\"", "{{workflow.parameters." + stepParametersName(step.stepId())
+                        + "}}")
+                .replace("\"@run-key@\"", "{{=toJson(workflow.parameters.variant == '' ? workflow.parameters.key"
+                        + " : workflow.parameters.key + '/' + workflow.parameters.variant)}}");
     }
 
     private static HTTPHeader header(String name, String value) {

@@ -9,13 +9,17 @@ import java.util.regex.Pattern;
 /**
  * Fills in the Argo template tags the compiler emits, as Argo's controller would, for the tests: plain variables
  * ({@code {{workflow.name}}}) and the few expression forms used ({@code toJson} of a parameter, the empty-eTag
- * test, and a prefix of a {@code sha256sum} for the trace context; sprig's {@code substr(start, end, s)}). Any other tag is refused, so a new form in the compiler needs a matching case here.
+ * test, the output prefix with or without a variant, and a prefix of a {@code sha256sum} for the trace context;
+ * sprig's {@code substr(start, end, s)}). Any other tag is refused, so a new form in the compiler needs a matching case here.
  */
 final class ArgoTemplates {
 
     private static final Pattern TAG = Pattern.compile("\\{\\{(=?)(.+?)}}");
     private static final Pattern TO_JSON = Pattern.compile("toJson\\((.+)\\)");
     private static final Pattern EMPTY_OR_JSON = Pattern.compile("(.+) == '' \\? 'null' : toJson\\((.+)\\)");
+    /** {@code toJson(a == '' ? b : b + '/' + a)}: the run's output prefix, its key or its key and variant. */
+    private static final Pattern KEY_OR_VARIANT = Pattern.compile(
+            "toJson\\((\\S+) == '' \\? (\\S+) : (\\S+) \\+ '/' \\+ (\\S+)\\)");
     /** {@code sprig.substr(0, 32, sprig.sha256sum(workflow.name + '/resize'))}: the steps' trace context. */
     private static final Pattern SUBSTR_OF_SHA256 = Pattern.compile(
             "sprig\\.substr\\((\\d+), (\\d+), sprig\\.sha256sum\\(([\\w.]+)(?: \\+ '([^']*)')?\\)\\)");
@@ -37,7 +41,13 @@ final class ArgoTemplates {
                 Matcher emptyOrJson = EMPTY_OR_JSON.matcher(expression);
                 Matcher toJson = TO_JSON.matcher(expression);
                 Matcher substrOfSha256 = SUBSTR_OF_SHA256.matcher(expression);
-                if (emptyOrJson.matches() && emptyOrJson.group(1).equals(emptyOrJson.group(2))) {
+                Matcher keyOrVariant = KEY_OR_VARIANT.matcher(expression);
+                if (keyOrVariant.matches() && keyOrVariant.group(1).equals(keyOrVariant.group(4))
+                        && keyOrVariant.group(2).equals(keyOrVariant.group(3))) {
+                    String variant = variable(keyOrVariant.group(1), variables);
+                    String key = variable(keyOrVariant.group(2), variables);
+                    value = json(variant.isEmpty() ? key : key + "/" + variant);
+                } else if (emptyOrJson.matches() && emptyOrJson.group(1).equals(emptyOrJson.group(2))) {
                     String argument = variable(name(emptyOrJson.group(1)), variables);
                     value = argument.isEmpty() ? "null" : json(argument);
                 } else if (toJson.matches()) {

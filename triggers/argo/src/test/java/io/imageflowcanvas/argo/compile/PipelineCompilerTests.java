@@ -11,10 +11,13 @@ import com.networknt.schema.SpecVersion;
 import io.imageflowcanvas.argo.model.workflow.DAGTask;
 import io.imageflowcanvas.argo.model.workflow.Parameter;
 import io.imageflowcanvas.argo.model.workflow.Template;
+import io.imageflowcanvas.argo.model.workflow.Workflow;
 import io.imageflowcanvas.argo.model.workflow.WorkflowTemplate;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.contract.TraceParents;
+import io.imageflowcanvas.pipeline.ComponentRegistry;
+import io.imageflowcanvas.pipeline.ParameterOverrides;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.io.InputStream;
 import java.util.List;
@@ -118,6 +121,9 @@ class PipelineCompilerTests {
                 for (ValidatedPipeline.Step step : diamond.steps()) {
                     String body = ArgoTemplates.substitute(template("step-" + step.stepId()).getHttp().getBody(),
                             Map.of("workflow.name", "diamond-x7k2p", "workflow.parameters.key", key,
+                                    "workflow.parameters.variant", "",
+                                    "workflow.parameters.step-" + step.stepId() + "-parameters",
+                                    templateArgument("step-" + step.stepId() + "-parameters"),
                                     "inputs.parameters.input-bucket", "inbox",
                                     "inputs.parameters.input-key", key, "inputs.parameters.input-etag", eTag));
                     JsonNode request = JSON.readTree(body);
@@ -135,6 +141,38 @@ class PipelineCompilerTests {
                 }
             }
         }
+    }
+
+    /** The default of one of the WorkflowTemplate's arguments. */
+    private String templateArgument(String name) {
+        return template.getSpec().getArguments().getParameters().stream().filter(p -> p.getName().equals(name))
+                .findFirst().orElseThrow().getDefault_();
+    }
+
+    @Test
+    void aRunWithOtherParametersSetsThemAndWritesApart() throws Exception {
+        ParameterOverrides overrides = new ParameterOverrides(Map.of("small", Map.of("width", 32)));
+        ValidatedPipeline merged = overrides.applyTo(diamond, ComponentRegistry.builtIn());
+        String json = JSON.writeValueAsString(new java.util.TreeMap<>(merged.step("small").parameters()));
+        Workflow run = PipelineCompiler.run("diamond", "inbox", "cams/a.jpg", "0f3a", overrides,
+                Map.of("small", json));
+        Map<String, String> arguments = new java.util.HashMap<>();
+        run.getSpec().getArguments().getParameters().forEach(p -> arguments.put(p.getName(), p.getValue()));
+        assertThat(arguments).containsEntry("variant", overrides.variant())
+                .containsEntry("step-small-parameters", json).doesNotContainKey("step-edges-parameters");
+        assertThat(run.getMetadata().getName()).as("the overrides are part of the run's name")
+                .isNotEqualTo(PipelineCompiler.run("diamond", "inbox", "cams/a.jpg", "0f3a").getMetadata().getName());
+        // Every argument a run sets is one the template declares.
+        assertThat(template.getSpec().getArguments().getParameters()).extracting(Parameter::getName)
+                .containsAll(arguments.keySet());
+        String body = ArgoTemplates.substitute(template("step-small").getHttp().getBody(), Map.of("workflow.name",
+                run.getMetadata().getName(), "workflow.parameters.key", "cams/a.jpg", "workflow.parameters.variant",
+                arguments.get("variant"), "workflow.parameters.step-small-parameters", json,
+                "inputs.parameters.input-bucket", "inbox", "inputs.parameters.input-key", "cams/a.jpg",
+                "inputs.parameters.input-etag", "0f3a"));
+        JsonNode request = JSON.readTree(body);
+        assertThat(request.at("/parameters/width").asInt()).isEqualTo(32);
+        assertThat(request.at("/output/prefix").asText()).isEqualTo("cams/a.jpg/" + overrides.variant());
     }
 
     @Test

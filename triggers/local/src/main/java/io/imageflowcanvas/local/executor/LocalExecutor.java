@@ -43,7 +43,16 @@ public final class LocalExecutor implements AutoCloseable {
     /** Starts a run of {@code pipeline} on {@code input}; the future completes when every step has ended. */
     public CompletableFuture<RunOutcome> start(ValidatedPipeline pipeline, String runId, ObjectRef input,
             RunListener listener) {
-        Run run = new Run(pipeline, runId, input, listener);
+        return start(pipeline, runId, input, null, listener);
+    }
+
+    /**
+     * As above, writing under {@code <input key>/<variant>} instead of the input's key when {@code variant} is set:
+     * a run with other parameters than the pipeline's (ParameterOverrides#variant), whose outputs stay apart.
+     */
+    public CompletableFuture<RunOutcome> start(ValidatedPipeline pipeline, String runId, ObjectRef input,
+            String variant, RunListener listener) {
+        Run run = new Run(pipeline, runId, input, variant, listener);
         listener.runStarted(runId);
         run.schedule();
         return run.finished;
@@ -70,6 +79,8 @@ public final class LocalExecutor implements AutoCloseable {
         private final ValidatedPipeline pipeline;
         private final String runId;
         private final ObjectRef input;
+        /** Where the steps write: under the input's own key, or its variant's folder. */
+        private final String outputPrefix;
         private final RunListener listener;
         private final long startedNanos = System.nanoTime();
         private final Map<String, StepOutcome> outcomes = new LinkedHashMap<>();
@@ -87,10 +98,11 @@ public final class LocalExecutor implements AutoCloseable {
          */
         private boolean failFastStop;
 
-        Run(ValidatedPipeline pipeline, String runId, ObjectRef input, RunListener listener) {
+        Run(ValidatedPipeline pipeline, String runId, ObjectRef input, String variant, RunListener listener) {
             this.pipeline = pipeline;
             this.runId = runId;
             this.input = input;
+            this.outputPrefix = variant == null ? input.key() : input.key() + "/" + variant;
             this.listener = listener;
         }
 
@@ -170,7 +182,7 @@ public final class LocalExecutor implements AutoCloseable {
             Map<String, ObjectRef> named = new LinkedHashMap<>();
             step.namedInputs().forEach((name, from) -> named.put(name, outcomes.get(from).result().output()));
             return new StepRequest(runId, step.stepId(), source, step.parameters(),
-                    new OutputTarget(pipeline.outputBucket(), input.key(), step.stepId()),
+                    new OutputTarget(pipeline.outputBucket(), outputPrefix, step.stepId()),
                     // A step on the run's input names the pipeline (a loop is refused there); one on an earlier
                     // step's output passes that output's lineage on, which names the pipeline already.
                     step.input() == null ? List.of(pipeline.pipelineId()) : List.of(),

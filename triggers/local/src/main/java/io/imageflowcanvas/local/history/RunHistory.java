@@ -49,8 +49,8 @@ public final class RunHistory implements RunListener, AutoCloseable {
     private enum Dialect {
         H2("""
                 INSERT INTO runs (run_id, pipeline_id, pipeline_version, bucket, object_key, etag, status, started_at,
-                  owner, lease_until)
-                SELECT ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, DATEADD('SECOND', ?, CURRENT_TIMESTAMP)
+                  owner, lease_until, overrides)
+                SELECT ?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, DATEADD('SECOND', ?, CURRENT_TIMESTAMP), ?
                 WHERE NOT EXISTS (SELECT 1 FROM runs WHERE run_id = ?)""", """
                 MERGE INTO steps t USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(63)))) s(run_id, step_id)
                 ON t.run_id = s.run_id AND t.step_id = s.step_id
@@ -61,8 +61,9 @@ public final class RunHistory implements RunListener, AutoCloseable {
         // ON CONFLICT holds under concurrent writers (several runners sharing one database).
         POSTGRESQL("""
                 INSERT INTO runs (run_id, pipeline_id, pipeline_version, bucket, object_key, etag, status, started_at,
-                  owner, lease_until)
-                VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, CURRENT_TIMESTAMP + CAST(? AS INTEGER) * INTERVAL '1 second')
+                  owner, lease_until, overrides)
+                VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, CURRENT_TIMESTAMP + CAST(? AS INTEGER) * INTERVAL '1 second',
+                  ?)
                 ON CONFLICT (run_id) DO NOTHING""", """
                 INSERT INTO steps AS t (run_id, step_id, status, attempts, output_key, message, updated_at)
                 VALUES (?, ?, ?, COALESCE(CAST(? AS INTEGER), 1), ?, ?, ?)
@@ -178,6 +179,8 @@ public final class RunHistory implements RunListener, AutoCloseable {
                 statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS worlds_fault BOOLEAN");
                 statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS retries INT DEFAULT 0");
                 statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS lease_until TIMESTAMP WITH TIME ZONE");
+                // The parameters a run set for its steps (POST /api/runs), as canonical JSON; null: the pipeline's.
+                statement.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS overrides VARCHAR(8000)");
             }
             return new RunHistory(pool, dialect);
         } catch (SQLException e) {
@@ -189,11 +192,17 @@ public final class RunHistory implements RunListener, AutoCloseable {
 
     /** Records a new RUNNING run; false when a run with this id exists already. */
     public synchronized boolean begin(String runId, String pipelineId, String pipelineVersion, ObjectRef input) {
-        return atOnce("record run " + runId, db -> begin(db, runId, pipelineId, pipelineVersion, input));
+        return begin(runId, pipelineId, pipelineVersion, input, null);
     }
 
-    private boolean begin(Connection db, String runId, String pipelineId, String pipelineVersion, ObjectRef input)
-            throws SQLException {
+    /** As above, for a run that sets some of its steps' parameters ({@code overrides}, JSON; null for none). */
+    public synchronized boolean begin(String runId, String pipelineId, String pipelineVersion, ObjectRef input,
+            String overrides) {
+        return atOnce("record run " + runId, db -> begin(db, runId, pipelineId, pipelineVersion, input, overrides));
+    }
+
+    private boolean begin(Connection db, String runId, String pipelineId, String pipelineVersion, ObjectRef input,
+            String overrides) throws SQLException {
         try (PreparedStatement insert = db.prepareStatement(dialect.beginRun)) {
             insert.setString(1, runId);
             insert.setString(2, pipelineId);
@@ -204,8 +213,9 @@ public final class RunHistory implements RunListener, AutoCloseable {
             insert.setTimestamp(7, Timestamp.from(Instant.now()));
             insert.setString(8, owner);
             insert.setInt(9, (int) lease.toSeconds());
+            insert.setString(10, overrides);
             if (dialect == Dialect.H2) {
-                insert.setString(10, runId);
+                insert.setString(11, runId);
             }
             return insert.executeUpdate() == 1;
         }
@@ -480,7 +490,7 @@ public final class RunHistory implements RunListener, AutoCloseable {
         return new RunRecord(rows.getString("run_id"), rows.getString("pipeline_id"),
                 rows.getString("pipeline_version"), rows.getString("bucket"), rows.getString("object_key"),
                 rows.getString("etag"), rows.getString("status"), rows.getTimestamp("started_at").toInstant(),
-                finished == null ? null : finished.toInstant(), rows.getString("message"));
+                finished == null ? null : finished.toInstant(), rows.getString("message"), rows.getString("overrides"));
     }
 
     /** A call answered at once: it fails while the database is away, and its caller decides what then. */

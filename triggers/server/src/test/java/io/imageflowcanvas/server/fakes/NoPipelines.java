@@ -33,4 +33,10 @@ public final class NoPipelines implements PipelineHost {
     public String runIdOf(ValidatedPipeline pipeline, ObjectRef input) {
         return "none";
     }
+
+    @Override
+    public RunStart startRun(ValidatedPipeline pipeline, ObjectRef input,
+            io.imageflowcanvas.pipeline.ParameterOverrides overrides) {
+        throw new IllegalStateException("nothing runs on this host");
+    }
 }

@@ -4,7 +4,7 @@
 // flagged inline and by the runner on the step, fixed, its run settings, suffix and retries set, validated, its Argo
 // YAML previewed, saved and opened again in a new page with all of them; then deployed on the runner, a photo uploaded (and a file that is not one refused), the run
 // followed live until every step is green, and the annotated result opened with its boxes. Exits non-zero with the
-// reason on the first thing that does not happen; the last screenshot is 5-result.png.
+// reason on the first thing that does not happen; the last screenshots are 5-result.png and 6-logs.png.
 //
 //   node e2e/compose.e2e.mjs RUNNER_URL SCREENSHOT_DIR PHOTO
 import { expect, launch, settledCount } from './browser.mjs';
@@ -157,9 +157,35 @@ try {
   await page.keyboard.press('Escape');
   expect(await page.getByRole('dialog').count() === 0, 'Escape did not close the viewer');
 
+  // What detect logged in this run, beside the runner's account of it.
+  await page.locator('[data-testid="result-detect"]').getByRole('button', { name: 'logs' }).click();
+  const logs = page.getByRole('region', { name: 'Logs of detect' });
+  await logs.locator('li').first().waitFor();
+  const logText = await logs.textContent();
+  expect(logText.includes('detect succeeded') && logText.includes('SUCCEEDED'),
+    `the detect step's logs lack its lines: ${logText}`);
+  await logs.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${screenshots}/6-logs.png` });
+  // The same input run again now with a smaller resize: a run of its own, selected, followed to green.
+  const first = await page.locator('[data-testid="run-status"]').locator('..').textContent();
+  await page.getByRole('button', { name: 'run on this input…' }).click();
+  await page.getByLabel('Parameters for this run (JSON: step, then parameter)').fill('{"resize": {"width": 0}}');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const refusedRun = await page.locator('.run-again .status.error').textContent();
+  expect(refusedRun.includes('must be between 1 and 16384'), `a bad parameter was not refused: ${refusedRun}`);
+  await page.getByLabel('Parameters for this run (JSON: step, then parameter)').fill('{"resize": {"width": 320}}');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.locator('.run-again .status', { hasText: 'Started my-pipeline-' }).waitFor();
+  await page.waitForFunction((before) => {
+    const heading = document.querySelector('[data-testid="run-status"]')?.parentElement?.textContent ?? '';
+    return heading !== before && heading.includes('SUCCEEDED');
+  }, first, { timeout: 60000 });
+  const second = await page.locator('[data-testid="run-status"]').locator('..').textContent();
+  expect(second !== first, 'the run with other parameters is not the one shown');
+
   expect(pageErrors.length === 0, `the page threw: ${pageErrors.join('; ')}`);
   console.log(`canvas: composed, validated, previewed, saved and reopened resize -> detect -> redact; deployed, ran an`
-    + ` upload to green and showed ${boxCount} boxes`);
+    + ` upload to green, showed ${boxCount} boxes and detect's logs, and ran the input again with a smaller resize`);
 } finally {
   await browser.close();
 }

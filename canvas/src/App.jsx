@@ -310,7 +310,7 @@ function Editor() {
             {uploadStatus && <span className={`upload-status${uploadStatus.error ? ' error' : ''}`}
               role={uploadStatus.error ? 'alert' : 'status'}>{uploadStatus.text}</span>}
           </div>}
-          detail={<RunDetail detail={runDetail} now={now} onOpen={setViewing}
+          detail={<RunDetail detail={runDetail} now={now} onOpen={setViewing} onStarted={setSelectedRunId}
             onRetried={(runId) => api.run(runId).then(setRunDetail).catch(() => {})} />} />
       </div>
       {viewing && <Viewer item={viewing} onClose={() => setViewing(null)} />}

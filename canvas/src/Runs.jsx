@@ -88,10 +88,80 @@ export function RunsPanel({ runs, live, refusals = [], selectedRunId, onSelect, 
 }
 
 /** One run: its input, each step's state, duration, message and outputs; images open in the viewer. */
-export function RunDetail({ detail, now, onOpen, onRetried }) {
+/** A step's log lines in this run (the functions' and the runner's), and links to more (a cluster's trace). */
+function StepLogs({ runId, stepId, onClose }) {
+  const [logs, setLogs] = useState(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    let current = true;
+    api.logs(runId, stepId).then((found) => current && setLogs(found))
+      .catch((e) => current && setError(e.message));
+    return () => { current = false; };
+  }, [runId, stepId]);
+  return (
+    <section className="logs" aria-label={`Logs of ${stepId}`}>
+      <h4>Logs of {stepId} <button type="button" className="link" onClick={onClose}>close</button></h4>
+      {error && <p className="status error" role="alert">{error}</p>}
+      {logs && logs.lines.length === 0 && <p className="hint">No lines kept for this step.</p>}
+      {logs && logs.lines.length > 0 && (
+        <ol className="log-lines">
+          {logs.lines.map((line, i) => (
+            <li key={i} className={`log-${line.level.toLowerCase()}`}>
+              <time>{line.time?.slice(11, 23)}</time> <span className="log-source">{line.source}</span>{' '}
+              {line.message}
+            </li>
+          ))}
+        </ol>
+      )}
+      {logs?.links.map((link) => <a key={link.url} href={link.url} target="_blank" rel="noreferrer">{link.title}</a>)}
+    </section>
+  );
+}
+
+/**
+ * "Run on this input": the run's pipeline on the run's input object now, with some steps' parameters set otherwise
+ * (JSON {stepId: {param: value}}); the runner checks them and answers with the run, or its problems.
+ */
+function RunAgain({ run, onStarted }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('{}');
+  const [status, setStatus] = useState(null);
+  if (!open) {
+    return <button type="button" className="link" onClick={() => setOpen(true)}>run on this input…</button>;
+  }
+  const submit = async (event) => {
+    event.preventDefault();
+    let parameters;
+    try {
+      parameters = JSON.parse(text);
+    } catch (e) {
+      setStatus({ text: `Parameters are not JSON: ${e.message}`, error: true });
+      return;
+    }
+    try {
+      const started = await api.startRun(run.pipelineId, { bucket: run.bucket, key: run.key }, parameters);
+      setStatus({ text: started.started ? `Started ${started.runId}` : `Found ${started.runId}, run before` });
+      onStarted?.(started.runId);
+    } catch (e) {
+      setStatus({ text: e.message, error: true });
+    }
+  };
+  return (
+    <form className="run-again" onSubmit={submit} aria-label="Run on this input">
+      <label htmlFor="run-parameters">Parameters for this run (JSON: step, then parameter)</label>
+      <textarea id="run-parameters" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
+      <button type="submit">Run</button>
+      {status && <p className={status.error ? 'status error' : 'status'} role={status.error ? 'alert' : 'status'}>
+        {status.text}</p>}
+    </form>
+  );
+}
+
+export function RunDetail({ detail, now, onOpen, onRetried, onStarted }) {
   const [retry, setRetry] = useState(null);
+  const [logsOf, setLogsOf] = useState(null);
   const runId = detail?.run.runId;
-  useEffect(() => setRetry(null), [runId]);
+  useEffect(() => { setRetry(null); setLogsOf(null); }, [runId]);
   if (!detail) return <p className="hint">Choose a run to see its steps and results.</p>;
   const { run, steps } = detail;
   const onRetry = async () => {
@@ -121,7 +191,7 @@ export function RunDetail({ detail, now, onOpen, onRetried }) {
           <button type="button" className="thumb" onClick={() => onOpen({ image: input, title: `input ${run.key}` })}>
             <img src={api.thumbnailUrl(input)} alt={`input ${run.key}`} />
           </button>
-          <figcaption>input</figcaption>
+          <figcaption>input {run.pipelineId && <RunAgain run={run} onStarted={onStarted} />}</figcaption>
         </figure>
         {steps.map((step) => {
           const state = states[step.stepId];
@@ -141,12 +211,14 @@ export function RunDetail({ detail, now, onOpen, onRetried }) {
                 {step.attempts > 1 && <span> · {step.attempts} attempts</span>}
                 {report && <button type="button" className="link" onClick={() => onOpen({ image, report,
                   title: `${step.stepId}: ${report.key}` })}>detections</button>}
+                <button type="button" className="link" onClick={() => setLogsOf(step.stepId)}>logs</button>
                 {step.message && step.status !== 'SUCCEEDED' && <div className="step-message">{step.message}</div>}
               </figcaption>
             </figure>
           );
         })}
       </div>
+      {logsOf && <StepLogs runId={run.runId} stepId={logsOf} onClose={() => setLogsOf(null)} />}
     </div>
   );
 }

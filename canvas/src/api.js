@@ -69,6 +69,20 @@ export async function run(runId) {
   return answer(await fetch(`api/runs/${encodeURIComponent(runId)}`));
 }
 
+/** What a run's step logged, in order, and where to see more ({lines, links}). */
+export async function logs(runId, stepId) {
+  const query = stepId ? `?step=${encodeURIComponent(stepId)}` : '';
+  return answer(await fetch(`api/runs/${encodeURIComponent(runId)}/logs${query}`));
+}
+
+/**
+ * Runs a deployed pipeline now on a stored object, some steps' parameters set otherwise ({stepId: {param: value}}):
+ * {runId, started}; a refusal comes back with the runner's problems.
+ */
+export const startRun = (pipelineId, input, parameters) => post('api/runs', {
+  pipelineId, input, ...(parameters && Object.keys(parameters).length && { parameters }),
+});
+
 /** Runs a FAILED run again (its finished steps reused); a refusal comes back with the runner's reason. */
 export const retry = (runId) => post(`api/runs/${encodeURIComponent(runId)}/retry`, {});
 

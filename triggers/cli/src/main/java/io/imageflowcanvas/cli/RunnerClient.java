@@ -49,6 +49,12 @@ final class RunnerClient {
         throw new IOException(url + " answered " + response.statusCode() + ": " + response.body());
     }
 
+    /** What the run's steps logged (one step's when {@code stepId} is set), or null when the runner knows no run. */
+    JsonNode logs(String runId, String stepId) throws IOException {
+        return get(base + "/" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "/logs"
+                + (stepId == null ? "" : "?step=" + URLEncoder.encode(stepId, StandardCharsets.UTF_8)));
+    }
+
     /** {@code POST /api/runs} with {@code body}: the runner's answer, whatever its status. */
     HttpResponse<String> start(String body) throws IOException {
         return send(HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(30))

@@ -127,6 +127,16 @@ class ImageflowTests {
             assertThat(now.out()).containsPattern("run default-[0-9a-f]{16} started")
                     .containsPattern("resize +SUCCEEDED front/dog\\.jpg/with-[0-9a-f]{8}/resize\\.jpg")
                     .contains("SUCCEEDED");
+            // What that run's steps logged: the functions' lines with its id and the runner's account of each step.
+            String nowId = now.out().lines().filter(l -> l.matches("run default-[0-9a-f]{16} started")).findFirst()
+                    .orElseThrow().split(" ")[1];
+            CliRun logs = imageflow("logs", nowId, "--api-port", api);
+            assertThat(logs.code()).as(logs.err()).isEqualTo(ExitCodes.OK);
+            assertThat(logs.out()).containsPattern("INFO +resize +resize +resize succeeded: front/dog\\.jpg ->")
+                    .containsPattern("INFO +detect +runner +SUCCEEDED: front/dog\\.jpg/with-");
+            CliRun oneStep = imageflow("logs", nowId, "--step", "filter", "--api-port", api);
+            assertThat(oneStep.out()).contains("filter succeeded").doesNotContain("resize succeeded");
+            assertThat(imageflow("logs", "no-such-run", "--api-port", api).code()).isEqualTo(ExitCodes.INVALID);
             CliRun wrong = imageflow("run", "default", "raw/front/dog.jpg", "--set", "resize.width=0", "--api-port",
                     api);
             assertThat(wrong.code()).isEqualTo(ExitCodes.INVALID);

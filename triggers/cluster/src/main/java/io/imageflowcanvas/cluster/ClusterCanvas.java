@@ -54,6 +54,8 @@ public final class ClusterCanvas implements AutoCloseable {
     public static final String CAMERA_INGRESS = "IMAGEFLOW_CAMERA_INGRESS";
     /** How often the deployed pipelines are looked up for camera topics to read, in seconds (default 15). */
     public static final String CAMERA_SYNC_SECONDS = "IMAGEFLOW_CAMERA_SYNC_SECONDS";
+    /** Grafana as a browser reaches it (such as http://localhost:3000); the Logs tab links each run's trace there. */
+    public static final String GRAFANA_URL = "IMAGEFLOW_GRAFANA_URL";
     /** The progress events' CloudEvents source, the namespace appended. */
     public static final String SOURCE = "/imageflowcanvas/cluster/";
 
@@ -115,7 +117,8 @@ public final class ClusterCanvas implements AutoCloseable {
         ApiServer api = new ApiServer(InetAddress.getByName(env.getOrDefault(ADDRESS, "127.0.0.1")),
                 Integer.parseInt(env.getOrDefault(PORT, env.getOrDefault("PORT", "8090"))), env.get(TOKEN),
                 new ApiServer.Backend(
-                        new WorkflowRuns(cluster, settings.namespace()), ComponentRegistry.builtIn(),
+                        new WorkflowRuns(cluster, settings.namespace(), env.get(GRAFANA_URL)),
+                        ComponentRegistry.builtIn(),
                         store.folder(), env, pipelines, events, new ObjectAccess(minio, pipelines::buckets),
                         // The host is this cluster: either target deploys through it, with this canvas's rights.
                         null));

@@ -19,10 +19,17 @@ final class WorkflowRuns implements RunSource {
 
     private final ClusterClient cluster;
     private final String namespace;
+    /** Grafana's address as a browser reaches it, or null: then no trace link is offered. */
+    private final String grafana;
 
     WorkflowRuns(ClusterClient cluster, String namespace) {
+        this(cluster, namespace, null);
+    }
+
+    WorkflowRuns(ClusterClient cluster, String namespace, String grafana) {
         this.cluster = cluster;
         this.namespace = namespace;
+        this.grafana = grafana == null || grafana.isBlank() ? null : grafana;
     }
 
     @Override
@@ -43,6 +50,53 @@ final class WorkflowRuns implements RunSource {
             body.put("steps", run.steps().stream().map(step -> step(run, step)).toList());
             return body;
         });
+    }
+
+    /**
+     * A cluster run's account of its steps: each step's phase and Argo's message (an attempt's error), and a link to
+     * the run's trace in Grafana (the functions' spans; their log lines are in the pods' logs) when
+     * {@code IMAGEFLOW_GRAFANA_URL} names it. The trace id is derived from the Workflow's name, as every step's
+     * traceparent is (PipelineCompiler#traceParent).
+     */
+    @Override
+    public Optional<Map<String, Object>> logs(String runId, String stepId) {
+        return cluster.run(namespace, runId).filter(run -> run.pipelineId() != null).map(run -> {
+            List<Map<String, Object>> lines = new java.util.ArrayList<>();
+            for (PipelineRun.Step step : run.steps()) {
+                if (stepId != null && !stepId.equals(step.stepId())) {
+                    continue;
+                }
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("time", step.finishedAt() != null ? step.finishedAt() : step.startedAt());
+                line.put("stepId", step.stepId());
+                line.put("level", switch (stepStatus(step.phase())) {
+                    case "FAILED" -> "ERROR";
+                    case "SKIPPED" -> "WARN";
+                    default -> "INFO";
+                });
+                line.put("source", "argo");
+                line.put("message", stepStatus(step.phase()) + (step.attempts() > 1 ? " after " + step.attempts()
+                        + " attempts" : "") + (step.message() == null ? "" : ": " + step.message()));
+                lines.add(line);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("runId", runId);
+            body.put("stepId", stepId);
+            body.put("lines", lines);
+            body.put("links", grafana == null ? List.of() : List.of(Map.of("title", "The run's trace in Grafana",
+                    "url", traceLink(grafana, runId))));
+            return body;
+        });
+    }
+
+    /** Grafana's Explore on the Tempo data source infra/k3s provisions (uid tempo), opened on the run's trace. */
+    static String traceLink(String grafana, String runId) {
+        String pane = "{\"datasource\":\"tempo\",\"queries\":[{\"refId\":\"A\",\"datasource\":{\"type\":\"tempo\","
+                + "\"uid\":\"tempo\"},\"queryType\":\"traceql\",\"query\":\""
+                + io.imageflowcanvas.contract.TraceParents.traceId(runId) + "\"}],\"range\":{\"from\":\"now-7d\","
+                + "\"to\":\"now\"}}";
+        return grafana.replaceAll("/+$", "") + "/explore?left=" + java.net.URLEncoder.encode(pane,
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static Map<String, Object> run(PipelineRun run) {

@@ -71,6 +71,7 @@ class ClusterCanvasTests {
         // No broker here: ProgressParityTests checks what the canvas publishes, ClusterCamerasTests what it reads.
         env.put(ClusterSettings.PROGRESS_TOPIC, "");
         env.put(ClusterCanvas.CAMERA_INGRESS, "false");
+        env.put(ClusterCanvas.GRAFANA_URL, "http://localhost:3000/");
         return env;
     }
 
@@ -185,6 +186,15 @@ class ClusterCanvasTests {
             assertThat(old.at("/steps/0/outputs/0/key").asText()).isEqualTo("cat.jpg/small.jpg");
             JsonNode run = api.ok("GET", "/api/runs/shots-x7k2p", null);
             assertThat(run.at("/run/status").asText()).isEqualTo("SUCCEEDED");
+            // Its steps' account as Argo gives it, and the way to the functions' spans: the run's trace in Grafana.
+            JsonNode logs = api.ok("GET", "/api/runs/shots-x7k2p/logs?step=small", null);
+            assertThat(logs.path("lines")).singleElement().satisfies(line -> {
+                assertThat(line.path("stepId").asText()).isEqualTo("small");
+                assertThat(line.path("message").asText()).startsWith("SUCCEEDED");
+            });
+            assertThat(logs.at("/links/0/url").asText()).startsWith("http://localhost:3000/explore?left=")
+                    .contains(io.imageflowcanvas.contract.TraceParents.traceId("shots-x7k2p"));
+            assertThat(api.send("GET", "/api/runs/nope/logs", null, "Bearer").statusCode()).isEqualTo(404);
             JsonNode small = run.path("steps").get(0);
             assertThat(small.path("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(small.path("startedAt").asText()).isEqualTo("2026-11-22T10:00:01Z");

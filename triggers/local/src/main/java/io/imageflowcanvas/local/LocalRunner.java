@@ -14,6 +14,7 @@ import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.server.kafka.CameraIngress;
 import io.imageflowcanvas.local.kafka.EmbeddedKafka;
 import io.imageflowcanvas.local.kafka.ProgressPublisher;
+import io.imageflowcanvas.local.logs.RunLogs;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.ParameterOverrides;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
@@ -79,6 +80,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     private final ProgressPublisher progress;
     /** The runs' durations, for {@code GET /api/metrics}. */
     private final RunDurations durations = new RunDurations();
+    private final RunLogs logs = new RunLogs();
     /** How often a run is run again by itself; a person can still retry it after that. */
     private static final int AUTO_RETRIES = 1;
     /** Renews this runner's leases and takes over the runs of runners that died. */
@@ -111,20 +113,40 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
             @Override
             public void changed(String runId, String stepId, String status, String message) {
                 events.changed(runId, stepId, status, message);
+                // The runner's own account beside the functions' lines: each attempt, its error, a skip's reason.
+                logs.add(runId, stepId, switch (status) {
+                    case "FAILED" -> "ERROR";
+                    case "RETRYING", "SKIPPED" -> "WARN";
+                    default -> "INFO";
+                }, status + (message == null ? "" : ": " + message));
             }
         });
+        logs.capture();
         this.client = S3Clients.create(functions.s3Endpoint(), "us-east-1", settings.functions().accessKey(),
                 settings.functions().secretKey());
         this.deploymentFolder = settings.functions().dataDirectory().resolve(DEPLOYMENTS);
-        this.api = new ApiServer(settings.apiPort(), new ApiServer.Backend(runSource(history, durations),
+        this.api = new ApiServer(settings.apiPort(), new ApiServer.Backend(runSource(history, durations, logs),
                 ComponentRegistry.builtIn(),
                 settings.functions().dataDirectory().resolve("pipelines"), System.getenv(), this, events,
                 new ObjectAccess(client, this::buckets), permitted(settings, cluster)));
     }
 
     /** The API's runs, read from the run history; their durations since the start for {@code GET /api/metrics}. */
-    private static RunSource runSource(RunHistory history, RunDurations durations) {
+    private static RunSource runSource(RunHistory history, RunDurations durations, RunLogs logs) {
         return new RunSource() {
+            @Override
+            public Optional<Map<String, Object>> logs(String runId, String stepId) {
+                if (!logs.knows(runId) && history.run(runId).isEmpty()) {
+                    return Optional.empty();
+                }
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("runId", runId);
+                body.put("stepId", stepId);
+                body.put("lines", logs.lines(runId, stepId));
+                body.put("links", List.of());
+                return Optional.of(body);
+            }
+
             @Override
             public String metrics() {
                 return durations.exposition();
@@ -548,6 +570,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         history.close();
         executor.close();
         functions.close();
+        logs.close();
         progress.close();
         if (kafka != null) {
             kafka.close();

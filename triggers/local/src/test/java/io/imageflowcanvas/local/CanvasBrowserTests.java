@@ -47,13 +47,16 @@ class CanvasBrowserTests {
             assertThat(browser.waitFor(180, TimeUnit.SECONDS)).as(output).isTrue();
             assertThat(browser.exitValue()).as(output).isZero();
             assertThat(output).contains("composed, validated, previewed, saved and reopened",
-                    "deployed, ran an upload to green");
+                    "deployed, ran an upload to green", "ran the input again with a smaller resize");
             assertThat(screenshots.resolve("1-invalid.png")).isNotEmptyFile();
             assertThat(screenshots.resolve("2-valid.png")).isNotEmptyFile();
             assertThat(screenshots.resolve("5-result.png")).isNotEmptyFile();
-            // The run the browser watched is in the history: one run of the deployed pipeline, succeeded.
+            // The runs the browser watched are in the history: the upload's, and the one run again on its input
+            // with a smaller resize (the refused parameter started none).
             assertThat(runner.history().recent(10)).filteredOn(run -> run.pipelineId().equals("my-pipeline"))
-                    .singleElement().satisfies(run -> assertThat(run.status()).isEqualTo("SUCCEEDED"));
+                    .hasSize(2).allSatisfy(run -> assertThat(run.status()).isEqualTo("SUCCEEDED"))
+                    .extracting(io.imageflowcanvas.local.history.RunRecord::overrides)
+                    .containsExactlyInAnyOrder(null, "{\"resize\":{\"width\":320}}");
         }
     }
 

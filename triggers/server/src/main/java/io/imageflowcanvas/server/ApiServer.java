@@ -198,6 +198,7 @@ public final class ApiServer implements AutoCloseable {
                 new Route("GET", EVENTS, request -> new Answer(200, "text/event-stream", new byte[0],
                         events.open().orElseThrow(() -> busy("live event streams", RunEvents.MAX_STREAMS)))),
                 new Route("GET", "/api/runs/{runId}", runs::run),
+                new Route("GET", "/api/runs/{runId}/logs", runs::logs),
                 new Route("POST", "/api/runs/{runId}/retry", runs::retry),
                 new Route("GET", "/api/components", pipelines::components),
                 new Route("POST", "/api/pipelines/validate", pipelines::validate),

@@ -126,6 +126,18 @@ final class RunEndpoints {
         return Answer.json(200, run.get());
     }
 
+    /** {@code GET /api/runs/{runId}/logs?step=}: the lines its steps logged (one step's when named). */
+    Answer logs(Request request) {
+        String runId = request.pathParameters().getFirst();
+        String step = request.query("step", "");
+        Optional<Map<String, Object>> logs = history.logs(runId, step.isEmpty() ? null : step);
+        if (logs.isEmpty()) {
+            throw new ApiProblem.Failure(ApiProblem.of(404, "Unknown run", "no run " + runId
+                    + " in the run history; GET /api/runs lists the newest"));
+        }
+        return Answer.json(200, logs.get());
+    }
+
     /**
      * {@code POST /api/runs/{runId}/retry}: 202 once a FAILED run runs again (finished steps reused); 404 for an
      * unknown run, 409 with the reason when it cannot be retried.

@@ -17,6 +17,15 @@ public interface RunSource {
     Optional<Map<String, Object>> run(String runId);
 
     /**
+     * What a run's steps logged ({@code GET /api/runs/{runId}/logs}): {@code {"lines": [{time, stepId, level,
+     * source, message}], "links": [{title, url}]}}, only {@code stepId}'s lines when it is given; empty for a run
+     * this source does not know.
+     */
+    default Optional<Map<String, Object>> logs(String runId, String stepId) {
+        return Optional.empty();
+    }
+
+    /**
      * The runs' metrics in Prometheus' text format ({@code GET /api/metrics}); empty where another component exports
      * them (on a cluster, Argo's controller).
      */

@@ -43,6 +43,29 @@ class RegistryConformanceTests {
                 .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build();
         client.putObject(PutObjectArgs.builder().bucket("raw").object(KEY)
                 .stream(new ByteArrayInputStream(image), (long) image.length, -1L).contentType("image/jpeg").build());
+        // A detect step's report of that image, for the functions that read one (redact).
+        byte[] report = ("{\"width\": 64, \"height\": 48, \"source\": {\"bucket\": \"raw\", \"key\": \"" + KEY
+                + "\"}, \"detections\": [{\"className\": \"dog\", \"box\": {\"x1\": 8, \"y1\": 8, \"x2\": 40,"
+                + " \"y2\": 30}}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        client.putObject(PutObjectArgs.builder().bucket("raw").object(REPORT)
+                .stream(new ByteArrayInputStream(report), (long) report.length, -1L).contentType("application/json")
+                .build());
+    }
+
+    private static final String REPORT = "conformance/small.detections.json";
+
+    /** A sample of each named input a component may read: its request names it in {@code inputs}. */
+    private static Map<String, Object> namedInputs(Component component) {
+        Map<String, Object> inputs = new HashMap<>();
+        for (String input : component.inputs()) {
+            if (input.equals("detections")) {
+                inputs.put(input, Map.of("bucket", "raw", "key", REPORT));
+            } else if (!input.equals(ComponentRegistry.IMAGE)) {
+                throw new AssertionError("no sample here of input '" + input + "' that " + component.name()
+                        + " reads: add one");
+            }
+        }
+        return inputs;
     }
 
     @AfterAll
@@ -88,6 +111,10 @@ class RegistryConformanceTests {
         request.put("input", Map.of("bucket", "raw", "key", KEY));
         request.put("parameters", parameters);
         request.put("output", Map.of("bucket", "processed", "prefix", "conformance/" + component.name()));
+        Map<String, Object> inputs = namedInputs(component);
+        if (!inputs.isEmpty()) {
+            request.put("inputs", inputs);
+        }
         return client.binary("/", StepEventTypes.requested(component.name()), request);
     }
 

@@ -153,7 +153,13 @@ class DeployManifestsTests {
                 .forEach(target -> expressions.add(target.path("expr").asText())));
         assertThat(expressions).hasSizeGreaterThan(8).allSatisfy(expr -> assertThat(expr)
                 .containsAnyOf("imageflow_step_executions_total", "imageflow_step_duration_seconds_bucket",
-                        "imageflow_image_decodes_total", "argo_workflows_total_count", "up{job=\"imageflow-functions\"}"));
+                        "imageflow_image_decodes_total", "argo_workflows_total_count", "up{job=\"imageflow-functions\"}",
+                        "container_cpu_usage_seconds_total", "container_memory_working_set_bytes"));
+        // The containers' CPU and memory come from the kubelets' cAdvisor, kept to the functions' containers only.
+        String prometheus = Files.readString(ROOT.resolve("infra/k3s/controllers/monitoring/prometheus.yml"));
+        assertThat(prometheus).contains("metrics_path: /metrics/cadvisor",
+                "regex: container_cpu_usage_seconds_total|container_memory_working_set_bytes");
+        // (Debian's promtool is built without Kubernetes discovery, so it cannot check this file whole.)
         // promtool parses every query as a recording rule.
         StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
         for (int i = 0; i < expressions.size(); i++) {

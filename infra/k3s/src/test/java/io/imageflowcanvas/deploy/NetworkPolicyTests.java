@@ -219,7 +219,12 @@ class NetworkPolicyTests {
         for (String function : List.of("resize", "filter", "detect", "redact", "minio", "kafka")) {
             assertThat(allows(function, "api-server", 443)).as(function + " -> API").isFalse();
             assertThat(allows(function, "api-server", 6443)).as(function + " -> API").isFalse();
+            assertThat(allows(function, "api-server", 10250)).as(function + " -> the node's kubelet").isFalse();
         }
+        // Prometheus alone reads the node's kubelet (its containers' CPU and memory), and no other port there.
+        assertThat(allows("prometheus", "api-server", 10250)).isTrue();
+        assertThat(allows("prometheus", "api-server", 10255)).isFalse();
+        assertThat(allows("grafana", "api-server", 10250)).isFalse();
         // Each policy the script makes names the API server alone, on its ports alone.
         for (JsonNode policy : apiServerPolicies()) {
             for (JsonNode rule : policy.at("/spec/egress")) {

@@ -49,7 +49,9 @@ class SecurityReviewTests {
                     "argoproj.io/sensors get,list,watch", "argoproj.io/workflows get,list,watch",
                     "argoproj.io/workflowtemplates get,list,watch"),
             "ClusterRole imageflow-prometheus", List.of("/endpoints get,list,watch", "/pods get,list,watch",
-                    "/services get,list,watch", "discovery.k8s.io/endpointslices get,list,watch"));
+                    "/services get,list,watch", "discovery.k8s.io/endpointslices get,list,watch",
+                    // The kubelets' cAdvisor metrics: never nodes/proxy, which reaches the kubelet's whole API.
+                    "/nodes list,watch", "/nodes/metrics get"));
 
     /**
      * Workloads that must run as root on a writable root file system, and why: the one third-party image we cannot

@@ -32,7 +32,8 @@ final class RunCommand implements Callable<Integer> {
     String object;
 
     @Option(names = "--set", paramLabel = "STEP.PARAM=VALUE", description = "a step's parameter for this run, such"
-            + " as resize.width=320 (repeatable; numbers and true/false are taken as such)")
+            + " as resize.width=320 (repeatable; numbers and true/false are taken as such; nothing after = takes the"
+            + " definition's value away)")
     List<String> settings = List.of();
 
     @Option(names = "--version", description = "the pipeline version the run must be of (the deployed one)")
@@ -89,7 +90,11 @@ final class RunCommand implements Callable<Integer> {
                     : "run " + runId + " exists already (the same object version and parameters)");
             return watch ? WatchCommand.follow(client, runId, timeoutSeconds, out, err) : ExitCodes.OK;
         }
-        err.println("imageflow run: " + answer.path("detail").asString(response.body()));
+        if (answer.path("problems").isEmpty()) {
+            err.println("imageflow run: " + answer.path("detail").asString(response.body()));
+        } else {
+            err.println("imageflow run: the parameters are refused:");
+        }
         for (JsonNode problem : answer.path("problems")) {
             err.println("  " + (problem.hasNonNull("stepId") ? "step '" + problem.path("stepId").asString() + "', "
                     : "") + problem.path("field").asString() + ": " + problem.path("message").asString());
@@ -98,8 +103,11 @@ final class RunCommand implements Callable<Integer> {
         return response.statusCode() < 500 ? ExitCodes.INVALID : ExitCodes.FAILURE;
     }
 
-    /** A --set value as JSON would have it: true/false, a number, or the text. */
+    /** A --set value as JSON would have it: true/false, a number, the text, or null (nothing: the default). */
     static Object value(String text) {
+        if (text.isEmpty()) {
+            return null;
+        }
         if (text.equals("true") || text.equals("false")) {
             return Boolean.parseBoolean(text);
         }

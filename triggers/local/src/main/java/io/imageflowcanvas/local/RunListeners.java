@@ -25,7 +25,8 @@ final class RunListeners implements RunListener {
         for (RunListener listener : listeners) {
             try {
                 event.accept(listener);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // A listener that cannot even load its classes must not leave the run RUNNING for ever.
                 log.error("listener {} failed on {}; the run goes on", listener.getClass().getName(), name, e);
             }
         }

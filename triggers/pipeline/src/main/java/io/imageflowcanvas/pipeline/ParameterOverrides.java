@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Parameters a run sets for some of its steps instead of the definition's ({@code {"<stepId>": {"<param>":
- * value}}}): a run of a pipeline on an object with other settings. They are checked like the definition, and they
+ * value}}}; null removes the definition's value): a run of a pipeline on an object with other settings. They are checked like the definition, and they
  * are part of the run's identity: another set is another run, writing its outputs apart ({@link #variant}).
  */
 public record ParameterOverrides(Map<String, Map<String, Object>> byStep) {
@@ -96,7 +96,15 @@ public record ParameterOverrides(Map<String, Map<String, Object>> byStep) {
                 return;
             }
             Map<String, Object> all = new LinkedHashMap<>(step.parameters());
-            all.putAll(parameters);
+            // null takes the definition's value away (the function's default applies): filter.type=grayscale
+            // needs filter.sigma gone.
+            parameters.forEach((name, value) -> {
+                if (value == null) {
+                    all.remove(name);
+                } else {
+                    all.put(name, value);
+                }
+            });
             registry.component(step.component()).ifPresent(component -> PipelineValidator.checkParameters(stepId,
                     component, all, problems));
             merged.put(stepId, Map.copyOf(all));

@@ -23,6 +23,13 @@ class ParameterOverridesTests {
     }
 
     @Test
+    void nullTakesTheDefinitionsValueAway() {
+        ValidatedPipeline grey = ParameterOverrides.parse("{\"filter\": {\"type\": \"grayscale\", \"sigma\": null}}")
+                .applyTo(pipeline, ComponentRegistry.builtIn());
+        assertThat(grey.step("filter").parameters()).isEqualTo(Map.of("type", "grayscale"));
+    }
+
+    @Test
     void refusesUnknownStepsAndParametersAndBadValuesNamingThem() {
         assertThatThrownBy(() -> new ParameterOverrides(Map.of("blur", Map.of("sigma", 1), "resize",
                 Map.of("width", 0), "filter", Map.of("colour", "red"))).applyTo(pipeline,

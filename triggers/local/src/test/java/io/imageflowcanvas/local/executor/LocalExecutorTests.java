@@ -188,7 +188,7 @@ class LocalExecutorTests {
         assertThat(resize.attempts()).isEqualTo(1);
         assertThat(resize.error()).contains("answered 422", "truncated", "not retried");
         assertThat(outcome.steps().get("detect").status()).isEqualTo(StepStatus.SKIPPED);
-        assertThat(outcome.steps().get("filter").error()).isEqualTo("dependency resize did not succeed");
+        assertThat(outcome.steps().get("filter").error()).isEqualTo("dependency resize failed");
         assertThat(processed("bad/")).isEmpty();
     }
 

@@ -103,7 +103,7 @@ public final class CameraIngress implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        this.consumer = new KafkaConsumer<>(config);
+        this.consumer = KafkaClassLoading.withKafkasLoader(() -> new KafkaConsumer<>(config));
         this.store = store;
         this.bucket = bucket;
         this.submit = submit;

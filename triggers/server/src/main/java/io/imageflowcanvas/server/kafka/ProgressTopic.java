@@ -67,7 +67,7 @@ public final class ProgressTopic implements AutoCloseable {
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null && !closed && System.nanoTime() - nextTry >= 0) {
             try {
-                producer = new KafkaProducer<>(config);
+                producer = KafkaClassLoading.withKafkasLoader(() -> new KafkaProducer<>(config));
             } catch (org.apache.kafka.common.KafkaException e) {
                 nextTry = System.nanoTime() + RETRY_NANOS;
                 log.warn("no producer for topic {} at {} yet (tried again in 10 s): {}", topic,

@@ -40,13 +40,23 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     public static LoadedModel load(ModelDescriptor descriptor, String engine, int predictors) throws Exception {
-        Criteria<NDList, NDList> criteria = Criteria.builder()
+        return load(descriptor, engine, predictors, java.util.Map.of());
+    }
+
+    /**
+     * As above, with the engine's session options by DJL's names (ONNX Runtime: {@code intraOpNumThreads},
+     * {@code interOpNumThreads}, {@code optLevel}, {@code memoryPatternOptimization}, {@code executionMode},
+     * {@code cpuArenaAllocator}); DetectBench measures what each changes.
+     */
+    public static LoadedModel load(ModelDescriptor descriptor, String engine, int predictors,
+            java.util.Map<String, String> options) throws Exception {
+        Criteria.Builder<NDList, NDList> builder = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(descriptor.file())
                 .optEngine(engine)
-                .optTranslator(new NoopTranslator())
-                .build();
-        return new LoadedModel(descriptor, engine, criteria.loadModel(), predictors);
+                .optTranslator(new NoopTranslator());
+        options.forEach(builder::optOption);
+        return new LoadedModel(descriptor, engine, builder.build().loadModel(), predictors);
     }
 
     public ModelDescriptor descriptor() {

@@ -28,13 +28,23 @@ public final class ModelCatalog implements AutoCloseable {
     /** The same failures by model name (the descriptor's file name): for requests that name the model. */
     private final Map<String, String> failedModels = new TreeMap<>();
 
-    private ModelCatalog(Path directory, EngineSelection engine) {
+    /** The engine's session options by DJL's names (LoadedModel#load); empty: the engine's defaults. */
+    private final Map<String, String> options;
+
+    private ModelCatalog(Path directory, EngineSelection engine, Map<String, String> options) {
         this.directory = directory;
         this.engine = engine;
+        this.options = Map.copyOf(options);
     }
 
     public static ModelCatalog load(Path directory, EngineSelection engine, int predictors) {
-        ModelCatalog catalog = new ModelCatalog(directory, engine);
+        return load(directory, engine, predictors, Map.of());
+    }
+
+    /** As above, every model's session made with {@code options} (DetectBench compares them). */
+    public static ModelCatalog load(Path directory, EngineSelection engine, int predictors,
+            Map<String, String> options) {
+        ModelCatalog catalog = new ModelCatalog(directory, engine, options);
         log.info("detect engine: {} ({})", engine.engine(), engine.reason());
         if (!Files.isDirectory(directory)) {
             catalog.failures.put(directory.toString(), "model folder " + directory + " does not exist; mount the"
@@ -61,7 +71,7 @@ public final class ModelCatalog implements AutoCloseable {
                         + " does not exist");
             }
             long started = System.nanoTime();
-            models.put(descriptor.name(), LoadedModel.load(descriptor, engine.engine(), predictors));
+            models.put(descriptor.name(), LoadedModel.load(descriptor, engine.engine(), predictors, options));
             log.info("model {} loaded from {} on {} in {} ms", descriptor.name(), descriptor.file(), engine.engine(),
                     (System.nanoTime() - started) / 1_000_000);
         } catch (Exception e) {

@@ -250,20 +250,22 @@ public final class PipelineCompiler {
 
     /**
      * The run's input, where it writes (a run with other parameters apart from the pipeline's own) and each step's
-     * parameters, which a run may set (POST /api/runs); the Sensor sets the input alone.
+     * parameters, which a run may set (POST /api/runs); the Sensor sets the input alone. Every argument but the
+     * input's bucket and key has a {@code value}, which a submitted Workflow's own replaces: a workflow-level
+     * parameter with only a {@code default} stops the Workflow (v4.1.2 operator.go:707-723, util/merge.go:296-310).
      */
     private static List<Parameter> templateArguments(ValidatedPipeline pipeline) {
         List<Parameter> arguments = new ArrayList<>(List.of(
                 new Parameter().name("bucket").description("bucket of the input object"),
                 new Parameter().name("key").description("key of the input object, not escaped"),
-                new Parameter().name("etag").default_("")
+                new Parameter().name("etag").value("")
                         .description("eTag of the input version; empty: whatever is there"),
-                new Parameter().name(VARIANT_PARAMETER).default_("")
+                new Parameter().name(VARIANT_PARAMETER).value("")
                         .description("empty, or the folder under the input's key a run with other parameters"
                                 + " writes to")));
         for (ValidatedPipeline.Step step : pipeline.steps()) {
             arguments.add(new Parameter().name(stepParametersName(step.stepId()))
-                    .default_(JSON.valueToTree(new java.util.TreeMap<>(step.parameters())).toString())
+                    .value(JSON.valueToTree(new java.util.TreeMap<>(step.parameters())).toString())
                     .description("the parameters of step " + step.stepId() + " (JSON)"));
         }
         return arguments;

@@ -143,10 +143,22 @@ class PipelineCompilerTests {
         }
     }
 
-    /** The default of one of the WorkflowTemplate's arguments. */
+    /** The value of one of the WorkflowTemplate's arguments, which a submitted Workflow's own replaces. */
     private String templateArgument(String name) {
         return template.getSpec().getArguments().getParameters().stream().filter(p -> p.getName().equals(name))
-                .findFirst().orElseThrow().getDefault_();
+                .findFirst().orElseThrow().getValue();
+    }
+
+    @Test
+    void aWorkflowNamingOnlyItsInputCanRunEveryArgumentElseHasAValue() {
+        // The controller stops a Workflow whose parameter has neither value nor valueFrom (v4.1.2
+        // operator.go:707-723); a default is not enough. The Sensor names bucket, key and eTag only.
+        assertThat(template.getSpec().getArguments().getParameters())
+                .filteredOn(p -> !List.of("bucket", "key").contains(p.getName()))
+                .isNotEmpty().allSatisfy(p -> {
+                    assertThat(p.getValue()).as(p.getName()).isNotNull();
+                    assertThat(p.getDefault_()).as(p.getName()).isNull();
+                });
     }
 
     @Test

@@ -120,7 +120,7 @@ echo
 # The local runner: drop-to-start latency and orchestration overhead per step, on real drops.
 echo
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.RunnerBench \
-  .cache/models .cache/photos/dog.jpg "${RUNNER_DROPS:-30}" 2>/dev/null | grep -v '^[0-9{]'
+  .cache/models .cache/photos/dog.jpg "${RUNNER_DROPS:-100}" 2>/dev/null | grep -v '^[0-9{]'
 
 # The S3 client the functions, the runner and the CLI use, beside the MinIO SDK's default, on one S3 server.
 echo

@@ -131,6 +131,23 @@ public abstract class StepFunctionContractTests {
         assertThat(response.header("ce-traceparent")).startsWith("00-" + traceId + "-");
     }
 
+    /**
+     * The answer is this function's event: its own attributes, none of the request's headers handed back (the
+     * caller's traceparent would name the caller's span, not this step's).
+     */
+    @Test
+    void answersWithItsOwnEventAttributesOnly() throws Exception {
+        s3.put(RAW, "contract/own-headers.jpg", ImageFixtures.photoJpeg());
+        String parent = "00-" + randomHex(32) + "-" + randomHex(16) + "-01";
+        CloudEventClient.Response response = conforming(client.binary("/", requestedType(),
+                request("contract/own-headers.jpg", validParameters()), Map.of("traceparent", parent)));
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        assertThat(response.header("ce-id")).isNotBlank().isNotEqualTo(response.header("ce-source"));
+        assertThat(response.headers().keySet()).doesNotContain("traceparent", "user-agent",
+                "message-type", "timestamp");
+        assertThat(response.header("content-type")).startsWith("application/json");
+    }
+
     private static String randomHex(int digits) {
         byte[] bytes = new byte[digits / 2];
         ThreadLocalRandom.current().nextBytes(bytes);

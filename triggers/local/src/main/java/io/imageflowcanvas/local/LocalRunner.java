@@ -78,6 +78,8 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     private final EmbeddedKafka kafka;
     private final String bootstrapServers;
     private final ProgressPublisher progress;
+    private final BackgroundListener historyEvents;
+    private final BackgroundListener progressEvents;
     /** The runs' durations, for {@code GET /api/metrics}. */
     private final RunDurations durations = new RunDurations();
     private final RunLogs logs = new RunLogs();
@@ -107,8 +109,11 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         functions.ports().forEach((name, port) -> functionUrls.put(name, URI.create("http://127.0.0.1:" + port + "/")));
         this.executor = new LocalExecutor(new HttpStepInvoker(functionUrls));
         this.runSlots = new Semaphore(settings.maxRuns());
-        listeners.add(history);
-        listeners.add(progress);
+        // Their writes are off the steps' path: a step's end starts the next step before its row is written.
+        this.historyEvents = new BackgroundListener(history, "history-events");
+        this.progressEvents = new BackgroundListener(progress, "progress-events");
+        listeners.add(historyEvents);
+        listeners.add(progressEvents);
         listeners.add(new StateChangeListener() {
             @Override
             public void changed(String runId, String stepId, String status, String message) {
@@ -567,10 +572,12 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         // The history closes before the runs in flight are stopped: they stay RUNNING there, as after a crash, and
         // the next start (or another runner on the same history, once their lease has run out) resumes them,
         // reusing every finished step. Stopping them first would record them as failed.
+        historyEvents.close();
         history.close();
         executor.close();
         functions.close();
         logs.close();
+        progressEvents.close();
         progress.close();
         if (kafka != null) {
             kafka.close();

@@ -6,10 +6,10 @@ import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.contract.TraceParents;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -27,7 +27,7 @@ public final class HttpStepInvoker implements StepInvoker {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Map<String, URI> functions;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /** {@code functions} maps each component name to its function's URL. */
     public HttpStepInvoker(Map<String, URI> functions) {
@@ -40,28 +40,17 @@ public final class HttpStepInvoker implements StepInvoker {
         if (url == null) {
             throw new StepCallException("no function URL configured for component " + component, false, 0, null);
         }
-        HttpRequest call = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .header("content-type", "application/json")
-                .header("ce-specversion", "1.0")
-                .header("ce-id", UUID.randomUUID().toString())
-                .header("ce-source", "/imageflowcanvas/runner")
-                .header("ce-type", StepEventTypes.requested(component))
-                // Every step of a run in one trace (the functions' spans are its children).
-                .header("traceparent", TraceParents.forStep(String.valueOf(request.runId()), request.stepId()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)))
-                .build();
-        HttpResponse<byte[]> response;
+        Answer response;
         try {
-            response = http.send(call, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
+            response = post(url, component, request, timeout);
+        } catch (SocketTimeoutException e) {
             throw new StepCallException(component + " did not answer within " + timeout.toSeconds() + " s", true, 0,
                     e);
         } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new StepCallException("interrupted while calling " + component, true, 0, e);
+            }
             throw new StepCallException(component + " at " + url + " is unreachable: " + e, true, 0, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StepCallException("interrupted while calling " + component, true, 0, e);
         }
         int status = response.statusCode();
         if (status / 100 == 2) {
@@ -74,6 +63,40 @@ public final class HttpStepInvoker implements StepInvoker {
         }
         throw new StepCallException(component + " answered " + status + ": " + detail(response.body()),
                 status / 100 != 4, status, null);
+    }
+
+    private record Answer(int statusCode, byte[] body) {
+    }
+
+    /**
+     * One POST on the calling (virtual) thread with the JDK's blocking client, which keeps connections alive per
+     * function: its asynchronous client hands each answer from its selector thread to a worker and then back to
+     * the caller, waits that cost more than the call itself on a busy machine.
+     */
+    private static Answer post(URI url, String component, StepRequest request, Duration timeout) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(request);
+        HttpURLConnection call = (HttpURLConnection) url.toURL().openConnection(java.net.Proxy.NO_PROXY);
+        call.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        call.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        call.setRequestMethod("POST");
+        call.setDoOutput(true);
+        call.setFixedLengthStreamingMode(body.length);
+        call.setRequestProperty("content-type", "application/json");
+        call.setRequestProperty("ce-specversion", "1.0");
+        call.setRequestProperty("ce-id", UUID.randomUUID().toString());
+        call.setRequestProperty("ce-source", "/imageflowcanvas/runner");
+        call.setRequestProperty("ce-type", StepEventTypes.requested(component));
+        // Every step of a run in one trace (the functions' spans are its children).
+        call.setRequestProperty("traceparent", TraceParents.forStep(String.valueOf(request.runId()),
+                request.stepId()));
+        try (OutputStream out = call.getOutputStream()) {
+            out.write(body);
+        }
+        int status = call.getResponseCode();
+        // Read to the end, error bodies too, so that the connection goes back to the keep-alive cache.
+        try (InputStream in = status >= 400 ? call.getErrorStream() : call.getInputStream()) {
+            return new Answer(status, in == null ? new byte[0] : in.readAllBytes());
+        }
     }
 
     /** The problem document's detail, or the start of the body. */

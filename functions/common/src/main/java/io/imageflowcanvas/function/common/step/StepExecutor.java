@@ -289,14 +289,19 @@ public class StepExecutor {
 
         void lap(String phase) {
             long now = System.nanoTime();
-            laps.put(phase, (now - last) / 1_000_000);
+            laps.put(phase, millis(now - last));
             tracing.phase(stepType + " " + phase, startedAt.plusNanos(last - start), startedAt.plusNanos(now - start));
             last = now;
         }
 
         Map<String, Long> total() {
-            laps.put("total", (System.nanoTime() - start) / 1_000_000);
+            laps.put("total", millis(System.nanoTime() - start));
             return laps;
+        }
+
+        /** Rounded, not cut: callers subtract the total from what they measured, and cutting biased that by 0.5 ms. */
+        private static long millis(long nanos) {
+            return (nanos + 500_000) / 1_000_000;
         }
     }
 }

@@ -80,6 +80,13 @@ public class StepFunctionAutoConfiguration {
         return args -> OpenCvPreload.await();
     }
 
+    /** POST / and POST /<function>, answered on the request's thread (Spring Cloud Function's catalog). */
+    @Bean
+    StepEndpoint stepEndpoint(org.springframework.cloud.function.context.FunctionCatalog catalog,
+            org.springframework.cloud.function.context.FunctionProperties properties, ProblemResponses problems) {
+        return new StepEndpoint(catalog, properties, problems);
+    }
+
     @Bean
     StepFunctions stepFunctions(StepExecutor executor, StepTracing tracing) {
         return tracing instanceof TracerStepTracing tracer

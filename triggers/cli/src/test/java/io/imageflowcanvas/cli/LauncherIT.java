@@ -40,6 +40,28 @@ class LauncherIT {
     private static final Pattern S3 = Pattern.compile("S3 server\\s+(http://127\\.0\\.0\\.1:\\d+)");
     private static final Pattern API = Pattern.compile("API (http://127\\.0\\.0\\.1:\\d+)/api/runs");
 
+    /**
+     * A build of the CLI module alone rewrites its jar but not its class path file when the dependencies are the
+     * same: the launcher must not take that for a stale build and build again on every command.
+     */
+    @Test
+    void doesNotBuildAgainAfterTheJarAloneWasRebuilt(@TempDir Path elsewhere) throws Exception {
+        Path target = Photos.repositoryRoot().resolve("triggers/cli/target");
+        Path jar;
+        try (var jars = Files.list(target)) {
+            jar = jars.filter(p -> p.getFileName().toString().matches("imageflow-cli-.*-SNAPSHOT\\.jar")).findFirst()
+                    .orElseThrow();
+        }
+        Files.setLastModifiedTime(target.resolve("classpath.txt"), Files.getLastModifiedTime(jar));
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        Process help = new ProcessBuilder(Photos.repositoryRoot().resolve("imageflow").toString(), "--help")
+                .directory(elsewhere.toFile()).redirectErrorStream(true).start();
+        String output = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(help.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).doesNotContain("imageflow: building").contains("Usage: imageflow");
+    }
+
     @Test
     void upRunsTheDefaultPipelineFromAnotherFolder(@TempDir Path elsewhere) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Photos.repositoryRoot().resolve("imageflow").toString(), "up")

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the resize and blur steps against libvips and ImageMagick: same input files, same run,
 # both cores, every tool handling many files per process. Prints images/s, peak RSS and the ratios to vips.
-# Then the detect step beside DJL's inference call and a raw ONNX Runtime session (bench/README.md).
+# Then the detect step beside DJL's inference call and a raw ONNX Runtime session, the local runner's own cost, the
+# S3 client, the imageflow launcher's short commands and a burst through the runner (bench/README.md). The lines
+# starting P3, P4, P5, P6 and P8 give issue 19's goals beside the figures.
 # Environment: ROUNDS (passes over the files, default 10), JAVA_OPTS (default "-Xmx96m -XX:+UseSerialGC": the
-# harness holds one input and one output per thread, nothing more).
+# harness holds one input and one output per thread, nothing more), DETECT_ITERATIONS, RUNNER_DROPS, S3_CALLS,
+# CLI_RUNS, BURST_IMAGES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/setup >/dev/null
@@ -108,8 +111,12 @@ printf '%s\n' "${results[@]}" | awk '
     printf "\n%-8s %-14s %8s %9s %10s %12s %11s %9s\n", "step", "tool", "images", "seconds", "images/s", "peak RSS MB", "x vips i/s", "x vips RSS"
     for (i = 1; i <= NR; i++)
       printf "%-8s %-14s %8d %9.2f %10.1f %12.1f %11.2f %9.2f\n", op[i], tool[i], n[i], s[i], rate[i], rss[i], rate[i] / vrate[op[i]], rss[i] / vrss[op[i]]
-    for (i = 1; i <= NR; i++) if (tool[i] == "imageflow")
+    for (i = 1; i <= NR; i++) if (tool[i] == "imageflow") {
       printf "%s: imageflow/vips throughput %.2fx, peak RSS %.2fx\n", op[i], rate[i] / vrate[op[i]], rss[i] / vrss[op[i]]
+      p3 = p3 sprintf("%s%s peak RSS %.2fx vips (goal <= %s) at %.2fx its throughput", p3 == "" ? "" : ", ", op[i],
+        rss[i] / vrss[op[i]], op[i] == "resize" ? "1.2x" : "1.3x", rate[i] / vrate[op[i]])
+    }
+    printf "P3 memory: %s\n", p3
   }'
 
 # Detect: the whole step and DJL's inference call against a raw ONNX Runtime session, same model, same image.
@@ -126,3 +133,16 @@ echo
 echo
 "$java_home/bin/java" -cp "$classpath" io.imageflowcanvas.bench.S3ClientBench "${S3_CALLS:-100}" 2>/dev/null \
   | grep -v '^[0-9{]'
+
+# The imageflow launcher's short commands, as a user runs them from another folder.
+echo
+"$java_home/bin/java" -cp "$classpath" io.imageflowcanvas.bench.CliBench ./imageflow \
+  triggers/pipeline/src/main/resources/io/imageflowcanvas/pipeline/default-pipeline.json .cache/photos/dog.jpg \
+  "${CLI_RUNS:-7}" 2>/dev/null | grep -v '^[0-9{]'
+
+# A burst of drops through the local runner beside what the same steps do sharing the cores (bench/hardening.sh
+# prints the same with the fault suites).
+echo
+"$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.BurstBench \
+  .cache/models "${BURST_IMAGES:-300}" .cache/photos/dog.jpg .cache/photos/horses.jpg .cache/photos/person.jpg \
+  .cache/photos/scream.jpg 2>/dev/null | grep -v '^[0-9{]'

@@ -141,9 +141,9 @@ public final class BurstBench {
             // On one machine the steps share its cores: together they can do no better than this.
             double shared = 1 / (1 / resize + 1 / filter);
             System.out.printf("  steps sharing the cores %5.1f images/s at best%n", shared);
-            System.out.printf("burst: %.1f images/s = %.2fx the slowest step alone (%.1f images/s; goal >= 0.9x),"
-                    + " %.2fx the steps sharing the cores (%.1f images/s)%n", burst, burst / bound, bound,
-                    burst / shared, shared);
+            System.out.printf("P6 burst: %.1f images/s = %.2fx the steps sharing the cores (%.1f images/s;"
+                    + " goal >= 0.9x), %.2fx the slowest step alone (%.1f images/s)%n", burst, burst / shared, shared,
+                    burst / bound, bound);
         }
         // The HTTP clients' idle worker threads would keep the JVM a minute longer.
         System.exit(0);

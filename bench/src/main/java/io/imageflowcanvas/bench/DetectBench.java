@@ -117,8 +117,8 @@ public final class DetectBench {
             System.out.printf("  DJL inference              %8.2f ms%n", djlMs);
             System.out.printf("  whole detect step          %8.2f ms (of which pre-processing, inference and"
                     + " decoding %.1f ms)%n", stepMs, (double) stepInferenceMs / measured);
-            System.out.printf("detect: DJL/raw %.2fx (goal <= 1.1x), whole step/DJL inference %.2fx (goal <= 1.5x)%n",
-                    djlMs / rawMs, stepMs / djlMs);
+            System.out.printf("P4 detect: DJL/raw %.2fx (goal <= 1.1x), whole step/DJL inference %.2fx"
+                    + " (goal <= 1.5x)%n", djlMs / rawMs, stepMs / djlMs);
         }
     }
 

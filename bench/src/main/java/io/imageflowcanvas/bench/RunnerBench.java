@@ -113,10 +113,10 @@ public final class RunnerBench {
                     percentile(latencies, 0.9));
             System.out.printf("  orchestration per step    median %7.1f ms   p90 %7.1f ms%n", overhead,
                     percentile(overheads, 0.9));
-            System.out.printf("    in the call             median %7.1f ms   p90 %7.1f ms   (HTTP, the function's framework)%n",
-                    median(inCalls), percentile(inCalls, 0.9));
-            System.out.printf("    between calls           median %7.1f ms   p90 %7.1f ms   (the runner's own scheduling)%n",
-                    median(between), percentile(between, 0.9));
+            System.out.printf("    in the call             median %7.1f ms   p90 %7.1f ms   (HTTP, the function's"
+                    + " framework)%n", median(inCalls), percentile(inCalls, 0.9));
+            System.out.printf("    between calls           median %7.1f ms   p90 %7.1f ms   (the runner's own"
+                    + " scheduling)%n", median(between), percentile(between, 0.9));
             double overheadP90 = percentile(overheads, 0.9);
             System.out.printf("P5 runner: drop-to-start %.0f ms (goal <= 250 ms), overhead per step median %.1f ms"
                     + " (goal <= 5 ms: %.2fx), p90 %.1f ms (goal <= 10 ms: %.2fx)%n", latency, overhead, overhead / 5,

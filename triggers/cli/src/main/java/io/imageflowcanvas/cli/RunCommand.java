@@ -1,7 +1,6 @@
 package io.imageflowcanvas.cli;
 
 import java.io.PrintWriter;
-import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code imageflow run PIPELINE BUCKET/KEY [--set step.param=value ...] [--watch]}: a deployed pipeline run now on
@@ -23,7 +21,6 @@ import tools.jackson.databind.json.JsonMapper;
         + " <key>/with-<digest>/).")
 final class RunCommand implements Callable<Integer> {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Parameters(index = "0", paramLabel = "PIPELINE", description = "a deployed pipeline's id")
     String pipelineId;
@@ -82,8 +79,8 @@ final class RunCommand implements Callable<Integer> {
             request.put("parameters", parameters);
         }
         RunnerClient client = runner.client();
-        HttpResponse<String> response = client.start(JSON.writeValueAsString(request));
-        JsonNode answer = JSON.readTree(response.body());
+        RunnerClient.Answer response = client.start(RunnerClient.Json.MAPPER.writeValueAsString(request));
+        JsonNode answer = RunnerClient.Json.MAPPER.readTree(response.body());
         if (response.statusCode() == 202 || response.statusCode() == 200) {
             String runId = answer.path("runId").asString();
             out.println(response.statusCode() == 202 ? "run " + runId + " started"

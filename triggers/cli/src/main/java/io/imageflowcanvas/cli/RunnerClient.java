@@ -1,23 +1,30 @@
 package io.imageflowcanvas.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads the running runner's HTTP API on loopback. */
+/**
+ * Reads the running runner's HTTP API on loopback, with the JDK's blocking HTTP client: its asynchronous one
+ * loads about 400 classes more (TLS included) for one loopback call, a third of a short command's time.
+ */
 final class RunnerClient {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private final String base;
+
+    /** The runner's answer: its status and body, whatever the status. */
+    record Answer(int statusCode, String body) {
+    }
 
     RunnerClient(int port) {
         this.base = "http://127.0.0.1:" + port + "/api/runs";
@@ -38,13 +45,12 @@ final class RunnerClient {
      */
     String retry(String runId) throws IOException {
         String url = base + "/" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "/retry";
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        Answer response = send(url, "{}", Duration.ofSeconds(10));
         if (response.statusCode() == 202) {
             return null;
         }
         if (response.statusCode() == 404 || response.statusCode() == 409) {
-            return JSON.readTree(response.body()).path("detail").asString(response.body());
+            return Json.MAPPER.readTree(response.body()).path("detail").asString(response.body());
         }
         throw new IOException(url + " answered " + response.statusCode() + ": " + response.body());
     }
@@ -56,31 +62,51 @@ final class RunnerClient {
     }
 
     /** {@code POST /api/runs} with {@code body}: the runner's answer, whatever its status. */
-    HttpResponse<String> start(String body) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(base)).timeout(Duration.ofSeconds(30))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    Answer start(String body) throws IOException {
+        return send(base, body, Duration.ofSeconds(30));
     }
 
-    private HttpResponse<String> send(HttpRequest request) throws IOException {
+    /** A GET when {@code body} is null, else a POST of that JSON. */
+    private Answer send(String url, String body, Duration timeout) throws IOException {
+        HttpURLConnection call = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
+        call.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        call.setReadTimeout((int) timeout.toMillis());
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (body != null) {
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                call.setRequestMethod("POST");
+                call.setDoOutput(true);
+                call.setFixedLengthStreamingMode(bytes.length);
+                call.setRequestProperty("content-type", "application/json");
+                try (OutputStream out = call.getOutputStream()) {
+                    out.write(bytes);
+                }
+            }
+            int status = call.getResponseCode();
+            try (InputStream in = status >= 400 ? call.getErrorStream() : call.getInputStream()) {
+                return new Answer(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
         } catch (ConnectException e) {
             throw new IOException("no runner answers at " + base + "; start one with ./imageflow up", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
         }
     }
 
     private JsonNode get(String url) throws IOException {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(10)).build());
+        Answer response = send(url, null, Duration.ofSeconds(10));
         if (response.statusCode() == 404) {
             return null;
         }
         if (response.statusCode() != 200) {
             throw new IOException(url + " answered " + response.statusCode() + ": " + response.body());
         }
-        return JSON.readTree(response.body());
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    /** Made at the first call that needs it: picocli makes every command, and most never read JSON. */
+    static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+        private Json() {
+        }
     }
 }

@@ -52,7 +52,7 @@ class LauncherIT {
             jar = jars.filter(p -> p.getFileName().toString().matches("imageflow-cli-.*-SNAPSHOT\\.jar")).findFirst()
                     .orElseThrow();
         }
-        Files.setLastModifiedTime(target.resolve("classpath.txt"), Files.getLastModifiedTime(jar));
+        Files.setLastModifiedTime(target.resolve("launcher-classpath.txt"), Files.getLastModifiedTime(jar));
         Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
                 Files.getLastModifiedTime(jar).toMillis() + 60_000));
         Process help = new ProcessBuilder(Photos.repositoryRoot().resolve("imageflow").toString(), "--help")
@@ -60,6 +60,36 @@ class LauncherIT {
         String output = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(help.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(output).doesNotContain("imageflow: building").contains("Usage: imageflow");
+    }
+
+    /**
+     * The launcher gives short commands the AOT cache the build trained; once a jar changed under it the JVM goes on
+     * without it, and what it says about that must not end up in render's YAML on standard output.
+     */
+    @Test
+    void aStaleAotCacheNeitherBreaksNorPollutesACommandsOutput(@TempDir Path elsewhere) throws Exception {
+        Path target = Photos.repositoryRoot().resolve("triggers/cli/target");
+        assertThat(target.resolve("imageflow-cli.aot")).as("made by the build").exists();
+        Path jar;
+        try (var jars = Files.list(target)) {
+            jar = jars.filter(p -> p.getFileName().toString().matches("imageflow-cli-.*-SNAPSHOT\\.jar")).findFirst()
+                    .orElseThrow();
+        }
+        java.nio.file.attribute.FileTime built = Files.getLastModifiedTime(jar);
+        try {
+            Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(built.toMillis() - 5_000));
+            Process render = new ProcessBuilder(Photos.repositoryRoot().resolve("imageflow").toString(), "render")
+                    .directory(elsewhere.toFile()).start();
+            String yaml = new String(render.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(render.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(render.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(render.exitValue()).as(err).isZero();
+            assertThat(yaml).doesNotContainIgnoringCase("aot").doesNotContain("[warning]").contains("kind: Sensor");
+            assertThat(yaml.lines().filter(line -> !line.isBlank()).findFirst().orElseThrow())
+                    .matches("(#|---|apiVersion).*");
+        } finally {
+            Files.setLastModifiedTime(jar, built);
+        }
     }
 
     @Test

@@ -18,8 +18,22 @@ import org.junit.jupiter.api.Test;
 class S3ClientsTests {
 
     @Test
+    void aPlainHttpClientHasTheSdksDefaultsWithoutTls() {
+        OkHttpClient client = S3Clients.httpClient(false);
+        OkHttpClient sdk = io.minio.Http.newDefaultClient();
+        assertThat(client.connectTimeoutMillis()).isEqualTo(sdk.connectTimeoutMillis());
+        assertThat(client.writeTimeoutMillis()).isEqualTo(sdk.writeTimeoutMillis());
+        assertThat(client.readTimeoutMillis()).isEqualTo(sdk.readTimeoutMillis());
+        assertThat(client.protocols()).isEqualTo(sdk.protocols());
+        assertThat(client.interceptors()).extracting(Object::getClass).containsExactlyElementsOf(
+                sdk.interceptors().stream().map(Object::getClass).toList());
+        assertThat(client.socketFactory()).isInstanceOf(S3Clients.NoDelaySockets.class);
+        assertThat(client.connectionSpecs()).containsExactly(okhttp3.ConnectionSpec.CLEARTEXT);
+    }
+
+    @Test
     void theSdksHttpClientKeepsItsDefaultsOnSocketsWithoutNagle() throws Exception {
-        OkHttpClient client = S3Clients.httpClient();
+        OkHttpClient client = S3Clients.httpClient(true);
         assertThat(client.socketFactory()).isInstanceOf(S3Clients.NoDelaySockets.class);
         // The SDK's own defaults: 5-minute timeouts, HTTP/1.1 only.
         assertThat(client.connectTimeoutMillis()).isEqualTo((int) TimeUnit.MINUTES.toMillis(5));

@@ -447,10 +447,21 @@ class FaultInjectionTests {
     }
 
     private static List<RunRecord> awaitRuns(LocalRunner runner, String pipelineId, int count) {
-        TestRunners.await(count + " finished runs of " + pipelineId, Duration.ofMinutes(3), () -> {
-            List<RunRecord> runs = runs(runner, pipelineId);
-            return runs.size() >= count && runs.stream().noneMatch(run -> run.status().equals("RUNNING"));
-        });
+        try {
+            TestRunners.await(count + " finished runs of " + pipelineId, Duration.ofMinutes(3), () -> {
+                List<RunRecord> runs = runs(runner, pipelineId);
+                return runs.size() >= count && runs.stream().noneMatch(run -> run.status().equals("RUNNING"));
+            });
+        } catch (AssertionError e) {
+            // What each run was doing when the wait ended: which input, which state, since when.
+            StringBuilder seen = new StringBuilder(e.getMessage());
+            for (RunRecord run : runs(runner, pipelineId)) {
+                seen.append(System.lineSeparator()).append("  ").append(run.key()).append(' ').append(run.status())
+                        .append(" since ").append(run.startedAt()).append(' ')
+                        .append(runner.history().steps(run.runId()));
+            }
+            throw new AssertionError(seen.toString(), e);
+        }
         return runs(runner, pipelineId);
     }
 

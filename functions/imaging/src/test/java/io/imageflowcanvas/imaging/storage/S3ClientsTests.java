@@ -1,17 +1,22 @@
 package io.imageflowcanvas.imaging.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imageflowcanvas.contract.problem.StorageUnavailableException;
 import io.imageflowcanvas.testing.S3TestServer;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +26,6 @@ class S3ClientsTests {
     void aPlainHttpClientHasTheSdksDefaultsWithoutTls() {
         OkHttpClient client = S3Clients.httpClient(false);
         OkHttpClient sdk = io.minio.Http.newDefaultClient();
-        assertThat(client.connectTimeoutMillis()).isEqualTo(sdk.connectTimeoutMillis());
-        assertThat(client.writeTimeoutMillis()).isEqualTo(sdk.writeTimeoutMillis());
-        assertThat(client.readTimeoutMillis()).isEqualTo(sdk.readTimeoutMillis());
         assertThat(client.protocols()).isEqualTo(sdk.protocols());
         assertThat(client.interceptors()).extracting(Object::getClass).containsExactlyElementsOf(
                 sdk.interceptors().stream().map(Object::getClass).toList());
@@ -35,9 +37,6 @@ class S3ClientsTests {
     void theSdksHttpClientKeepsItsDefaultsOnSocketsWithoutNagle() throws Exception {
         OkHttpClient client = S3Clients.httpClient(true);
         assertThat(client.socketFactory()).isInstanceOf(S3Clients.NoDelaySockets.class);
-        // The SDK's own defaults: 5-minute timeouts, HTTP/1.1 only.
-        assertThat(client.connectTimeoutMillis()).isEqualTo((int) TimeUnit.MINUTES.toMillis(5));
-        assertThat(client.readTimeoutMillis()).isEqualTo((int) TimeUnit.MINUTES.toMillis(5));
         assertThat(client.protocols()).extracting(Object::toString).containsExactly("http/1.1");
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 Socket unconnected = client.socketFactory().createSocket();
@@ -46,6 +45,55 @@ class S3ClientsTests {
             assertThat(unconnected.getTcpNoDelay()).isTrue();
             assertThat(connected.getTcpNoDelay()).isTrue();
             assertThat(connected.isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    void bothClientsWaitForASilentStoreFarLessThanAStepsDeadline() {
+        for (boolean tls : new boolean[] {false, true}) {
+            OkHttpClient client = S3Clients.httpClient(tls);
+            OkHttpClient sdk = io.minio.Http.newDefaultClient();
+            assertThat(client.connectTimeoutMillis()).isEqualTo(S3Clients.CONNECT_TIMEOUT.toMillis())
+                    .isLessThan(sdk.connectTimeoutMillis());
+            assertThat(client.readTimeoutMillis()).isEqualTo(S3Clients.IO_TIMEOUT.toMillis())
+                    .isLessThan(sdk.readTimeoutMillis());
+            assertThat(client.writeTimeoutMillis()).isEqualTo(S3Clients.IO_TIMEOUT.toMillis())
+                    .isLessThan(sdk.writeTimeoutMillis());
+        }
+        // A step's deadline (the runner's default) is 5 minutes: a stall must end well inside one attempt.
+        assertThat(S3Clients.IO_TIMEOUT.plus(S3Clients.CONNECT_TIMEOUT)).isLessThan(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aStoreThatAcceptsAndThenStaysSilentIsUnavailableNotAHang() throws Exception {
+        // What a store caught mid-restart looks like: the connection is taken, no answer ever comes.
+        try (ServerSocket stalled = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread holder = Thread.ofVirtual().start(() -> {
+                List<Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(stalled.accept());
+                    }
+                } catch (IOException closed) {
+                    held.forEach(socket -> {
+                        try {
+                            socket.close();
+                        } catch (IOException ignored) {
+                            // closing at the test's end
+                        }
+                    });
+                }
+            });
+            MinioClient client = MinioClient.builder().endpoint("http://127.0.0.1:" + stalled.getLocalPort())
+                    .region("us-east-1").credentials("key", "secret")
+                    .httpClient(S3Clients.httpClient(false, Duration.ofSeconds(1))).build();
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> new ObjectStore(client).stat("steps", "run/in.jpg", null))
+                    .isInstanceOf(StorageUnavailableException.class);
+            // OkHttp tries a stalled connection once more on a new one: two silences, not five minutes.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+            stalled.close();
+            holder.join();
         }
     }
 

@@ -37,8 +37,7 @@ public final class AotTraining {
         Files.deleteIfExists(output.resolve("app.aot"));
 
         String image = PodmanContainer.load(tar);
-        List<String> entrypoint = new ArrayList<>(List.of(JSON.readValue(
-                PodmanContainer.podman("inspect", "--format", "{{json .Config.Entrypoint}}", image), String[].class)));
+        List<String> entrypoint = new ArrayList<>(PodmanContainer.entrypoint(image));
         entrypoint.add(1, "-XX:AOTCacheOutput=/aot/app.aot");
 
         try (S3TestServer s3 = S3TestServer.start("raw", "processed")) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,6 +51,13 @@ public final class ImageSmoke {
                     "JAVA_TOOL_OPTIONS", "-XX:AOTMode=on -Dorg.bytedeco.javacpp.logger.debug=true"));
             try (PodmanContainer container = PodmanContainer.start(PodmanContainer.imageTar(), env,
                     readOnlyMounts)) {
+                // The start-up levers bench/cold-start.sh measures: the trained cache, the first JIT tier only.
+                String entrypoint = container.inspect("{{json .Config.Entrypoint}}");
+                for (String lever : List.of("-XX:AOTCache=/app/aot/app.aot", "-XX:TieredStopAtLevel=1")) {
+                    if (!entrypoint.contains(lever)) {
+                        throw new IllegalStateException("the image starts without " + lever + ": " + entrypoint);
+                    }
+                }
                 Duration ready = container.awaitReady(Duration.ofSeconds(120));
                 Map<String, Object> request = new LinkedHashMap<>();
                 request.put("runId", "image-check");

@@ -64,6 +64,12 @@ public final class PodmanContainer implements AutoCloseable {
         return podman("image", "inspect", "--format", "{{.Id}}", loaded.group(1)).trim();
     }
 
+    /** A loaded image's entrypoint: the java command line Jib wrote, flags included. */
+    public static List<String> entrypoint(String image) throws Exception {
+        return List.of(tools.jackson.databind.json.JsonMapper.builder().build().readValue(
+                podman("inspect", "--format", "{{json .Config.Entrypoint}}", image), String[].class));
+    }
+
     /**
      * Starts a loaded image; {@code writableMounts} are mounted read-write, {@code entrypoint} (a JSON array, or
      * null for the image's own) replaces the image's.

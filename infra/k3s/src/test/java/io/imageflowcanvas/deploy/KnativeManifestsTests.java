@@ -73,6 +73,10 @@ class KnativeManifestsTests {
             assertThat(container.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
             assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
             assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/actuator/health/readiness");
+            // No period: Knative's queue-proxy then probes the function every 50 ms while it starts (knative/serving
+            // pkg/queue/readiness/probe.go:123-124 and 185-205 at knative-v1.23.0); with a period it probes once per
+            // activator probe (every 200 ms, pkg/activator/net/revision_backends.go:92-95), up to 200 ms late.
+            assertThat(container.at("/readinessProbe").has("periodSeconds")).as("readiness probe period").isFalse();
         }
         assertThat(service(documents, "detect").at("/spec/template/spec/containerConcurrency").asInt()).isEqualTo(1);
     }

@@ -78,7 +78,9 @@ public final class KnativeServices {
                 "image", IMAGE_PREFIX + function.name() + ":" + IMAGE_TAG,
                 "ports", List.of(map("name", "http1", "containerPort", 8080)),
                 "env", env,
-                "readinessProbe", map("httpGet", map("path", "/actuator/health/readiness"), "periodSeconds", 2),
+                // No period: while the pod starts, Knative's queue-proxy probes readiness every 50 ms instead of
+                // once per activator probe (docs/cluster.md, "Functions on Knative").
+                "readinessProbe", map("httpGet", map("path", "/actuator/health/readiness")),
                 "livenessProbe", map("httpGet", map("path", "/actuator/health/liveness"), "periodSeconds", 10,
                         "failureThreshold", 3),
                 "resources", map("requests", map("cpu", function.cpu(), "memory", function.memory()),

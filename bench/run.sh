@@ -124,6 +124,11 @@ echo
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.DetectBench \
   .cache/models centernet .cache/photos/dog.jpg "${DETECT_ITERATIONS:-50}" 2>/dev/null | grep -v '^[0-9{]'
 
+# Detection quality: what detect finds at its default settings in the photos whose objects are known.
+echo
+"$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.DetectRecall \
+  .cache/models centernet 2>/dev/null | grep -v '^[0-9{]'
+
 # The local runner: drop-to-start latency and orchestration overhead per step, on real drops.
 echo
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.RunnerBench \

@@ -49,7 +49,7 @@ public final class DetectRecall {
         EXPECTED.put("giraffe.jpg", Map.of("giraffe", 1, "zebra", 1));
         EXPECTED.put("horses.jpg", Map.of("horse", 1));
         EXPECTED.put("kite.jpg", Map.of("person", 1, "kite", 1));
-        // dog.jpg above person.jpg, as the redact test makes it: two dogs in one picture.
+        // dog.jpg above person.jpg, stacked here (image()): two dogs in one picture.
         EXPECTED.put("dog.jpg above person.jpg", Map.of("dog", 2, "bicycle", 1, "truck", 1, "person", 1, "horse", 1));
     }
 
@@ -67,13 +67,13 @@ public final class DetectRecall {
                 overrides.put(args[i].substring(0, args[i].indexOf('=')), value.matches("[0-9.]+")
                         ? (Object) Double.valueOf(value) : value);
             }
-            DetectParameters defaults = step.parameters(new StepParameters(overrides));
+            DetectParameters params = step.parameters(new StepParameters(overrides));
             int expectedTotal = 0;
             int foundTotal = 0;
             System.out.printf("detect, model %s at %s, per photo: expected objects, found (score), missed%n", name,
                     overrides.isEmpty() ? "its default settings" : overrides);
             for (Map.Entry<String, Map<String, Integer>> photo : EXPECTED.entrySet()) {
-                List<JsonNode> detections = detect(step, defaults, image(photo.getKey()));
+                List<JsonNode> detections = detect(step, params, image(photo.getKey()));
                 Map<String, Integer> found = new TreeMap<>();
                 List<String> scored = new ArrayList<>();
                 for (JsonNode detection : detections) {
@@ -93,7 +93,7 @@ public final class DetectRecall {
                 System.out.printf("  %-26s expected %s; found %s; missed %s%n", photo.getKey(),
                         new TreeMap<>(photo.getValue()), scored, missed.isEmpty() ? "nothing" : missed);
             }
-            List<JsonNode> painting = detect(step, defaults, Photos.bytes("scream.jpg"));
+            List<JsonNode> painting = detect(step, params, Photos.bytes("scream.jpg"));
             System.out.printf("  %-26s expected nothing; found %s%n", "scream.jpg (a painting)",
                     painting.stream().map(d -> d.path("className").asText()).toList());
             System.out.printf("Detection recall at %s: %d of %d expected objects = %.2f%n",

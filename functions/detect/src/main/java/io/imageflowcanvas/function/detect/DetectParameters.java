@@ -28,7 +28,6 @@ public record DetectParameters(String model, double confidence, double iou, int 
      */
     public static final double DEFAULT_CONFIDENCE = 0.4;
 
-
     static DetectParameters from(StepParameters raw, ModelCatalog catalog, String defaultModel) {
         List<String> available = List.copyOf(catalog.models().keySet());
         String model = raw.has("model") ? raw.choice("model", knownNames(catalog), null) : defaultModel;

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         description = "Event-driven image pipelines: run them on this machine or put them on a cluster, and look"
                 + " at their runs.",
         subcommands = {UpCommand.class, ValidateCommand.class, PutCommand.class, RunsCommand.class,
-                WatchCommand.class, LogsCommand.class, RunCommand.class, RetryCommand.class, CameraCommand.class, RenderCommand.class, ApplyCommand.class,
+                WatchCommand.class, LogsCommand.class, RunCommand.class, RetryCommand.class, CameraCommand.class,
+                BackupCommand.class, RestoreCommand.class, RenderCommand.class, ApplyCommand.class,
                 DeleteCommand.class})
 public final class Imageflow {
 

@@ -61,6 +61,15 @@ final class RunnerClient {
                 + (stepId == null ? "" : "?step=" + URLEncoder.encode(stepId, StandardCharsets.UTF_8)));
     }
 
+    /**
+     * {@code POST /api/backups}: the runner backs its data up into {@code directory} (absolute, on this machine);
+     * its answer, whatever its status. A backup with objects takes as long as copying them.
+     */
+    Answer backup(String directory, boolean objects) throws IOException {
+        String body = Json.MAPPER.writeValueAsString(java.util.Map.of("directory", directory, "objects", objects));
+        return send(base.replace("/api/runs", "/api/backups"), body, Duration.ofHours(1));
+    }
+
     /** {@code POST /api/runs} with {@code body}: the runner's answer, whatever its status. */
     Answer start(String body) throws IOException {
         return send(base, body, Duration.ofSeconds(30));

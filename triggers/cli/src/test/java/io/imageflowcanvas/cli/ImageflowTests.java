@@ -64,12 +64,19 @@ class ImageflowTests {
         assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID);
         assertThat(unknown.err()).contains("Unknown option: '--colour'");
         // A command that does not exist is an error, even with --help after it.
-        for (String[] args : new String[][] {{"backup", "--help"}, {"backup"}, {"restore", "run-1"}}) {
+        for (String[] args : new String[][] {{"rollback", "--help"}, {"rollback"}, {"rewind", "run-1"}}) {
             CliRun missing = imageflow(args);
             assertThat(missing.code()).as(String.join(" ", args)).isEqualTo(ExitCodes.INVALID);
             assertThat(missing.err()).contains("unknown command '" + args[0] + "'", "up, validate");
             assertThat(missing.out()).isEmpty();
         }
+        CliRun noFolder = imageflow("backup");
+        assertThat(noFolder.code()).isEqualTo(ExitCodes.INVALID);
+        assertThat(noFolder.err()).contains("Missing required parameter: 'DIR'");
+        // Not a backup: refused before anything is written, as wrong input.
+        CliRun notABackup = imageflow("restore", System.getProperty("java.io.tmpdir"));
+        assertThat(notABackup.code()).isEqualTo(ExitCodes.INVALID);
+        assertThat(notABackup.err()).contains("holds no backup: manifest.json is missing");
         assertThat(imageflow("--help").code()).isEqualTo(ExitCodes.OK);
         assertThat(imageflow("runs", "--help").code()).isEqualTo(ExitCodes.OK);
     }

@@ -4,6 +4,8 @@ import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.function.local.LocalFunctions;
 import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.local.backup.BackupManifest;
+import io.imageflowcanvas.local.backup.RunnerBackup;
 import io.imageflowcanvas.local.executor.HttpStepInvoker;
 import io.imageflowcanvas.local.executor.LocalExecutor;
 import io.imageflowcanvas.local.executor.RunListener;
@@ -80,6 +82,8 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     private final ProgressPublisher progress;
     private final BackgroundListener historyEvents;
     private final BackgroundListener progressEvents;
+    /** Held from the start to the end of {@link #close}: no other runner or restore writes into this folder. */
+    private DataFolderLock dataFolderLock;
     /** The runs' durations, for {@code GET /api/metrics}. */
     private final RunDurations durations = new RunDurations();
     private final RunLogs logs = new RunLogs();
@@ -206,6 +210,20 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
 
     /** As {@link #start(RunnerSettings)}, deploying to the cluster {@code cluster} connects to when asked to. */
     public static LocalRunner start(RunnerSettings settings, Supplier<ClusterClient> cluster) throws Exception {
+        Path dataFolder = settings.functions().dataDirectory();
+        DataFolderLock lock = DataFolderLock.tryTake(dataFolder).orElseThrow(() -> new IllegalStateException(
+                "another runner is using the data folder " + dataFolder.toAbsolutePath() + "; stop it, or give this"
+                + " one a folder of its own (" + io.imageflowcanvas.function.local.LocalSettings.DATA + ")"));
+        try {
+            return start(settings, cluster, lock);
+        } catch (Exception | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static LocalRunner start(RunnerSettings settings, Supplier<ClusterClient> cluster, DataFolderLock lock)
+            throws Exception {
         PipelineDefinition definition = settings.pipelineFile() == null ? PipelineDefinitions.defaultPipeline()
                 : PipelineDefinitions.read(settings.pipelineFile());
         ValidatedPipeline pipeline = new PipelineValidator(ComponentRegistry.builtIn()).validate(definition);
@@ -214,6 +232,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
                 settings.kafkaPort());
         LocalFunctions functions = LocalFunctions.start(settings.functions());
         LocalRunner runner = new LocalRunner(settings, functions, pipeline, kafka, cluster);
+        runner.dataFolderLock = lock;
         runner.restoreDeployments();
         runner.install(pipeline, true);
         runner.resume(runner.history.takeOverUnfinished());
@@ -451,6 +470,14 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     }
 
     @Override
+    public Object backup(Path directory, boolean objects) {
+        BackupManifest manifest = RunnerBackup.create(settings.functions().dataDirectory(), history,
+                objects ? client : null, directory);
+        log.info("backed up into {}: {}", directory, manifest.counts());
+        return manifest;
+    }
+
+    @Override
     public Map<String, ComponentHealth> componentHealth() {
         return FunctionHealth.check(functions.ports());
     }
@@ -581,6 +608,9 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         progress.close();
         if (kafka != null) {
             kafka.close();
+        }
+        if (dataFolderLock != null) {
+            dataFolderLock.close();
         }
     }
 

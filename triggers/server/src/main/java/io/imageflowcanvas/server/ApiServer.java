@@ -187,6 +187,7 @@ public final class ApiServer implements AutoCloseable {
                 backend.objects(), backend.cluster());
         ObjectAccess objects = backend.objects();
         RunEvents events = backend.events();
+        BackupEndpoints backups = new BackupEndpoints(backend.host());
         this.routes = List.of(
                 new Route("GET", "/api/openapi.yaml", request -> openApi()),
                 new Route("POST", "/api/session", Body.JSON, MAX_LOGIN_BYTES, this::login),
@@ -213,6 +214,7 @@ public final class ApiServer implements AutoCloseable {
                 new Route("POST", "/api/deployments/{pipelineId}/uploads", Body.IMAGE,
                         ImageLimits.DEFAULT_MAX_BYTES, deployments::upload),
                 new Route("GET", "/api/objects", objects::describe),
+                new Route("POST", "/api/backups", backups::create),
                 new Route("GET", "/api/objects/content", objects::content),
                 new Route("GET", "/api/objects/thumbnail", objects::thumbnail));
         this.server = HttpServer.create(new InetSocketAddress(address, port), 16);

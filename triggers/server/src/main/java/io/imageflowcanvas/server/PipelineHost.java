@@ -127,6 +127,17 @@ public interface PipelineHost {
         return runIdOf(pipeline, input);
     }
 
+    /**
+     * Backs this host's data (saved pipelines, deployments, run history; its objects too when {@code objects}) up
+     * into {@code directory}, absent or empty, while it runs; the backup's manifest. Throws
+     * {@link IllegalArgumentException} when the folder cannot take it, {@link IllegalStateException} when a store it
+     * reads is away, {@link UnsupportedOperationException} where the host keeps no such data itself.
+     */
+    default Object backup(java.nio.file.Path directory, boolean objects) {
+        throw new UnsupportedOperationException("this server keeps no data of its own to back up: on a cluster the"
+                + " backup CronJob dumps the workflow archive and saved pipelines (docs/backup.md)");
+    }
+
     /** The id the run of {@code pipeline} for {@code input} has or will have. */
     String runIdOf(ValidatedPipeline pipeline, ObjectRef input);
 

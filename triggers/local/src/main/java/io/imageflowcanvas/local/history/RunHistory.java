@@ -544,6 +544,11 @@ public final class RunHistory implements RunListener, AutoCloseable {
         }
     }
 
+    /** A connection of the pool, for {@link HistoryDump}'s reads and loads; close it. */
+    Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
     /** State changes kept while the database was away and not written yet. */
     public synchronized int pendingWrites() {
         return pending.size();

@@ -1,0 +1,55 @@
+package io.imageflowcanvas.cli;
+
+import io.imageflowcanvas.local.RunnerSettings;
+import io.imageflowcanvas.local.backup.RunnerRestore;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code imageflow restore DIR}: a backup written into the data folder the runner would start on, while it does
+ * not run; the next {@code imageflow up} finds the same pipelines, runs and objects.
+ */
+@Command(name = "restore", description = "Restore a backup (imageflow backup) into the local runner's data folder"
+        + " (IMAGEFLOW_DATA) while no runner runs on it; the folder must be empty unless --force.")
+final class RestoreCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DIR", description = "the backup's folder (it holds manifest.json)")
+    Path directory;
+
+    @Option(names = "--force", description = "restore into a folder that is not empty: its contents are moved"
+            + " aside to a sibling folder first (nothing is deleted)")
+    boolean force;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        RunnerSettings settings;
+        RunnerRestore.Restored restored;
+        try {
+            settings = RunnerSettings.from(System.getenv());
+            restored = RunnerRestore.restore(directory, settings, force);
+        } catch (IllegalArgumentException e) {
+            // A BackupException among them: the backup or the folder is not fit; nothing was written.
+            spec.commandLine().getErr().println("imageflow restore: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
+        var out = spec.commandLine().getOut();
+        out.println("restored into " + settings.functions().dataDirectory().toAbsolutePath() + ": "
+                + restored.counts());
+        if (restored.movedAside() != null) {
+            out.println("what the folder held before is in " + restored.movedAside());
+        }
+        if (!restored.newIdentities().isEmpty()) {
+            out.println(restored.newIdentities().size() + " object(s) were stored in parts at first and have a new"
+                    + " eTag now, so their runs will run again, e.g. " + restored.newIdentities().getFirst());
+        }
+        out.println("start the runner on it: ./imageflow up");
+        return ExitCodes.OK;
+    }
+}

@@ -17,6 +17,7 @@ import io.imageflowcanvas.server.kafka.CameraIngress;
 import io.imageflowcanvas.local.kafka.EmbeddedKafka;
 import io.imageflowcanvas.local.kafka.ProgressPublisher;
 import io.imageflowcanvas.local.logs.RunLogs;
+import io.imageflowcanvas.local.retention.RetentionSweep;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.pipeline.ParameterOverrides;
 import io.imageflowcanvas.pipeline.PipelineDefinition;
@@ -92,6 +93,9 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     /** Renews this runner's leases and takes over the runs of runners that died. */
     private final java.util.concurrent.ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("imageflow-leases").factory());
+    /** Runs the retention sweep, apart from the leases so a long sweep never lets a lease run out. */
+    private final java.util.concurrent.ScheduledExecutorService retention = Executors
+            .newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("imageflow-retention").factory());
     /** Notifications are handed over here, so the S3 server's request threads never wait for a run slot. */
     private final ExecutorService notifications = Executors
             .newSingleThreadExecutor(Thread.ofPlatform().daemon().name("imageflow-notifications").factory());
@@ -239,6 +243,9 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         long every = Math.max(1, settings.lease().toMillis() / 3);
         runner.leases.scheduleWithFixedDelay(runner::keepLeases, every, every,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
+        long sweepEvery = settings.retentionSweepEvery().toMillis();
+        runner.retention.scheduleWithFixedDelay(runner::sweepRetention, sweepEvery, sweepEvery,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         functions.onObjectCreated(runner::notified);
         return runner;
     }
@@ -366,6 +373,21 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot keep the runner's id in " + file, e);
         }
+    }
+
+    /** The periodic retention sweep: a failure (the store away) is tried again at the next one. */
+    private void sweepRetention() {
+        try {
+            sweepRetention(java.time.Clock.systemUTC());
+        } catch (Exception e) {
+            log.warn("retention sweep failed, trying again in {}: {}", settings.retentionSweepEvery(), e.toString());
+        }
+    }
+
+    /** Deletes what the deployed pipelines keep no longer, ages measured on {@code clock}; what it did per pipeline. */
+    public List<RetentionSweep.Counts> sweepRetention(java.time.Clock clock) throws Exception {
+        return new RetentionSweep(client, history, clock).sweep(deployments.values().stream()
+                .map(LocalDeployment::pipeline).toList(), RunIds::of);
     }
 
     /** Keeps this runner's runs its own, and takes over runs whose runner died (their lease ran out). */
@@ -594,6 +616,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
         events.close();
         api.close();
         leases.shutdownNow();
+        retention.shutdownNow();
         deployments.values().forEach(LocalDeployment::close);
         notifications.shutdownNow();
         // The history closes before the runs in flight are stopped: they stay RUNNING there, as after a crash, and

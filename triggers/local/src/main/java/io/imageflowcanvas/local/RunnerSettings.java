@@ -30,6 +30,8 @@ import java.util.Map;
  *     once its lease has run out
  * @param autoRetry {@value #AUTO_RETRY_SECONDS} (default 0: off): how long after a run failed only on faults of
  *     the world (a store or function away past the step's retries) it is run once more by itself
+ * @param retentionSweepEvery {@value #RETENTION_SWEEP_MINUTES} (default 60): how often what deployed pipelines keep
+ *     no longer (their {@code retention}) is deleted
  * @param clusterDeploys {@value #CLUSTER_DEPLOYS} (default false): whether the API may deploy to the cluster of
  *     the current kube context ({@code true} to allow). Off by default: such a deploy spends the user's kube
  *     credentials, so a request alone must not be enough; {@code imageflow apply} needs no such switch
@@ -37,7 +39,7 @@ import java.util.Map;
 public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duration pollEvery,
         Duration reconcileEvery, int maxRuns, int apiPort, String kafka, int kafkaPort, String progressTopic,
         String cameraTopic, String historyUrl, String historyUser, String historyPassword, Duration lease,
-        Duration autoRetry, boolean clusterDeploys) {
+        Duration autoRetry, boolean clusterDeploys, Duration retentionSweepEvery) {
 
     public static final String PIPELINE = "IMAGEFLOW_PIPELINE";
     public static final String POLL_MILLIS = "IMAGEFLOW_POLL_MILLIS";
@@ -58,6 +60,7 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
     public static final String LEASE_SECONDS = "IMAGEFLOW_LEASE_SECONDS";
     public static final String AUTO_RETRY_SECONDS = "IMAGEFLOW_AUTO_RETRY_SECONDS";
     public static final String CLUSTER_DEPLOYS = "IMAGEFLOW_ALLOW_CLUSTER_DEPLOYS";
+    public static final String RETENTION_SWEEP_MINUTES = "IMAGEFLOW_RETENTION_SWEEP_MINUTES";
 
     public static RunnerSettings from(Map<String, String> env) {
         return new RunnerSettings(LocalSettings.from(env),
@@ -71,7 +74,7 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
                 env.getOrDefault(HISTORY_USER, DEFAULT_HISTORY_USER), env.getOrDefault(HISTORY_PASSWORD, ""),
                 Duration.ofSeconds(positive(env, LEASE_SECONDS, 30)),
                 Duration.ofSeconds(zeroOrPositive(env, AUTO_RETRY_SECONDS, 0)),
-                flag(env, CLUSTER_DEPLOYS));
+                flag(env, CLUSTER_DEPLOYS), Duration.ofMinutes(positive(env, RETENTION_SWEEP_MINUTES, 60)));
     }
 
     private static boolean flag(Map<String, String> env, String key) {

@@ -115,7 +115,7 @@ public record ParameterOverrides(Map<String, Map<String, Object>> byStep) {
         return new ValidatedPipeline(pipeline.pipelineId(), pipeline.name(), pipeline.version(), pipeline.trigger(),
                 pipeline.steps().stream().map(s -> merged.containsKey(s.stepId()) ? withParameters(s,
                         merged.get(s.stepId())) : s).toList(), pipeline.parallelism(), pipeline.failFast(),
-                pipeline.outputBucket());
+                pipeline.outputBucket(), pipeline.retention());
     }
 
     private static ValidatedPipeline.Step withParameters(ValidatedPipeline.Step s, Map<String, Object> parameters) {

@@ -9,7 +9,7 @@ import java.util.Map;
  * Unvalidated: {@link PipelineValidator} turns it into a {@link ValidatedPipeline} or says everything that is wrong.
  */
 public record PipelineDefinition(String pipelineId, String name, String version, Map<String, Object> metadata,
-        Trigger trigger, List<Step> steps, GlobalParameters globalParameters) {
+        Trigger trigger, List<Step> steps, GlobalParameters globalParameters, Retention retention) {
 
     /** What starts a run: new objects in a bucket (optionally under a prefix, ending with a suffix), or a topic. */
     public record Trigger(String bucket, String prefix, String suffix, String kafkaTopic) {
@@ -52,5 +52,14 @@ public record PipelineDefinition(String pipelineId, String name, String version,
      */
     public record GlobalParameters(Integer parallelism, Boolean failFast, Integer timeoutSeconds,
             String outputBucket) {
+    }
+
+    /**
+     * How long what the pipeline's runs touch is kept, each as a whole number of days, hours or minutes ("30d",
+     * "12h", "90m"); unset, forever. {@code inputs}: objects in its trigger bucket whose run has finished;
+     * {@code outputs}: what its steps wrote, once their input is gone; {@code runs}: run records, once their input
+     * is gone (while it is there, its record is what keeps it from being run again).
+     */
+    public record Retention(String inputs, String outputs, String runs) {
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -97,6 +98,7 @@ public final class PipelineValidator {
             problems.add(new Problem(null, "globalParameters.outputBucket", "the output bucket '" + outputBucket
                     + "' is also the trigger bucket: every output would start another run"));
         }
+        ValidatedPipeline.Retention retention = retention(definition.retention(), problems);
         List<PipelineDefinition.Step> steps = definition.steps() == null ? List.of() : definition.steps();
         if (steps.isEmpty()) {
             problems.add(new Problem(null, "steps", "a pipeline needs at least one step"));
@@ -131,7 +133,38 @@ public final class PipelineValidator {
         checked.forEach(s -> checkedById.put(s.stepId(), s));
         return new ValidatedPipeline(definition.pipelineId(), definition.name(), definition.version(),
                 definition.trigger(), order.stream().map(checkedById::get).toList(), parallelism,
-                global.failFast() == null || global.failFast(), outputBucket);
+                global.failFast() == null || global.failFast(), outputBucket, retention);
+    }
+
+    /** "30d", "12h", "90m": a whole number of days, hours or minutes, at least one minute. */
+    private static final Pattern RETENTION = Pattern.compile("([1-9]\\d{0,5})([dhm])");
+
+    private static ValidatedPipeline.Retention retention(PipelineDefinition.Retention retention,
+            List<Problem> problems) {
+        if (retention == null) {
+            return ValidatedPipeline.Retention.FOREVER;
+        }
+        return new ValidatedPipeline.Retention(age(retention.inputs(), "retention.inputs", problems),
+                age(retention.outputs(), "retention.outputs", problems),
+                age(retention.runs(), "retention.runs", problems));
+    }
+
+    private static Duration age(String value, String field, List<Problem> problems) {
+        if (value == null) {
+            return null;
+        }
+        Matcher matcher = RETENTION.matcher(value.trim());
+        if (!matcher.matches()) {
+            problems.add(new Problem(null, field, "'" + value + "' must be a whole number of days, hours or minutes"
+                    + " such as 30d, 12h or 90m (leave it out to keep forever)"));
+            return null;
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "d" -> Duration.ofDays(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofMinutes(amount);
+        };
     }
 
     private void checkTrigger(PipelineDefinition.Trigger trigger, List<Problem> problems) {

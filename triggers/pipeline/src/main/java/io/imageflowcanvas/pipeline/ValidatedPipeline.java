@@ -12,7 +12,17 @@ import java.util.Set;
  * comes after its dependencies. Both engines (local executor, Argo compiler) read only this.
  */
 public record ValidatedPipeline(String pipelineId, String name, String version, PipelineDefinition.Trigger trigger,
-        List<Step> steps, int parallelism, boolean failFast, String outputBucket) {
+        List<Step> steps, int parallelism, boolean failFast, String outputBucket, Retention retention) {
+
+    /** How long inputs, outputs and run records are kept ({@link PipelineDefinition.Retention}); null: forever. */
+    public record Retention(Duration inputs, Duration outputs, Duration runs) {
+
+        public static final Retention FOREVER = new Retention(null, null, null);
+
+        public boolean keepsEverything() {
+            return inputs == null && outputs == null && runs == null;
+        }
+    }
 
     /**
      * A checked step. {@code parameters} holds what the definition sets (the function applies its own defaults).

@@ -9,6 +9,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import io.imageflowcanvas.pipeline.PipelineValidationException.Problem;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -181,6 +182,25 @@ class PipelineValidatorTests {
         // A definition above the size limit is refused before it is parsed.
         assertThat(problems("{\"pipelineId\": \"" + "x".repeat(PipelineDefinitions.MAX_BYTES) + "\"}")
                 .getFirst().message()).contains("above the limit of " + PipelineDefinitions.MAX_BYTES);
+    }
+
+    @Test
+    void readsRetentionAsDaysHoursOrMinutesAndNamesAWrongOne() {
+        String kept = """
+                {"pipelineId": "p", "name": "n", "version": "1", "trigger": {"bucket": "raw"},
+                 "retention": {"inputs": "30d", "outputs": "12h", "runs": "%s"},
+                 "steps": [{"stepId": "a", "componentName": "resize", "parameters": {"width": 10}}]}""";
+        assertThat(validator.validate(PipelineDefinitions.parse(kept.formatted("90m"))).retention())
+                .isEqualTo(new ValidatedPipeline.Retention(Duration.ofDays(30), Duration.ofHours(12),
+                        Duration.ofMinutes(90)));
+        assertThat(validator.validate(PipelineDefinitions.parse(pipeline("""
+                {"stepId": "a", "componentName": "resize", "parameters": {"width": 10}}"""))).retention()
+                .keepsEverything()).isTrue();
+        for (String wrong : List.of("30 days", "0d", "1w", "-1d", "")) {
+            assertThat(problems(kept.formatted(wrong))).as(wrong).containsExactly(new Problem(null, "retention.runs",
+                    "'" + wrong + "' must be a whole number of days, hours or minutes such as 30d, 12h or 90m (leave"
+                    + " it out to keep forever)"));
+        }
     }
 
     @Test

@@ -340,6 +340,50 @@ public final class RunHistory implements RunListener, AutoCloseable {
         });
     }
 
+    /** Every run of {@code pipelineId}, oldest first (the retention sweep reads them). */
+    public synchronized List<RunRecord> runsOf(String pipelineId) {
+        return runs("SELECT * FROM runs WHERE pipeline_id = ? ORDER BY started_at", pipelineId);
+    }
+
+    /** Every run in flight, of any pipeline and runner. */
+    public synchronized List<RunRecord> running() {
+        return runs("SELECT * FROM runs WHERE status = 'RUNNING'");
+    }
+
+    /**
+     * Deletes the records of finished runs and their steps (a run that is RUNNING again by now is kept); the number
+     * of runs deleted.
+     */
+    public synchronized int forget(List<String> runIds) {
+        if (runIds.isEmpty()) {
+            return 0;
+        }
+        return atOnce("forget " + runIds.size() + " runs", db -> {
+            boolean autoCommit = db.getAutoCommit();
+            db.setAutoCommit(false);
+            int deleted = 0;
+            try (PreparedStatement steps = db.prepareStatement("DELETE FROM steps WHERE run_id = ? AND run_id IN"
+                    + " (SELECT run_id FROM runs WHERE run_id = ? AND status <> 'RUNNING')");
+                    PreparedStatement runs = db.prepareStatement(
+                            "DELETE FROM runs WHERE run_id = ? AND status <> 'RUNNING'")) {
+                for (String runId : runIds) {
+                    steps.setString(1, runId);
+                    steps.setString(2, runId);
+                    steps.executeUpdate();
+                    runs.setString(1, runId);
+                    deleted += runs.executeUpdate();
+                }
+                db.commit();
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(autoCommit);
+            }
+            return deleted;
+        });
+    }
+
     public synchronized List<RunRecord> recent(int limit) {
         return runs("SELECT * FROM runs ORDER BY started_at DESC LIMIT " + Math.max(1, limit));
     }

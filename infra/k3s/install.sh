@@ -134,6 +134,8 @@ fi
 step "configs: namespace, network policies, runtime class, models claim, Secrets"
 kubectl apply -k "$here/configs"
 minio_secret imageflow
+# The archive backup (controllers/argo-workflows) stores its dumps in MinIO.
+minio_secret argo
 # The canvas reads archived runs with the archive's login.
 archive_login() { kubectl -n argo get secret argo-postgres-config -o "jsonpath={.data.$1}" | base64 -d; }
 kubectl -n imageflow create secret generic argo-archive-login --from-literal=username="$(archive_login username)" \

@@ -18,9 +18,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An S3 server that records every request it is sent: S3Proxy (taking requests unsigned: the proxy's forwarded
  * requests carry no valid signature) behind a loopback proxy that keeps each request's
- * method, path, query and (for bucket subresources) body. S3Proxy has no bucket notifications, so the proxy keeps
- * each bucket's notification configuration itself and answers {@code ?notification} as MinIO does: the XML last
- * put, or an empty configuration. Everything else is S3Proxy's own answer.
+ * method, path, query and (for bucket subresources) body. S3Proxy has no bucket notifications, lifecycle rules or
+ * versioning switch, so the proxy keeps each bucket's configuration of those itself and answers
+ * {@code ?notification}, {@code ?lifecycle} and {@code ?versioning} as MinIO does: the XML last put, or the answer
+ * for none (an empty configuration; for lifecycle rules 404 NoSuchLifecycleConfiguration). Everything else is
+ * S3Proxy's own answer.
  */
 public final class RecordingS3 implements AutoCloseable {
 
@@ -34,6 +36,8 @@ public final class RecordingS3 implements AutoCloseable {
 
     private static final String EMPTY_NOTIFICATION =
             "<NotificationConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></NotificationConfiguration>";
+    private static final String EMPTY_VERSIONING =
+            "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></VersioningConfiguration>";
     private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
             "transfer-encoding");
 
@@ -42,6 +46,8 @@ public final class RecordingS3 implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, String> notifications = new ConcurrentHashMap<>();
+    private final Map<String, String> lifecycles = new ConcurrentHashMap<>();
+    private final Map<String, String> versionings = new ConcurrentHashMap<>();
 
     private RecordingS3(S3TestServer backend) throws IOException {
         this.backend = backend;
@@ -89,6 +95,21 @@ public final class RecordingS3 implements AutoCloseable {
         return notifications.get(bucket);
     }
 
+    /** Sets a bucket's lifecycle configuration, as another client of MinIO would have (not recorded). */
+    public void lifecycle(String bucket, String xml) {
+        lifecycles.put(bucket, xml);
+    }
+
+    /** The bucket's lifecycle configuration as last put; null when it has none. */
+    public String lifecycle(String bucket) {
+        return lifecycles.get(bucket);
+    }
+
+    /** The bucket's versioning configuration as last put; null when none was. */
+    public String versioning(String bucket) {
+        return versionings.get(bucket);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             URI uri = exchange.getRequestURI();
@@ -98,8 +119,17 @@ public final class RecordingS3 implements AutoCloseable {
             String subresource = query != null && query.matches("[a-z-]+=?") ? query.replace("=", "") : null;
             requests.add(new Request(exchange.getRequestMethod(), uri.getRawPath(), query,
                     subresource != null ? new String(body, StandardCharsets.UTF_8) : null));
+            String bucket = uri.getRawPath().replaceAll("^/|/$", "");
             if ("notification".equals(subresource)) {
-                notification(exchange, uri.getRawPath().replaceAll("^/|/$", ""), body);
+                notification(exchange, bucket, body);
+                return;
+            }
+            if ("lifecycle".equals(subresource)) {
+                configuration(exchange, lifecycles, bucket, body, null);
+                return;
+            }
+            if ("versioning".equals(subresource)) {
+                configuration(exchange, versionings, bucket, body, EMPTY_VERSIONING);
                 return;
             }
             forward(exchange, uri, body);
@@ -117,6 +147,35 @@ public final class RecordingS3 implements AutoCloseable {
             case "PUT" -> {
                 notifications.put(bucket, new String(body, StandardCharsets.UTF_8));
                 exchange.sendResponseHeaders(200, -1);
+            }
+            default -> exchange.sendResponseHeaders(405, -1);
+        }
+    }
+
+    /** A configuration kept here: {@code none} answers a GET of one never put (null: 404, as for lifecycle rules). */
+    private static void configuration(HttpExchange exchange, Map<String, String> kept, String bucket, byte[] body,
+            String none) throws IOException {
+        switch (exchange.getRequestMethod()) {
+            case "GET" -> {
+                String xml = kept.getOrDefault(bucket, none);
+                int status = 200;
+                if (xml == null) {
+                    status = 404;
+                    xml = "<Error><Code>NoSuchLifecycleConfiguration</Code><Message>The lifecycle configuration does"
+                            + " not exist</Message><BucketName>" + bucket + "</BucketName></Error>";
+                }
+                byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("content-type", "application/xml");
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+            case "PUT" -> {
+                kept.put(bucket, new String(body, StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(200, -1);
+            }
+            case "DELETE" -> {
+                kept.remove(bucket);
+                exchange.sendResponseHeaders(204, -1);
             }
             default -> exchange.sendResponseHeaders(405, -1);
         }

@@ -125,12 +125,33 @@ class DeployManifestsTests {
         assertThat(kafka.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("apache/kafka:4.2.1");
         // Argo keeps runs in its PostgreSQL archive and step logs in MinIO.
         JsonNode controller = kustomize("infra/k3s/controllers/argo-workflows").stream()
-                .filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow();
-        assertThat(controller.at("/metadata/name").asText()).isEqualTo("workflow-controller-configmap");
+                .filter(d -> d.at("/metadata/name").asText().equals("workflow-controller-configmap")).findFirst()
+                .orElseThrow();
         assertThat(controller.at("/data/persistence").asText()).contains("archive: true",
                 "host: postgres.argo.svc.cluster.local");
         assertThat(controller.at("/data/artifactRepository").asText()).contains("archiveLogs: true",
                 "endpoint: minio.minio.svc.cluster.local:9000", "bucket: argo-artifacts");
+    }
+
+    @Test
+    void theArchiveIsDumpedNightlyIntoMinioByTheScriptARestoreRuns() throws Exception {
+        List<JsonNode> argo = kustomize("infra/k3s/controllers/argo-workflows");
+        JsonNode script = argo.stream().filter(d -> d.at("/metadata/name").asText().startsWith("archive-backup-script"))
+                .findFirst().orElseThrow();
+        assertThat(script.at("/data/archive-backup.sh").asText()).isEqualTo(Files.readString(
+                ROOT.resolve("infra/k3s/controllers/argo-workflows/archive-backup.sh")));
+        JsonNode job = argo.stream().filter(d -> d.path("kind").asText().equals("CronJob")).findFirst()
+                .orElseThrow().at("/spec/jobTemplate/spec/template/spec");
+        // The generated ConfigMap's name (with its hash) is the one the CronJob mounts.
+        assertThat(job.at("/volumes").findValuesAsText("name")).contains(script.at("/metadata/name").asText());
+        assertThat(job.at("/initContainers/0/command/2").asText()).contains("archive-backup.sh dump");
+        assertThat(job.at("/initContainers/0/image").asText()).isEqualTo("postgres:17");
+        assertThat(job.at("/containers/0/command/2").asText()).contains("local/backups/argo-archive/",
+                "archive-backup.sh prune \"$KEEP\"");
+        JsonNode buckets = kustomize("infra/k3s/controllers/minio").stream()
+                .filter(d -> d.path("kind").asText().equals("Job")).findFirst().orElseThrow();
+        assertThat(buckets.at("/spec/template/spec/containers/0/command/2").asText())
+                .contains("local/backups", "mc version enable local/backups");
     }
 
     @Test

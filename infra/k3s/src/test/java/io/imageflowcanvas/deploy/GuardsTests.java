@@ -123,7 +123,7 @@ class GuardsTests {
 
     /** The workflow controller's parallelism settings, as infra/k3s configures it. */
     private static Parallelism parallelism() throws Exception {
-        JsonNode data = one(kustomize("infra/k3s/controllers/argo-workflows"), "ConfigMap").path("data");
+        JsonNode data = controllerConfig().path("data");
         return new Parallelism(Long.parseLong(data.path("parallelism").asText()),
                 Long.parseLong(data.path("namespaceParallelism").asText()));
     }
@@ -135,11 +135,18 @@ class GuardsTests {
      */
     @Test
     void argoRunsAtMostSoManyWorkflowsAndKnowsEveryKeyWeSet() throws Exception {
-        JsonNode data = one(kustomize("infra/k3s/controllers/argo-workflows"), "ConfigMap").path("data");
+        JsonNode data = controllerConfig().path("data");
         Set<String> keys = new java.util.TreeSet<>();
         data.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).isSubsetOf("parallelism", "namespaceParallelism", "persistence", "artifactRepository");
         Parallelism parallelism = parallelism();
         assertThat(parallelism.namespace()).isPositive().isLessThanOrEqualTo(parallelism.all());
+    }
+
+    /** Argo's controller configuration among the ConfigMaps of its kustomization (the backup script's is beside it). */
+    private static JsonNode controllerConfig() throws Exception {
+        return kustomize("infra/k3s/controllers/argo-workflows").stream()
+                .filter(d -> d.at("/metadata/name").asText().equals("workflow-controller-configmap")).findFirst()
+                .orElseThrow();
     }
 }

@@ -427,9 +427,9 @@ class RunnerApiTests {
         HttpResponse<String> first = post("/api/deployments", request);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         JsonNode applied = JSON.readTree(first.body()).path("applied");
-        assertThat(applied.findValuesAsText("kind")).contains("Bucket", "BucketNotification", "WorkflowTemplate",
-                "Sensor", "EventSource");
-        assertThat(applied.findValuesAsText("outcome")).containsOnly("created");
+        assertThat(applied.findValuesAsText("kind")).contains("Bucket", "BucketNotification", "BucketVersioning",
+                "BucketLifecycle", "WorkflowTemplate", "Sensor", "EventSource");
+        assertThat(applied.findValuesAsText("outcome")).containsOnly("created", "enabled", "configured");
         assertThat(clusterMinio.notification("raw")).contains("arn:minio:sqs::PRIMARY:kafka");
         assertThat(kubernetes.genericKubernetesResources(new ResourceDefinitionContext.Builder()
                 .withGroup("argoproj.io").withVersion("v1alpha1").withKind("WorkflowTemplate")

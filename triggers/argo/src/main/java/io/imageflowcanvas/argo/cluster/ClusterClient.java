@@ -204,6 +204,8 @@ public final class ClusterClient implements AutoCloseable {
             applied.add(new Applied("BucketNotification", prepared.notifying(), prepared.notificationAdded()
                     ? "created" : "unchanged"));
         }
+        prepared.retention().forEach(change -> applied.add(new Applied(change.kind(), change.bucket(),
+                change.outcome())));
         applied.addAll(apply(manifests));
         return applied;
     }
@@ -351,7 +353,8 @@ public final class ClusterClient implements AutoCloseable {
             boolean stillTriggers = trigger != null && templates.stream().filter(t -> t != own)
                     .anyMatch(t -> trigger.equals(triggerBucket(t)));
             try (PipelineBuckets access = buckets.open(settings)) {
-                removed.addAll(access.release(trigger, stillTriggers, madeBuckets(own)));
+                removed.addAll(access.release(pipelineId, trigger, own.getMetadata().getAnnotations()
+                        .get(PipelineCompiler.OUTPUT_BUCKET_ANNOTATION), stillTriggers, madeBuckets(own)));
             } catch (RuntimeException e) {
                 throw new IllegalStateException("pipeline " + pipelineId + "'s objects were removed, but not its"
                         + " buckets' notification: " + e.getMessage(), e);

@@ -52,12 +52,17 @@ public final class PipelineBuckets implements AutoCloseable {
 
     /**
      * What {@link #prepare} did: the buckets it made (those an undeploy may remove again), the bucket that notifies
-     * (null without a bucket trigger) and whether our configuration was added to it now.
+     * (null without a bucket trigger), whether our configuration was added to it now, and what of the pipeline's
+     * retention it set.
      */
-    public record Prepared(List<String> made, String notifying, boolean notificationAdded) {
+    public record Prepared(List<String> made, String notifying, boolean notificationAdded,
+            List<BucketRetention.Change> retention) {
     }
 
-    /** Makes the pipeline's trigger and output buckets where missing and has the trigger bucket notify Kafka. */
+    /**
+     * Makes the pipeline's trigger and output buckets where missing, has the trigger bucket notify Kafka, and puts
+     * its retention in place ({@link BucketRetention}: lifecycle rules, versioning of the trigger bucket).
+     */
     public Prepared prepare(ValidatedPipeline pipeline) {
         Set<String> buckets = new LinkedHashSet<>();
         if (pipeline.trigger().bucket() != null) {
@@ -73,7 +78,8 @@ public final class PipelineBuckets implements AutoCloseable {
                 }
             }
             String trigger = pipeline.trigger().bucket();
-            return new Prepared(made, trigger, trigger != null && notifyKafka(trigger));
+            boolean notificationAdded = trigger != null && notifyKafka(trigger);
+            return new Prepared(made, trigger, notificationAdded, new BucketRetention(client).apply(pipeline));
         } catch (Exception e) {
             throw failure("could not prepare the buckets of pipeline " + pipeline.pipelineId(), e);
         }
@@ -112,9 +118,19 @@ public final class PipelineBuckets implements AutoCloseable {
      * deployed pipeline triggers on it ({@code stillTriggers} false; only our own configuration goes), and each
      * bucket the deploy made is removed when it is empty. Returns what it did, one line each.
      */
-    public List<String> release(String triggerBucket, boolean stillTriggers, List<String> made) {
+    public List<String> release(String pipelineId, String triggerBucket, String outputBucket,
+            boolean stillTriggers, List<String> made) {
         List<String> done = new ArrayList<>();
         try {
+            List<String> ruled = new ArrayList<>();
+            for (String bucket : java.util.Arrays.asList(triggerBucket, outputBucket)) {
+                if (bucket != null && !ruled.contains(bucket)
+                        && client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                    ruled.add(bucket);
+                }
+            }
+            new BucketRetention(client).remove(pipelineId, ruled)
+                    .forEach(bucket -> done.add("bucket " + bucket + ": lifecycle rules removed"));
             if (triggerBucket != null && !stillTriggers
                     && client.bucketExists(BucketExistsArgs.builder().bucket(triggerBucket).build())) {
                 NotificationConfiguration current = client.getBucketNotification(

@@ -78,6 +78,8 @@ public final class PipelineCompiler {
     public static final String CAMERA_TOPIC_ANNOTATION = "imageflowcanvas.io/camera-topic";
     /** On the WorkflowTemplate: where camera frames are stored (the trigger bucket, or raw for a topic trigger). */
     public static final String LANDING_BUCKET_ANNOTATION = "imageflowcanvas.io/landing-bucket";
+    /** On the WorkflowTemplate: where the steps write, whose lifecycle rules an undeploy removes. */
+    public static final String OUTPUT_BUCKET_ANNOTATION = "imageflowcanvas.io/output-bucket";
     /** Where the frames of a pipeline triggered by a topic alone are stored, as on one machine. */
     public static final String DEFAULT_LANDING_BUCKET = "raw";
     public static final String PART_OF_LABEL = "app.kubernetes.io/part-of";
@@ -244,6 +246,7 @@ public final class PipelineCompiler {
                 : settings.cameraTopic());
         annotations.put(LANDING_BUCKET_ANNOTATION, trigger.bucket() != null ? trigger.bucket()
                 : DEFAULT_LANDING_BUCKET);
+        annotations.put(OUTPUT_BUCKET_ANNOTATION, pipeline.outputBucket());
         metadata.setAnnotations(annotations);
         return new WorkflowTemplate().metadata(metadata).spec(spec);
     }

@@ -80,6 +80,36 @@ class ClusterClientTests {
     }
 
     @Test
+    void deploySetsThePipelinesRetentionAsLifecycleRulesBesideOthersAndDeleteTakesOnlyItsOwn() throws Exception {
+        try (RecordingS3 s3 = RecordingS3.start("raw", "processed")) {
+            // A rule of the operator's own on raw, as mc ilm would have set it.
+            s3.lifecycle("raw", "<LifecycleConfiguration><Rule><ID>operator</ID><Status>Enabled</Status><Filter>"
+                    + "<Prefix>tmp/</Prefix></Filter><Expiration><Days>1</Days></Expiration></Rule>"
+                    + "</LifecycleConfiguration>");
+            ClusterClient cluster = clusterWithBuckets(s3);
+            assertThat(cluster.deploy(Pipelines.of("""
+                    {"pipelineId": "cams", "name": "Cams", "version": "1", "trigger": {"bucket": "raw", "prefix": "cams/"},
+                     "retention": {"inputs": "30d", "outputs": "12h", "runs": "90d"},
+                     "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 320}}]}"""),
+                    SETTINGS, true)).extracting(Object::toString).contains("BucketVersioning/raw enabled",
+                    "BucketLifecycle/raw configured", "BucketLifecycle/processed configured");
+            // Inputs under the trigger's prefix after 30 days, overwritten versions too; the operator's rule kept.
+            assertThat(s3.lifecycle("raw")).contains("<ID>operator</ID>", "<ID>imageflow-cams-inputs</ID>",
+                    "<Prefix>cams/</Prefix>", "<Expiration><Days>30</Days></Expiration>",
+                    "<NoncurrentVersionExpiration><NoncurrentDays>30</NoncurrentDays></NoncurrentVersionExpiration>");
+            // Outputs outlive their input: the longer of outputs (12 h) and inputs (30 days).
+            assertThat(s3.lifecycle("processed")).contains("<ID>imageflow-cams-outputs</ID>",
+                    "<Prefix>cams/</Prefix>", "<Expiration><Days>30</Days></Expiration>");
+            assertThat(s3.versioning("raw")).contains("<Status>Enabled</Status>");
+
+            assertThat(cluster.delete(SETTINGS, "cams")).contains("bucket raw: lifecycle rules removed",
+                    "bucket processed: lifecycle rules removed");
+            assertThat(s3.lifecycle("raw")).contains("<ID>operator</ID>").doesNotContain("imageflow-cams");
+            assertThat(s3.lifecycle("processed")).isNull();
+        }
+    }
+
+    @Test
     void deleteRemovesWhatThePipelineOwnsAndNothingElse() throws Exception {
         try (RecordingS3 s3 = RecordingS3.start("raw", "processed", "inbox", "results")) {
             ClusterClient cluster = clusterWithBuckets(s3);
@@ -90,7 +120,8 @@ class ClusterClientTests {
             List<String> removed = cluster.delete(SETTINGS, "default");
             assertThat(removed).containsExactlyInAnyOrder("Sensor/imageflow-default",
                     "EventSource/imageflow-default-bucket-events",
-                    "WorkflowTemplate/imageflow-default", "bucket raw: notification removed");
+                    "WorkflowTemplate/imageflow-default", "bucket raw: notification removed",
+                    "bucket raw: lifecycle rules removed");
             assertThat(stored(ArgoKinds.SENSOR)).extracting(r -> r.getMetadata().getName())
                     .containsExactly("imageflow-diamond");
             assertThat(stored(ArgoKinds.WORKFLOW_TEMPLATE)).extracting(r -> r.getMetadata().getName())
@@ -134,8 +165,10 @@ class ClusterClientTests {
             ClusterClient cluster = clusterWithBuckets(s3);
             assertThat(cluster.deploy(Pipelines.defaultPipeline(), SETTINGS, true)).extracting(Object::toString)
                     .startsWith("BucketNotification/raw unchanged");
+            // Versioning (to undo an overwrite) with its noncurrent versions expiring: retention of the trigger bucket.
             assertThat(s3.requests()).extracting(Object::toString).containsExactly("HEAD /raw", "HEAD /processed",
-                    "GET /raw?notification=");
+                    "GET /raw?notification=", "GET /raw?versioning=", "PUT /raw?versioning=", "GET /raw?lifecycle=",
+                    "PUT /raw?lifecycle=", "GET /processed?lifecycle=");
             assertThat(s3.notification("raw")).isEqualTo(fromTheJob);
 
             // A pipeline on another bucket: both its buckets made, the trigger bucket set to notify Kafka.
@@ -149,9 +182,9 @@ class ClusterClientTests {
                     .startsWith("Bucket/uploads created", "Bucket/uploads-out created",
                             "BucketNotification/uploads created")
                     .contains("WorkflowTemplate/imageflow-uploads created");
-            assertThat(s3.requests()).extracting(Object::toString).containsExactly("HEAD /uploads", "PUT /uploads",
+            assertThat(s3.requests()).extracting(Object::toString).startsWith("HEAD /uploads", "PUT /uploads",
                     "HEAD /uploads-out", "PUT /uploads-out", "GET /uploads?notification=", "PUT /uploads?notification=");
-            assertThat(s3.requests().getLast().body()).isEqualTo(XMLNS + OUR_CONFIGURATION
+            assertThat(s3.requests().get(5).body()).isEqualTo(XMLNS + OUR_CONFIGURATION
                     + "</NotificationConfiguration>");
             assertThat(s3.backend().keys("uploads")).isEmpty();
             GenericKubernetesResource template = stored(ArgoKinds.WORKFLOW_TEMPLATE).stream()
@@ -165,7 +198,8 @@ class ClusterClientTests {
             assertThat(cluster.deploy(Pipelines.of(uploads), SETTINGS, false)).extracting(Object::toString)
                     .startsWith("BucketNotification/uploads unchanged");
             assertThat(s3.requests()).extracting(Object::toString).containsExactly("HEAD /uploads",
-                    "HEAD /uploads-out", "GET /uploads?notification=");
+                    "HEAD /uploads-out", "GET /uploads?notification=", "GET /uploads?versioning=",
+                    "GET /uploads?lifecycle=", "GET /uploads-out?lifecycle=");
             assertThat(stored(ArgoKinds.WORKFLOW_TEMPLATE).stream()
                     .filter(t -> t.getMetadata().getName().equals("imageflow-uploads")).findFirst().orElseThrow()
                     .getMetadata().getAnnotations()).containsEntry(ClusterClient.MADE_BUCKETS_ANNOTATION,
@@ -175,7 +209,8 @@ class ClusterClientTests {
             s3.clear();
             cluster.deploy(Pipelines.of(uploads.replace("\"uploads\", \"name\"", "\"uploads-too\", \"name\"")),
                     SETTINGS, false);
-            assertThat(cluster.delete(SETTINGS, "uploads-too")).noneMatch(line -> line.startsWith("bucket "));
+            assertThat(cluster.delete(SETTINGS, "uploads-too")).containsOnlyOnce("bucket uploads: lifecycle rules removed")
+                    .noneMatch(line -> line.contains("notification"));
             assertThat(s3.requests()).extracting(Object::toString).doesNotContain("PUT /uploads?notification=");
 
             // Delete: our configuration goes, the empty bucket it made goes, the one holding a result stays.

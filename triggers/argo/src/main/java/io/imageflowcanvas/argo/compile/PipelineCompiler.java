@@ -222,8 +222,9 @@ public final class PipelineCompiler {
                 // is published from the cluster server's watch on Workflows instead.
                 // Every input is a Workflow: each is deleted once its time is up, and its agent pod with it (the
                 // pod is owned by the Workflow); the archive keeps the history (docs/upstream.md).
-                .ttlStrategy(new TTLStrategy().secondsAfterSuccess(settings.keepSucceededSeconds())
-                        .secondsAfterFailure(settings.keepFailedSeconds()))
+                // A pipeline that keeps its runs a shorter time than that has its Workflows go sooner.
+                .ttlStrategy(new TTLStrategy().secondsAfterSuccess(keep(settings.keepSucceededSeconds(), pipeline))
+                        .secondsAfterFailure(keep(settings.keepFailedSeconds(), pipeline)))
                 // Pods a step template may start (none today: http steps run in the agent) go when they finish.
                 .podGC(new PodGC().strategy("OnPodCompletion"))
                 .metrics(new Metrics().prometheus(List.of(runDurationMetric(pipeline))))
@@ -335,9 +336,31 @@ public final class PipelineCompiler {
      * its component's gets none of them, because an http step has no pod of its own; it calls the component's
      * shared Knative Service, whose resources are its manifest's. Empty when every step keeps its component's.
      */
+    /** {@code seconds}, or the pipeline's run retention when that is shorter. */
+    private static long keep(long seconds, ValidatedPipeline pipeline) {
+        java.time.Duration runs = pipeline.retention().runs();
+        return runs == null ? seconds : Math.min(seconds, runs.toSeconds());
+    }
+
     public static List<String> clusterNotes(ValidatedPipeline pipeline) {
         ComponentRegistry registry = ComponentRegistry.builtIn();
         List<String> notes = new ArrayList<>();
+        ValidatedPipeline.Retention retention = pipeline.retention();
+        if (retention.runs() != null) {
+            notes.add("retention.runs: on a cluster a run is its Workflow, deleted after at most that long, and its"
+                    + " copy in Argo's archive, which the archive keeps for its own archiveTTL (30d in infra/k3s,"
+                    + " the same for every pipeline), not for retention.runs");
+        }
+        if (retention.outputs() != null && retention.inputs() == null) {
+            notes.add("retention.outputs: outputs are kept as long as their inputs on a cluster, and inputs are"
+                    + " kept forever here (no retention.inputs): MinIO's lifecycle rules cannot see whether an"
+                    + " output's input is still there");
+        }
+        if (retention.inputs() != null && pipeline.trigger().bucket() == null) {
+            notes.add("retention.inputs: camera images of a topic-triggered pipeline land in the shared bucket "
+                    + DEFAULT_LANDING_BUCKET + " under no prefix of their own, so no lifecycle rule expires them on"
+                    + " a cluster");
+        }
         for (ValidatedPipeline.Step step : pipeline.steps()) {
             PipelineDefinition.Resources asked = step.resources();
             PipelineDefinition.Resources given = registry.component(step.component())

@@ -330,4 +330,19 @@ class PipelineCompilerTests {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClusterSettings.from(Map.of(
                 ClusterSettings.KEEP_FAILED, "a week"))).hasMessageContaining("IMAGEFLOW_KEEP_FAILED_SECONDS=a week");
     }
+
+    /** A pipeline that keeps its runs a shorter time has its Workflows go sooner; what a cluster cannot keep is said. */
+    @Test
+    void runRetentionShortensTheWorkflowsTimeAndTheNotesSayWhatTheArchiveKeeps() {
+        ValidatedPipeline brief = Pipelines.of("""
+                {"pipelineId": "brief", "name": "Brief", "version": "1", "trigger": {"bucket": "raw"},
+                 "retention": {"outputs": "2d", "runs": "2d"},
+                 "steps": [{"stepId": "small", "componentName": "resize", "parameters": {"width": 320}}]}""");
+        WorkflowTemplate compiled = compiler.workflowTemplate(brief);
+        assertThat(compiled.getSpec().getTtlStrategy().getSecondsAfterSuccess()).isEqualTo(3_600L);
+        assertThat(compiled.getSpec().getTtlStrategy().getSecondsAfterFailure()).isEqualTo(172_800L);
+        assertThat(PipelineCompiler.clusterNotes(brief)).satisfiesExactly(
+                runs -> assertThat(runs).startsWith("retention.runs: ").contains("archiveTTL"),
+                outputs -> assertThat(outputs).startsWith("retention.outputs: ").contains("inputs are kept forever"));
+    }
 }

@@ -6,7 +6,7 @@
 # starting P3, P4, P5, P6 and P8 give issue 19's goals beside the figures.
 # Environment: ROUNDS (passes over the files, default 10), JAVA_OPTS (default "-Xmx96m -XX:+UseSerialGC
 # -XX:TieredStopAtLevel=1": the harness holds one input and one output per thread, nothing more, and runs the JIT
-# tier the function images run), DETECT_ITERATIONS, RUNNER_DROPS, S3_CALLS, CLI_RUNS, BURST_IMAGES.
+# tier the function images run), DETECT_ITERATIONS, RUNNER_DROPS, S3_CALLS, CLI_RUNS, BURST_IMAGES, BACKUP_RUNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/setup >/dev/null
@@ -151,3 +151,9 @@ echo
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.BurstBench \
   .cache/models "${BURST_IMAGES:-300}" .cache/photos/dog.jpg .cache/photos/horses.jpg .cache/photos/person.jpg \
   .cache/photos/scream.jpg 2>/dev/null | grep -v '^[0-9{]'
+
+# Backup and restore of the local runner (docs/backup.md): a data folder of BACKUP_RUNS runs and twice as many
+# objects backed up, wiped, restored and started again, beside a plain copy of it.
+echo
+"$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.BackupBench \
+  .cache/models .cache/photos/dog.jpg "${BACKUP_RUNS:-1000}" 2>/dev/null | grep -v '^[0-9{]'

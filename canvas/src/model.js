@@ -31,6 +31,9 @@ export const PIPELINE_FIELDS = [
     placeholder: 'true' },
   { path: ['globalParameters', 'timeoutSeconds'], type: 'integer', label: 'Step timeout (s)', placeholder: '300' },
   { path: ['globalParameters', 'outputBucket'], type: 'string', label: 'Output bucket', placeholder: 'processed' },
+  { path: ['retention', 'inputs'], type: 'string', label: 'Keep inputs for', placeholder: 'forever, or e.g. 30d' },
+  { path: ['retention', 'outputs'], type: 'string', label: 'Keep outputs for', placeholder: 'forever, or e.g. 90d' },
+  { path: ['retention', 'runs'], type: 'string', label: 'Keep run records for', placeholder: 'forever, or e.g. 30d' },
 ];
 
 export const STEP_FIELDS = [
@@ -82,7 +85,8 @@ export function withValue(object, path, type, raw) {
  * The pipeline definition the runner validates and renders: one step per node (in canvas order), an edge
  * source -> target making the target depend on the source.
  */
-export function toDefinition({ pipelineId, name, version, trigger, metadata, globalParameters }, nodes, edges) {
+export function toDefinition({ pipelineId, name, version, trigger, metadata, globalParameters, retention }, nodes,
+  edges) {
   const positions = Object.fromEntries(nodes.map((node) => [node.id,
     { x: Math.round(node.position?.x ?? 0), y: Math.round(node.position?.y ?? 0) }]));
   const definition = {
@@ -111,6 +115,7 @@ export function toDefinition({ pipelineId, name, version, trigger, metadata, glo
     }),
   };
   if (globalParameters && Object.keys(globalParameters).length) definition.globalParameters = { ...globalParameters };
+  if (retention && Object.keys(retention).length) definition.retention = { ...retention };
   return definition;
 }
 
@@ -241,6 +246,7 @@ export function fromDefinition(definition) {
       pipelineId: definition.pipelineId, name: definition.name ?? definition.pipelineId,
       version: definition.version ?? '1', trigger, metadata,
       ...(definition.globalParameters && { globalParameters: { ...definition.globalParameters } }),
+      ...(definition.retention && { retention: { ...definition.retention } }),
     },
     nodes,
     edges,

@@ -150,6 +150,7 @@ describe('a definition using every field', () => {
         inputs: { image: 'source' }, optional: false, parameters: { type: 'gaussian' } },
     ],
     globalParameters: { parallelism: 3, failFast: false, timeoutSeconds: 90, outputBucket: 'private' },
+    retention: { inputs: '30d', outputs: '90d', runs: '30d' },
   };
 
   it('is saved as it was opened', () => {
@@ -175,8 +176,10 @@ describe('a definition using every field', () => {
     expect(withValue({}, ['inputs', 'detections'], 'string', 'found')).toEqual({ inputs: { detections: 'found' } });
     expect(withValue({ when: 'found.count > 0' }, ['when'], 'string', '')).toEqual({});
     expect(withValue({}, ['optional'], 'boolean', 'true')).toEqual({ optional: true });
-    expect(PIPELINE_FIELDS.map((f) => f.path[1])).toEqual(['parallelism', 'failFast', 'timeoutSeconds',
-      'outputBucket']);
+    expect(PIPELINE_FIELDS.map((f) => f.path.join('.'))).toEqual(['globalParameters.parallelism',
+      'globalParameters.failFast', 'globalParameters.timeoutSeconds', 'globalParameters.outputBucket',
+      'retention.inputs', 'retention.outputs', 'retention.runs']);
+    expect(withValue({}, ['retention', 'inputs'], 'string', '7d')).toEqual({ retention: { inputs: '7d' } });
   });
 });
 

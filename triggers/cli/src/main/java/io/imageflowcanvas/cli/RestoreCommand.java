@@ -29,6 +29,9 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // The history's pool and the S3 server it writes through tell of their start and stop: not news here.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         RunnerSettings settings;
         RunnerRestore.Restored restored;
         try {

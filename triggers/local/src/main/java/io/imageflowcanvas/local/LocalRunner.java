@@ -386,8 +386,10 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
 
     /** Deletes what the deployed pipelines keep no longer, ages measured on {@code clock}; what it did per pipeline. */
     public List<RetentionSweep.Counts> sweepRetention(java.time.Clock clock) throws Exception {
+        // Pipelines that set no retention keep what the runner's default says (a run's id does not depend on it).
         return new RetentionSweep(client, history, clock).sweep(deployments.values().stream()
-                .map(LocalDeployment::pipeline).toList(), RunIds::of);
+                .map(LocalDeployment::pipeline).map(pipeline -> pipeline.retention().keepsEverything()
+                        ? pipeline.withRetention(settings.defaultRetention()) : pipeline).toList(), RunIds::of);
     }
 
     /** Keeps this runner's runs its own, and takes over runs whose runner died (their lease ran out). */

@@ -2,8 +2,13 @@ package io.imageflowcanvas.local;
 
 import io.imageflowcanvas.contract.PipelineEvents;
 import io.imageflowcanvas.function.local.LocalSettings;
+import io.imageflowcanvas.pipeline.PipelineDefinition;
+import io.imageflowcanvas.pipeline.PipelineValidationException;
+import io.imageflowcanvas.pipeline.PipelineValidator;
+import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +35,8 @@ import java.util.Map;
  *     once its lease has run out
  * @param autoRetry {@value #AUTO_RETRY_SECONDS} (default 0: off): how long after a run failed only on faults of
  *     the world (a store or function away past the step's retries) it is run once more by itself
+ * @param defaultRetention {@value #RETENTION} (default unset: forever): what the deployed pipelines that set no
+ *     {@code retention} of their own keep, as {@code inputs=30d,outputs=90d,runs=30d} (any of the three)
  * @param retentionSweepEvery {@value #RETENTION_SWEEP_MINUTES} (default 60): how often what deployed pipelines keep
  *     no longer (their {@code retention}) is deleted
  * @param clusterDeploys {@value #CLUSTER_DEPLOYS} (default false): whether the API may deploy to the cluster of
@@ -39,7 +46,8 @@ import java.util.Map;
 public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duration pollEvery,
         Duration reconcileEvery, int maxRuns, int apiPort, String kafka, int kafkaPort, String progressTopic,
         String cameraTopic, String historyUrl, String historyUser, String historyPassword, Duration lease,
-        Duration autoRetry, boolean clusterDeploys, Duration retentionSweepEvery) {
+        Duration autoRetry, boolean clusterDeploys, ValidatedPipeline.Retention defaultRetention,
+        Duration retentionSweepEvery) {
 
     public static final String PIPELINE = "IMAGEFLOW_PIPELINE";
     public static final String POLL_MILLIS = "IMAGEFLOW_POLL_MILLIS";
@@ -60,6 +68,7 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
     public static final String LEASE_SECONDS = "IMAGEFLOW_LEASE_SECONDS";
     public static final String AUTO_RETRY_SECONDS = "IMAGEFLOW_AUTO_RETRY_SECONDS";
     public static final String CLUSTER_DEPLOYS = "IMAGEFLOW_ALLOW_CLUSTER_DEPLOYS";
+    public static final String RETENTION = "IMAGEFLOW_RETENTION";
     public static final String RETENTION_SWEEP_MINUTES = "IMAGEFLOW_RETENTION_SWEEP_MINUTES";
 
     public static RunnerSettings from(Map<String, String> env) {
@@ -74,7 +83,31 @@ public record RunnerSettings(LocalSettings functions, Path pipelineFile, Duratio
                 env.getOrDefault(HISTORY_USER, DEFAULT_HISTORY_USER), env.getOrDefault(HISTORY_PASSWORD, ""),
                 Duration.ofSeconds(positive(env, LEASE_SECONDS, 30)),
                 Duration.ofSeconds(zeroOrPositive(env, AUTO_RETRY_SECONDS, 0)),
-                flag(env, CLUSTER_DEPLOYS), Duration.ofMinutes(positive(env, RETENTION_SWEEP_MINUTES, 60)));
+                flag(env, CLUSTER_DEPLOYS), retention(env.get(RETENTION)),
+                Duration.ofMinutes(positive(env, RETENTION_SWEEP_MINUTES, 60)));
+    }
+
+    /** {@code inputs=30d,outputs=90d,runs=30d}, any of them; unset or empty, forever. */
+    static ValidatedPipeline.Retention retention(String value) {
+        if (value == null || value.isBlank()) {
+            return ValidatedPipeline.Retention.FOREVER;
+        }
+        Map<String, String> ages = new java.util.HashMap<>();
+        for (String part : value.split(",")) {
+            String[] pair = part.split("=", 2);
+            String what = pair[0].trim();
+            if (pair.length != 2 || !List.of("inputs", "outputs", "runs").contains(what)
+                    || ages.put(what, pair[1].trim()) != null) {
+                throw new IllegalArgumentException(RETENTION + "=" + value + " must be like inputs=30d,outputs=90d,"
+                        + "runs=30d (each of inputs, outputs and runs at most once)");
+            }
+        }
+        try {
+            return PipelineValidator.retention(new PipelineDefinition.Retention(ages.get("inputs"),
+                    ages.get("outputs"), ages.get("runs")));
+        } catch (PipelineValidationException e) {
+            throw new IllegalArgumentException(RETENTION + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean flag(Map<String, String> env, String key) {

@@ -139,6 +139,20 @@ public final class PipelineValidator {
     /** "30d", "12h", "90m": a whole number of days, hours or minutes, at least one minute. */
     private static final Pattern RETENTION = Pattern.compile("([1-9]\\d{0,5})([dhm])");
 
+    /**
+     * {@code retention} checked as a definition's is, for a setting that applies to many pipelines.
+     *
+     * @throws PipelineValidationException naming each value that is not an age
+     */
+    public static ValidatedPipeline.Retention retention(PipelineDefinition.Retention retention) {
+        List<Problem> problems = new ArrayList<>();
+        ValidatedPipeline.Retention checked = retention(retention, problems);
+        if (!problems.isEmpty()) {
+            throw new PipelineValidationException(problems);
+        }
+        return checked;
+    }
+
     private static ValidatedPipeline.Retention retention(PipelineDefinition.Retention retention,
             List<Problem> problems) {
         if (retention == null) {

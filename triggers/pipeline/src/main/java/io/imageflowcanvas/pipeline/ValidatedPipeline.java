@@ -55,6 +55,12 @@ public record ValidatedPipeline(String pipelineId, String name, String version, 
         }
     }
 
+    /** This pipeline keeping things for {@code retention} (a runner's default for pipelines that set none). */
+    public ValidatedPipeline withRetention(Retention retention) {
+        return new ValidatedPipeline(pipelineId, name, version, trigger, steps, parallelism, failFast, outputBucket,
+                retention);
+    }
+
     public Step step(String stepId) {
         return steps.stream().filter(s -> s.stepId().equals(stepId)).findFirst()
                 .orElseThrow(() -> new PipelineException("no step " + stepId + " in pipeline " + pipelineId));

@@ -1,10 +1,12 @@
 package io.imageflowcanvas.local.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.LocalRunner;
+import io.imageflowcanvas.local.RunnerSettings;
 import io.imageflowcanvas.local.TestRunners;
 import io.imageflowcanvas.local.history.RunRecord;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
@@ -18,6 +20,7 @@ import io.minio.PutObjectArgs;
 import io.minio.Result;
 import io.minio.messages.Item;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -47,8 +50,9 @@ class RetentionSweepTests {
         PipelineValidator validator = new PipelineValidator(ComponentRegistry.builtIn());
         ValidatedPipeline shortLived = validator.validate(PipelineDefinitions.parse(SHORT));
         ValidatedPipeline longLived = validator.validate(PipelineDefinitions.parse(LONG));
+        // The built-in pipeline sets no retention: the runner's default applies to it.
         try (LocalRunner runner = LocalRunner.start(TestRunners.settings(
-                Files.createTempDirectory("imageflow-retention-")))) {
+                Files.createTempDirectory("imageflow-retention-"), RunnerSettings.RETENTION, "inputs=1d, runs=2d"))) {
             runner.deploy(shortLived, SHORT);
             runner.deploy(longLived, LONG);
             MinioClient s3 = MinioClient.builder().endpoint(runner.functions().s3Endpoint()).region("us-east-1")
@@ -57,8 +61,9 @@ class RetentionSweepTests {
                 put(s3, "short", "s/" + i + ".jpg", i);
                 put(s3, "long", "l/" + i + ".jpg", 10 + i);
             }
-            TestRunners.await("six runs to succeed", Duration.ofSeconds(90), () -> runner.history().recent(20)
-                    .stream().filter(r -> r.status().equals("SUCCEEDED")).count() == 6);
+            put(s3, "raw", "photo.jpg", 7);
+            TestRunners.await("seven runs to succeed", Duration.ofSeconds(90), () -> runner.history().recent(20)
+                    .stream().filter(r -> r.status().equals("SUCCEEDED")).count() == 7);
             // A second run of s/1.jpg in flight (as one asked for with other parameters would be): s/1.jpg is in use.
             RunRecord first = runner.history().runsOf("short").stream().filter(r -> r.key().equals("s/1.jpg"))
                     .findFirst().orElseThrow();
@@ -71,7 +76,9 @@ class RetentionSweepTests {
             List<RetentionSweep.Counts> month = runner.sweepRetention(monthLater);
 
             assertThat(month).containsExactlyInAnyOrder(new RetentionSweep.Counts("short", 2, 2, 2, 1, 0),
-                    new RetentionSweep.Counts("long", 0, 0, 0, 0, 0));
+                    new RetentionSweep.Counts("long", 0, 0, 0, 0, 0),
+                    new RetentionSweep.Counts("default", 1, 0, 1, 0, 0));
+            assertThat(keys(s3, "raw")).isEmpty();
             assertThat(keys(s3, "short")).containsExactly("s/1.jpg");
             assertThat(keys(s3, "long")).containsExactly("l/0.jpg", "l/1.jpg", "l/2.jpg");
             Set<String> outputsAfter = keys(s3, "processed");
@@ -83,12 +90,14 @@ class RetentionSweepTests {
             // The kept record is what keeps s/1.jpg from being run again: reconciliation starts nothing.
             runner.reconcile();
             assertThat(runner.history().recent(20)).hasSize(5);
+            assertThat(runner.history().runsOf("default")).isEmpty();
 
             List<RetentionSweep.Counts> later = runner.sweepRetention(Clock.offset(Clock.systemUTC(),
                     Duration.ofDays(100)));
 
             assertThat(later).containsExactlyInAnyOrder(new RetentionSweep.Counts("short", 0, 0, 0, 1, 0),
-                    new RetentionSweep.Counts("long", 3, 3, 3, 0, 0));
+                    new RetentionSweep.Counts("long", 3, 3, 3, 0, 0),
+                    new RetentionSweep.Counts("default", 0, 0, 0, 0, 0));
             assertThat(keys(s3, "long")).isEmpty();
             assertThat(keys(s3, "processed")).noneMatch(k -> k.startsWith("l/"));
             assertThat(runner.history().runsOf("long")).isEmpty();
@@ -107,5 +116,18 @@ class RetentionSweepTests {
             keys.add(item.get().objectName());
         }
         return keys;
+    }
+
+    @Test
+    void aDefaultRetentionIsReadLikeADefinitionsAndAWrongOneNamed() {
+        assertThat(TestRunners.settings(Path.of("unused"), RunnerSettings.RETENTION, "inputs=30d,runs=12h")
+                .defaultRetention()).isEqualTo(new ValidatedPipeline.Retention(Duration.ofDays(30), null,
+                        Duration.ofHours(12)));
+        assertThat(TestRunners.settings(Path.of("unused")).defaultRetention().keepsEverything()).isTrue();
+        for (String wrong : List.of("inputs=30 days", "inputs:30d", "inputs=1d,inputs=2d", "forever=1d")) {
+            assertThatThrownBy(() -> TestRunners.settings(Path.of("unused"), RunnerSettings.RETENTION, wrong))
+                    .as(wrong).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(RunnerSettings.RETENTION);
+        }
     }
 }

@@ -57,11 +57,24 @@ public final class RunnerBackup {
             manifest.write(backup);
             return manifest;
         } catch (IOException e) {
+            emptyQuietly(backup);
             throw new UncheckedIOException("the backup into " + backup + " failed: " + e.getMessage(), e);
-        } catch (BackupException | IllegalStateException | UncheckedIOException e) {
+        } catch (IllegalStateException | UncheckedIOException e) {
+            emptyQuietly(backup);
             throw e;
         } catch (Exception e) {
+            emptyQuietly(backup);
             throw new IllegalStateException("the backup into " + backup + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** What a failed backup wrote goes (the folder was empty): trying again into it must not be refused. */
+    private static void emptyQuietly(Path backup) {
+        try (Stream<Path> walk = Files.walk(backup)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(backup))
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // the caller's error says the backup failed; what is left has no manifest, so it is no backup
         }
     }
 

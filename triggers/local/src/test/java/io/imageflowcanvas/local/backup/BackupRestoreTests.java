@@ -141,6 +141,27 @@ class BackupRestoreTests {
     }
 
     @Test
+    void aBackupThatFailsOnTheStoreLeavesNothingAndWorksOnceTheStoreIsBack() throws Exception {
+        Path backup = Files.createTempDirectory("imageflow-backup-").resolve("store-away");
+        try (LocalRunner runner = LocalRunner.start(TestRunners.settings(
+                Files.createTempDirectory("imageflow-backup-away-")))) {
+            drop(s3(runner), "processed", 0, 2);
+            runner.functions().stopStorage();
+            HttpResponse<String> away = post(runner, "/api/backups", "{\"directory\": \"" + backup
+                    + "\", \"objects\": true}");
+            assertThat(away.statusCode()).as(away.body()).isEqualTo(503);
+            try (var left = Files.list(backup)) {
+                assertThat(left).isEmpty();
+            }
+            runner.functions().startStorage();
+            HttpResponse<String> back = post(runner, "/api/backups", "{\"directory\": \"" + backup
+                    + "\", \"objects\": true}");
+            assertThat(back.statusCode()).as(back.body()).isEqualTo(201);
+            assertThat(back.body()).contains("\"objects\":2");
+        }
+    }
+
+    @Test
     void forceMovesAFolderInUseAsideOnlyWhenNoRunnerUsesIt() throws Exception {
         Path data = Files.createTempDirectory("imageflow-backup-force-");
         Path backup = Files.createTempDirectory("imageflow-backup-").resolve("f");

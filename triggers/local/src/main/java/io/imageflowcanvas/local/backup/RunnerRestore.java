@@ -71,16 +71,13 @@ public final class RunnerRestore {
                 newIdentities = loadObjects(backup, objects, settings);
             }
             return new Restored(new LinkedHashMap<>(manifest.counts()), movedAside, newIdentities);
-        } catch (RuntimeException | Error e) {
-            if (settings.historyUrl() == null) {
-                deleteQuietly(data);
-            }
-            throw e;
         } catch (Exception e) {
+            // Half a restore is no data folder: it goes; what the folder held before stays where it was moved.
             if (settings.historyUrl() == null) {
                 deleteQuietly(data);
             }
-            throw new IllegalStateException("the restore into " + data + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("the restore into " + data + " failed" + (movedAside == null ? ""
+                    : " (what the folder held is in " + movedAside + ")") + ": " + e.getMessage(), e);
         } finally {
             lock.close();
         }

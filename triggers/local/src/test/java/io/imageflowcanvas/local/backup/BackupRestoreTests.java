@@ -159,6 +159,17 @@ class BackupRestoreTests {
             assertThat(back.statusCode()).as(back.body()).isEqualTo(201);
             assertThat(back.body()).contains("\"objects\":2");
         }
+        // A restore whose store cannot be reached leaves no half-restored folder behind.
+        Path target = Files.createTempDirectory("imageflow-restore-away-").resolve("data");
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            String nowhere = "http://127.0.0.1:" + closed.getLocalPort();
+            closed.close();
+            RunnerSettings unreachable = TestRunners.settings(target, LocalSettings.ENDPOINT, nowhere);
+            assertThatThrownBy(() -> RunnerRestore.restore(backup, unreachable, false))
+                    .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("the restore into " + target
+                            + " failed");
+        }
+        assertThat(target).doesNotExist();
     }
 
     @Test

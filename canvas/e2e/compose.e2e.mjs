@@ -88,7 +88,15 @@ try {
   await reopened.getByLabel('Open a saved pipeline').selectOption('my-pipeline');
   await reopened.getByText('Opened my-pipeline version 1').waitFor();
   expect(await settledCount(reopened.locator('.react-flow__node'), 3) === 3, 'the opened pipeline has not three steps');
-  expect(await settledCount(reopened.locator('.react-flow__edge'), 2) === 2, 'the opened pipeline lost an edge');
+  const reopenedEdges = await settledCount(reopened.locator('.react-flow__edge'), 2);
+  if (reopenedEdges !== 2) {
+    // Once seen in CI and not since: say which edges the page shows and what the saved definition holds.
+    const shown = await reopened.locator('.react-flow__edge').evaluateAll((edges) => edges
+      .map((edge) => edge.getAttribute('data-id') ?? edge.getAttribute('aria-label')).join(', '));
+    const saved = await reopened.evaluate(async () => JSON.stringify((await (await fetch(
+      '/api/pipelines/my-pipeline')).json()).definition?.steps?.map((step) => [step.stepId, step.dependencies])));
+    expect(false, `the opened pipeline lost an edge: it shows ${reopenedEdges} (${shown}); saved: ${saved}`);
+  }
   await reopened.locator('[data-id="redact"]').click();
   expect(await reopened.getByLabel('Run only when').inputValue() === 'detect.count > 0',
     'the opened pipeline lost redact\'s condition');

@@ -121,7 +121,7 @@ public final class RecordingS3 implements AutoCloseable {
                     subresource != null ? new String(body, StandardCharsets.UTF_8) : null));
             String bucket = uri.getRawPath().replaceAll("^/|/$", "");
             if ("notification".equals(subresource)) {
-                notification(exchange, bucket, body);
+                configuration(exchange, notifications, bucket, body, EMPTY_NOTIFICATION);
                 return;
             }
             if ("lifecycle".equals(subresource)) {
@@ -133,22 +133,6 @@ public final class RecordingS3 implements AutoCloseable {
                 return;
             }
             forward(exchange, uri, body);
-        }
-    }
-
-    private void notification(HttpExchange exchange, String bucket, byte[] body) throws IOException {
-        switch (exchange.getRequestMethod()) {
-            case "GET" -> {
-                byte[] xml = notifications.getOrDefault(bucket, EMPTY_NOTIFICATION).getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("content-type", "application/xml");
-                exchange.sendResponseHeaders(200, xml.length);
-                exchange.getResponseBody().write(xml);
-            }
-            case "PUT" -> {
-                notifications.put(bucket, new String(body, StandardCharsets.UTF_8));
-                exchange.sendResponseHeaders(200, -1);
-            }
-            default -> exchange.sendResponseHeaders(405, -1);
         }
     }
 

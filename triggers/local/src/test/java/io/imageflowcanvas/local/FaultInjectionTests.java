@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.imageflowcanvas.contract.PipelineEvents;
+import io.imageflowcanvas.function.local.EmbeddedStorage;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.local.executor.RunOutcome;
@@ -41,7 +42,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.gaul.s3proxy.S3Proxy;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -240,13 +240,10 @@ class FaultInjectionTests {
         }
         // Dropped while no runner listens (an S3 server on the same objects): no notification reaches anyone.
         RunnerSettings settings = TestRunners.settings(data);
-        S3Proxy alone = TestRunners.storageAlone(settings);
-        try {
-            keys.addAll(drop(MinioClient.builder().endpoint("http://127.0.0.1:" + alone.getPort()).region("us-east-1")
+        try (EmbeddedStorage alone = TestRunners.storageAlone(settings)) {
+            keys.addAll(drop(MinioClient.builder().endpoint(alone.endpoint()).region("us-east-1")
                     .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build(), "raw",
                     "restart/lost", 2));
-        } finally {
-            alone.stop();
         }
         try (LocalRunner second = LocalRunner.start(settings)) {
             second.addListener(ends);

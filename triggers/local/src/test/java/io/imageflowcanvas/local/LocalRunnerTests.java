@@ -3,6 +3,7 @@ package io.imageflowcanvas.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.contract.ObjectRef;
+import io.imageflowcanvas.function.local.EmbeddedStorage;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.local.executor.RunListener;
 import io.imageflowcanvas.testing.PostgresServer;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
-import org.gaul.s3proxy.S3Proxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,16 +93,13 @@ class LocalRunnerTests {
         Path data = Files.createTempDirectory("imageflow-lost-");
         RunnerSettings settings = settings(data);
         // The runner is down: an S3 server on the same objects stores a photo, and nobody hears about it.
-        S3Proxy alone = TestRunners.storageAlone(settings);
         ObjectRef lost;
-        try {
-            MinioClient s3 = MinioClient.builder().endpoint("http://127.0.0.1:" + alone.getPort())
+        try (EmbeddedStorage alone = TestRunners.storageAlone(settings)) {
+            MinioClient s3 = MinioClient.builder().endpoint(alone.endpoint())
                     .region("us-east-1").credentials(LocalSettings.DEFAULT_CREDENTIAL,
                             LocalSettings.DEFAULT_CREDENTIAL).build();
             // A key with a space, '+', '%' and non-ASCII letters: listing must hand it over unchanged.
             lost = put(s3, "while-down/häst + 100% ü.jpg", Photos.bytes("horses.jpg"));
-        } finally {
-            alone.stop();
         }
         try (LocalRunner runner = LocalRunner.start(settings)) {
             await("the reconciled run", () -> status(runner, lost).equals("SUCCEEDED"));

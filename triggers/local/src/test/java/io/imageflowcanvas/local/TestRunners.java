@@ -41,19 +41,14 @@ public final class TestRunners {
     }
 
     /**
-     * An S3 server on the runner's objects while no runner runs (started; stop it): what it stores, no notification
-     * tells anyone about.
+     * An S3 server on the runner's objects while no runner runs (started, bucket raw there; close it): what it
+     * stores, no notification tells anyone about.
      */
-    public static org.gaul.s3proxy.S3Proxy storageAlone(RunnerSettings settings) throws Exception {
-        Path storage = io.imageflowcanvas.function.local.LocalFunctions.storageDirectory(settings.functions());
-        java.nio.file.Files.createDirectories(storage.resolve("raw"));
-        org.gaul.s3proxy.S3Proxy alone = org.gaul.s3proxy.S3Proxy.builder()
-                .blobStore(new org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore(storage.toString()))
-                .endpoint(java.net.URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(org.gaul.s3proxy.auth.AuthenticationType.AWS_V2_OR_V4,
-                        LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build();
-        alone.start();
-        return alone;
+    public static io.imageflowcanvas.function.local.EmbeddedStorage storageAlone(RunnerSettings settings)
+            throws Exception {
+        java.nio.file.Files.createDirectories(io.imageflowcanvas.function.local.LocalFunctions
+                .storageDirectory(settings.functions()).resolve("raw"));
+        return io.imageflowcanvas.function.local.EmbeddedStorage.start(settings.functions());
     }
 
     /** Waits for {@code condition}, checking every 20 ms, failing with {@code what} after {@code timeout}. */

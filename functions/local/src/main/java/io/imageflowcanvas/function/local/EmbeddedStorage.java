@@ -1,9 +1,7 @@
 package io.imageflowcanvas.function.local;
 
-import java.net.URI;
 import java.nio.file.Files;
 import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
@@ -25,11 +23,8 @@ public final class EmbeddedStorage implements AutoCloseable {
     public static EmbeddedStorage start(LocalSettings settings) throws Exception {
         java.nio.file.Path folder = LocalFunctions.storageDirectory(settings);
         Files.createDirectories(folder);
-        S3Proxy server = S3Proxy.builder()
-                .blobStore(new FilesystemNio2BlobStore(folder.toAbsolutePath().toString()))
-                .endpoint(URI.create("http://" + settings.host() + ":0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, settings.accessKey(), settings.secretKey())
-                .build();
+        S3Proxy server = LocalFunctions.s3(settings,
+                new FilesystemNio2BlobStore(folder.toAbsolutePath().toString()), 0);
         server.start();
         return new EmbeddedStorage(server, settings.host());
     }

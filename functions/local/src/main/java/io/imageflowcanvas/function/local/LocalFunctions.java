@@ -72,7 +72,8 @@ public final class LocalFunctions implements AutoCloseable {
         return functions;
     }
 
-    private static S3Proxy s3(LocalSettings settings, NotifyingBlobStore store, int port) {
+    /** The S3 server over {@code store} on {@code port} of the settings' host, with their credentials. */
+    static S3Proxy s3(LocalSettings settings, org.gaul.s3proxy.blobstore.BlobStore store, int port) {
         return S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create("http://" + settings.host() + ":" + port))

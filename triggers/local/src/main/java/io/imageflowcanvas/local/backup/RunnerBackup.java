@@ -57,24 +57,27 @@ public final class RunnerBackup {
             manifest.write(backup);
             return manifest;
         } catch (IOException e) {
-            emptyQuietly(backup);
+            deleteQuietly(backup, true);
             throw new UncheckedIOException("the backup into " + backup + " failed: " + e.getMessage(), e);
         } catch (IllegalStateException | UncheckedIOException e) {
-            emptyQuietly(backup);
+            deleteQuietly(backup, true);
             throw e;
         } catch (Exception e) {
-            emptyQuietly(backup);
+            deleteQuietly(backup, true);
             throw new IllegalStateException("the backup into " + backup + " failed: " + e.getMessage(), e);
         }
     }
 
-    /** What a failed backup wrote goes (the folder was empty): trying again into it must not be refused. */
-    private static void emptyQuietly(Path backup) {
-        try (Stream<Path> walk = Files.walk(backup)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(backup))
+    /**
+     * Deletes {@code folder} and all in it ({@code keepFolder}: all in it only), as far as it can: what a failed
+     * backup or restore wrote, so the same folder takes the next try; the caller's error says what failed.
+     */
+    static void deleteQuietly(Path folder, boolean keepFolder) {
+        try (Stream<Path> walk = Files.exists(folder) ? Files.walk(folder) : Stream.empty()) {
+            walk.sorted(java.util.Comparator.reverseOrder()).filter(p -> !keepFolder || !p.equals(folder))
                     .forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
-            // the caller's error says the backup failed; what is left has no manifest, so it is no backup
+            // what is left has no manifest (no backup) or is no data folder a runner starts on unnoticed
         }
     }
 

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +73,7 @@ public final class RunnerRestore {
         } catch (Exception e) {
             // Half a restore is no data folder: it goes; what the folder held before stays where it was moved.
             if (settings.historyUrl() == null) {
-                deleteQuietly(data);
+                RunnerBackup.deleteQuietly(data, false);
             }
             throw new IllegalStateException("the restore into " + data + " failed" + (movedAside == null ? ""
                     : " (what the folder held is in " + movedAside + ")") + ": " + e.getMessage(), e);
@@ -144,13 +143,5 @@ public final class RunnerRestore {
     private static DataFolderLock lock(Path data) {
         return DataFolderLock.tryTake(data).orElseThrow(() -> new BackupException("a runner is using the data folder "
                 + data + "; stop it before restoring"));
-    }
-
-    private static void deleteQuietly(Path folder) {
-        try (Stream<Path> walk = Files.exists(folder) ? Files.walk(folder) : Stream.empty()) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // what is left is named by the restore's error
-        }
     }
 }

@@ -362,16 +362,16 @@ public final class RunHistory implements RunListener, AutoCloseable {
             boolean autoCommit = db.getAutoCommit();
             db.setAutoCommit(false);
             int deleted = 0;
-            try (PreparedStatement steps = db.prepareStatement("DELETE FROM steps WHERE run_id = ? AND run_id IN"
-                    + " (SELECT run_id FROM runs WHERE run_id = ? AND status <> 'RUNNING')");
-                    PreparedStatement runs = db.prepareStatement(
-                            "DELETE FROM runs WHERE run_id = ? AND status <> 'RUNNING'")) {
+            try (PreparedStatement runs = db.prepareStatement(
+                    "DELETE FROM runs WHERE run_id = ? AND status <> 'RUNNING'");
+                    PreparedStatement steps = db.prepareStatement("DELETE FROM steps WHERE run_id = ?")) {
                 for (String runId : runIds) {
-                    steps.setString(1, runId);
-                    steps.setString(2, runId);
-                    steps.executeUpdate();
                     runs.setString(1, runId);
-                    deleted += runs.executeUpdate();
+                    if (runs.executeUpdate() == 1) {
+                        steps.setString(1, runId);
+                        steps.executeUpdate();
+                        deleted++;
+                    }
                 }
                 db.commit();
             } catch (SQLException | RuntimeException e) {

@@ -11,8 +11,8 @@ java_home=$1
 here="$(cd "$(dirname "$0")" && pwd)"
 project="$(cd "$here/../.." && pwd)"
 packages=(libc6 libstdc++6 libgcc-s1 zlib1g)
-# What the functions need of the JDK (Spring Boot, Tomcat, JMX metrics, JNI for OpenCV and ONNX Runtime), and the
-# cluster's canvas (the JDK's HTTP server).
+# What the functions need of the JDK (Spring Boot, JMX metrics, JNI for OpenCV and ONNX Runtime, the JDK's HTTP
+# server they and the cluster's canvas serve on).
 modules=java.base,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.jfr,jdk.management,jdk.httpserver,jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs
 
 java_version="$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')"

@@ -440,6 +440,10 @@ public abstract class StepFunctionContractTests {
         s3.put(RAW, "contract/metrics.jpg", ImageFixtures.photoJpeg());
         send("contract/metrics.jpg", validParameters());
         assertThat(client.get("/actuator/health").text()).contains("\"UP\"");
+        // Knative's probes (knative/base/*.yaml).
+        assertThat(client.get("/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(client.get("/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(client.get("/actuator/health/no-such-group").status()).isEqualTo(404);
         String metrics = client.get("/actuator/prometheus").text();
         assertThat(metrics).contains("imageflow_step_executions_total{status=\"succeeded\",step_type=\""
                 + stepType() + "\"}");

@@ -1,6 +1,7 @@
 package io.imageflowcanvas.function.local;
 
 import io.imageflowcanvas.contract.FunctionCatalog;
+import io.imageflowcanvas.function.common.web.StepServer;
 import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
@@ -15,7 +16,6 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -199,7 +199,7 @@ public final class LocalFunctions implements AutoCloseable {
      */
     public synchronized void stopFunction(String name) {
         ConfigurableApplicationContext context = context(name);
-        ((WebServerApplicationContext) context).getWebServer().stop();
+        context.getBean(StepServer.class).stop(0);
         context.close();
     }
 
@@ -221,7 +221,7 @@ public final class LocalFunctions implements AutoCloseable {
     }
 
     private static int port(ConfigurableApplicationContext context) {
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
+        return context.getBean(StepServer.class).port();
     }
 
     @Override

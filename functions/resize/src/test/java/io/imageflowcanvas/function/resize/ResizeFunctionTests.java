@@ -45,6 +45,12 @@ class ResizeFunctionTests extends StepFunctionContractTests {
     }
 
     @Test
+    void healthNamesNoDetailsOfTheMachineToItsCallers() {
+        // Only detect shows details (which model is broken); disk space and paths are no caller's business.
+        assertThat(client.get("/actuator/health").text()).contains("\"UP\"").doesNotContain("diskSpace", "/tmp");
+    }
+
+    @Test
     void fitsJpegInsideBoxKeepingAspectRatio() throws Exception {
         ImageInfo out = resize("resize/fit.jpg", ImageFixtures.photoJpeg(), Map.of("width", 200, "height", 200));
         assertThat(out.format()).isEqualTo(ImageFormat.JPEG);

@@ -5,33 +5,25 @@ import io.imageflowcanvas.contract.problem.StepException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * Answers a failed step with an RFC 9457 problem document that is also a binary-mode error CloudEvent
- * ({@code io.imageflowcanvas.step.<type>.failed}): 4xx when the input is wrong (never retry), 503 when the store is.
+ * The answer to a failed or refused step: an RFC 9457 problem document that is also a binary-mode error CloudEvent
+ * ({@code io.imageflowcanvas.step.<type>.failed}): 4xx when the input is wrong (never retry), 5xx when the world is.
  */
-@RestControllerAdvice
-public class ProblemResponses {
+final class ProblemResponses {
 
-    public static final String PROBLEM_TYPE_PREFIX = "urn:imageflowcanvas:problem:";
-    public static final MediaType PROBLEM_JSON = MediaType.parseMediaType("application/problem+json");
+    static final String PROBLEM_TYPE_PREFIX = "urn:imageflowcanvas:problem:";
+    static final String PROBLEM_JSON = "application/problem+json";
 
-    @ExceptionHandler(StepException.class)
-    public ResponseEntity<Map<String, Object>> stepFailed(StepException e) {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", PROBLEM_TYPE_PREFIX + e.problemKind());
-        problem.put("title", title(e));
-        problem.put("status", e.status());
-        problem.put("detail", e.getMessage());
+    private ProblemResponses() {
+    }
+
+    /** A step's failure as its exception describes it. */
+    static HttpAnswer stepFailed(StepException e) {
+        Map<String, Object> problem = body(e.problemKind(), title(e), e.status(), e.getMessage(), e.retryable());
         if (e.field() != null) {
             problem.put("field", e.field());
         }
-        problem.put("retryable", e.retryable());
         if (e.stepType() != null) {
             problem.put("stepType", e.stepType());
         }
@@ -41,18 +33,46 @@ public class ProblemResponses {
         if (e.stepId() != null) {
             problem.put("stepId", e.stepId());
         }
-        String stepType = e.stepType() == null ? "unknown" : e.stepType();
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(PROBLEM_JSON);
-        headers.set("ce-specversion", "1.0");
-        headers.set("ce-id", UUID.randomUUID().toString());
-        headers.set("ce-type", StepEventTypes.failed(stepType));
-        headers.set("ce-source", StepEventTypes.source(stepType));
-        if (e.retryable()) {
-            // The store, a model or the decode budget: worth asking again shortly.
-            headers.set(HttpHeaders.RETRY_AFTER, "1");
-        }
-        return ResponseEntity.status(e.status()).headers(headers).body(problem);
+        HttpAnswer answer = answer(e.stepType() == null ? "unknown" : e.stepType(), e.status(), problem);
+        // The store, a model or the decode budget: worth asking again shortly.
+        return e.retryable() ? answer.withHeader("retry-after", "1") : answer;
+    }
+
+    /**
+     * A request refused before the function sees it (too large, of the wrong type): never retryable, and the
+     * connection is closed, since the rest of its body is not read.
+     */
+    static HttpAnswer refused(String stepType, int status, String kind, String title, String detail) {
+        Map<String, Object> problem = body(kind, title, status, detail, false);
+        problem.put("stepType", stepType);
+        return answer(stepType, status, problem).withHeader("connection", "close");
+    }
+
+    /** A fault of the function itself (a bug, not the input or the store): 500, worth one more try. */
+    static HttpAnswer internalError(String stepType, Throwable e) {
+        Map<String, Object> problem = body("internal-error", "Internal error", 500, "the " + stepType
+                + " function failed: " + e + " (its log has the stack trace)", true);
+        problem.put("stepType", stepType);
+        return answer(stepType, 500, problem);
+    }
+
+    private static Map<String, Object> body(String kind, String title, int status, String detail, boolean retry) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", PROBLEM_TYPE_PREFIX + kind);
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        problem.put("retryable", retry);
+        return problem;
+    }
+
+    private static HttpAnswer answer(String stepType, int status, Map<String, Object> problem) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("ce-specversion", "1.0");
+        headers.put("ce-id", UUID.randomUUID().toString());
+        headers.put("ce-type", StepEventTypes.failed(stepType));
+        headers.put("ce-source", StepEventTypes.source(stepType));
+        return HttpAnswer.json(status, PROBLEM_JSON, headers, problem);
     }
 
     private static String title(StepException e) {

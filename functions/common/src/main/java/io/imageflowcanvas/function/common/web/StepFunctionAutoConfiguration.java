@@ -6,20 +6,31 @@ import io.imageflowcanvas.function.common.step.StepTracing;
 import io.imageflowcanvas.imaging.storage.ObjectStore;
 import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.minio.MinioClient;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.boot.health.registry.ReactiveHealthContributorRegistry;
+import org.springframework.cloud.function.context.FunctionCatalog;
+import org.springframework.cloud.function.context.FunctionProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
-/** Everything a function app needs besides its own {@code ImageStep}: storage, limits, metrics, errors. */
+/**
+ * Everything a function app needs besides its own {@code ImageStep}: storage, limits, metrics, errors, its HTTP
+ * server.
+ */
 @AutoConfiguration
 @EnableConfigurationProperties({StorageProperties.class, ImageProperties.class})
-@Import(ProblemResponses.class)
 public class StepFunctionAutoConfiguration {
 
     @Bean
@@ -54,23 +65,6 @@ public class StepFunctionAutoConfiguration {
         return new StepExecutor(store, image.limits(), metrics, tracing, image.budget());
     }
 
-    @Bean
-    CloudEventTraceContext cloudEventTraceContext() {
-        return new CloudEventTraceContext();
-    }
-
-    /** Bodies above 64 KiB are refused before they are parsed (the app's name is its step type). */
-    @Bean
-    RequestSizeLimit requestSizeLimit(org.springframework.core.env.Environment environment) {
-        return new RequestSizeLimit(environment.getProperty("spring.application.name", "unknown"));
-    }
-
-    /** Bodies of other types than the CloudEvents bindings' JSON are refused with 415 before they are read. */
-    @Bean
-    RequestContentType requestContentType(org.springframework.core.env.Environment environment) {
-        return new RequestContentType(environment.getProperty("spring.application.name", "unknown"));
-    }
-
     /**
      * The app reports ready once OpenCV's native libraries are loaded (started with the app by
      * {@link OpenCvPreload}), so the first request after a scale from zero does not pay for them.
@@ -80,11 +74,23 @@ public class StepFunctionAutoConfiguration {
         return args -> OpenCvPreload.await();
     }
 
-    /** POST / and POST /<function>, answered on the request's thread (Spring Cloud Function's catalog). */
+    /** POST / and POST /<function> (Spring Cloud Function's catalog), the probes and metrics. */
     @Bean
-    StepEndpoint stepEndpoint(org.springframework.cloud.function.context.FunctionCatalog catalog,
-            org.springframework.cloud.function.context.FunctionProperties properties, ProblemResponses problems) {
-        return new StepEndpoint(catalog, properties, problems);
+    StepServer stepServer(ConfigurableEnvironment environment, FunctionCatalog catalog, FunctionProperties functions,
+            ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator,
+            HealthContributorRegistry health, ObjectProvider<ReactiveHealthContributorRegistry> reactiveHealth,
+            HealthEndpointGroups healthGroups, PrometheusMeterRegistry prometheus) {
+        Tracer available = tracer.getIfAvailable();
+        RequestSpans spans = available == null ? RequestSpans.NONE
+                : new RequestSpans(available, propagator.getIfAvailable());
+        StepRoute step = new StepRoute(catalog, functions.getDefinition(),
+                environment.getProperty("spring.application.name", "unknown"), spans);
+        return new StepServer(environment.getProperty("server.address"),
+                environment.getProperty("server.port", Integer.class, 8080), step,
+                new ProbeRoutes(health, reactiveHealth.getIfAvailable(), healthGroups, prometheus),
+                // Where Spring Boot puts an embedded server's port: tests read it with @LocalServerPort.
+                port -> environment.getPropertySources().addFirst(new MapPropertySource("step-server",
+                        Map.of("local.server.port", port))));
     }
 
     @Bean

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Background, Controls, Handle, Position, ReactFlow, ReactFlowProvider, addEdge, applyEdgeChanges,
   applyNodeChanges, useReactFlow,
 } from '@xyflow/react';
 import * as api from './api.js';
 import {
-  checkParameters, coerce, dependenciesOf, fromDefinition, nextStepId, parameterFields, problemsByStep,
-  PIPELINE_FIELDS, STEP_FIELDS, valueAt, withValue,
+  checkParameters, coerce, decorateNodes, dependenciesOf, fromDefinition, nextStepId, parameterFields,
+  problemsByStep, PIPELINE_FIELDS, STEP_FIELDS, valueAt, withValue,
   setDependency, toDefinition,
 } from './model.js';
 import { RunDetail, RunsPanel, Viewer, useClock, useRunFeed } from './Runs.jsx';
@@ -183,8 +183,10 @@ function Editor() {
   // A run is drawn on the canvas when it is a run of the pipeline being shown.
   const runStates = runDetail && runDetail.run.pipelineId === pipeline.pipelineId
     ? stepStates(runDetail.steps, now) : {};
-  const shownNodes = nodes.map((node) => ({ ...node, data: { ...node.data, problems: grouped[node.id] ?? [],
-    run: runStates[node.id] } }));
+  // Unchanged nodes keep their objects across renders, or React Flow forgets where their handles are.
+  const decorated = useRef(new Map());
+  const { shown: shownNodes, cache } = decorateNodes(nodes, grouped, runStates, decorated.current);
+  decorated.current = cache;
   const selected = nodes.find((node) => node.selected);
   const deployment = deployed.find((d) => d.pipelineId === pipeline.pipelineId);
 

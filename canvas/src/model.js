@@ -187,6 +187,30 @@ export function checkParameters(component, parameters) {
   return problems;
 }
 
+/**
+ * The nodes as React Flow gets them: each step with its problems and run state in its data. A node whose step and
+ * decoration are unchanged is the object `previous` handed over before. Why: React Flow keeps what it measured of a
+ * node (where its handles are, which edges attach to) only for the same object or one carrying `measured`
+ * (adoptUserNodes and parseHandles in @xyflow/system 0.0.84). A fresh object for a node whose measurement had not
+ * yet reached our state (a re-render as the run feed connects, just after a pipeline is opened) dropped it: the
+ * node stayed drawn and its edges were never drawn again.
+ *
+ * Returns the nodes and the cache to pass as `previous` next time.
+ */
+export function decorateNodes(nodes, problems, runStates, previous = new Map()) {
+  const cache = new Map();
+  const shown = nodes.map((node) => {
+    const decoration = { problems: problems[node.id] ?? [], run: runStates[node.id] };
+    const key = JSON.stringify(decoration);
+    const before = previous.get(node.id);
+    const decorated = before?.node === node && before.key === key ? before.decorated
+      : { ...node, data: { ...node.data, ...decoration } };
+    cache.set(node.id, { node, key, decorated });
+    return decorated;
+  });
+  return { shown, cache };
+}
+
 /** The runner's problems grouped by step id ('' for the pipeline as a whole). */
 export function problemsByStep(problems) {
   const byStep = {};

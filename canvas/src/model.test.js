@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkParameters, coerce, fromDefinition, nextStepId, parameterFields, problemsByStep, toDefinition, toTrigger,
+  checkParameters, coerce, decorateNodes, fromDefinition, nextStepId, parameterFields, problemsByStep, toDefinition, toTrigger,
   PIPELINE_FIELDS, STEP_FIELDS, valueAt, withValue,
 } from './model.js';
 
@@ -183,3 +183,32 @@ describe('a definition using every field', () => {
   });
 });
 
+
+describe('decorateNodes', () => {
+  const opened = fromDefinition({ pipelineId: 'p', steps: [
+    { stepId: 'resize', componentName: 'resize', parameters: { width: 640 } },
+    { stepId: 'detect', componentName: 'detect', parameters: {}, dependencies: ['resize'] }] }).nodes;
+
+  it('hands React Flow the same object for a node whose step and decoration did not change', () => {
+    const first = decorateNodes(opened, {}, {});
+    // Another render: new, equal problem lists and run states, as every render computes them.
+    const second = decorateNodes(opened, { detect: [] }, {}, first.cache);
+    expect(second.shown[0]).toBe(first.shown[0]);
+    expect(second.shown[1]).toBe(first.shown[1]);
+    expect(second.shown[1].data).toEqual({ component: 'detect', parameters: {}, problems: [], run: undefined });
+  });
+
+  it('hands a new object for a node whose step or decoration changed, and only for it', () => {
+    const first = decorateNodes(opened, {}, {});
+    const running = decorateNodes(opened, {}, { detect: { status: 'RUNNING', durationMs: 5 } }, first.cache);
+    expect(running.shown[0]).toBe(first.shown[0]);
+    expect(running.shown[1]).not.toBe(first.shown[1]);
+    expect(running.shown[1].data.run.status).toBe('RUNNING');
+    const measured = opened.map((node) => (node.id === 'resize'
+      ? { ...node, measured: { width: 130, height: 54 } } : node));
+    const moved = decorateNodes(measured, {}, { detect: { status: 'RUNNING', durationMs: 5 } }, running.cache);
+    expect(moved.shown[0]).not.toBe(running.shown[0]);
+    expect(moved.shown[0].measured).toEqual({ width: 130, height: 54 });
+    expect(moved.shown[1]).toBe(running.shown[1]);
+  });
+});

@@ -2,13 +2,13 @@ package io.imageflowcanvas.function.detect;
 
 import io.imageflowcanvas.contract.StepRequest;
 import io.imageflowcanvas.contract.StepResult;
+import io.imageflowcanvas.function.common.web.FunctionApplication;
 import io.imageflowcanvas.function.common.web.StepFunctions;
 import io.imageflowcanvas.function.detect.model.EngineSelection;
 import io.imageflowcanvas.function.detect.model.ModelCatalog;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
@@ -22,7 +22,7 @@ import org.springframework.messaging.Message;
 public class DetectFunctionApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(DetectFunctionApplication.class, args);
+        FunctionApplication.run(DetectFunctionApplication.class, args);
     }
 
     @Bean(destroyMethod = "close")

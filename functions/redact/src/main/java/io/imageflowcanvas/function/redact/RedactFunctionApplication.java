@@ -2,9 +2,9 @@ package io.imageflowcanvas.function.redact;
 
 import io.imageflowcanvas.contract.StepRequest;
 import io.imageflowcanvas.contract.StepResult;
+import io.imageflowcanvas.function.common.web.FunctionApplication;
 import io.imageflowcanvas.function.common.web.StepFunctions;
 import java.util.function.Function;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.Message;
@@ -14,7 +14,7 @@ import org.springframework.messaging.Message;
 public class RedactFunctionApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(RedactFunctionApplication.class, args);
+        FunctionApplication.run(RedactFunctionApplication.class, args);
     }
 
     @Bean

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkParameters, coerce, decorateNodes, fromDefinition, nextStepId, parameterFields, problemsByStep, toDefinition, toTrigger,
-  PIPELINE_FIELDS, STEP_FIELDS, valueAt, withValue,
+  checkParameters, coerce, decorateNodes, fromDefinition, nextStepId, parameterFields, problemsByStep, toDefinition,
+  toTrigger, PIPELINE_FIELDS, STEP_FIELDS, valueAt, withValue,
 } from './model.js';
 
 // As GET /api/components describes resize and filter.
@@ -182,7 +182,6 @@ describe('a definition using every field', () => {
     expect(withValue({}, ['retention', 'inputs'], 'string', '7d')).toEqual({ retention: { inputs: '7d' } });
   });
 });
-
 
 describe('decorateNodes', () => {
   const opened = fromDefinition({ pipelineId: 'p', steps: [

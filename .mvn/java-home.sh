@@ -1,9 +1,21 @@
 # Sourced by ./mvnw and ./imageflow: sets JAVA_HOME to a JDK of the feature version in .mvn/wrapper.properties,
 # keeping a JAVA_HOME that already is one. A JDK's version is read from its release file: starting `java -version`
 # to ask would cost two JVM starts on every command.
-java_version="$(sed -n 's/^java.version=//p' "$(dirname "${BASH_SOURCE[0]}")/wrapper.properties")"
+# Read with bash alone: this runs before every imageflow command, where each process started costs milliseconds.
+java_version=
+while IFS='=' read -r key value || [ -n "$key" ]; do
+  if [ "$key" = java.version ]; then java_version="${value%$'\r'}"; fi
+done < "${BASH_SOURCE[0]%/*}/wrapper.properties"
+unset key value
 is_wanted_jdk() {
-  [ -x "$1/bin/java" ] && grep -q "^JAVA_VERSION=\"$java_version[.\"]" "$1/release" 2>/dev/null
+  local line
+  [ -x "$1/bin/java" ] && [ -r "$1/release" ] || return 1
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      "JAVA_VERSION=\"$java_version\"" | "JAVA_VERSION=\"$java_version."*) return 0 ;;
+    esac
+  done < "$1/release"
+  return 1
 }
 if [ -z "${JAVA_HOME:-}" ] || ! is_wanted_jdk "$JAVA_HOME"; then
   JAVA_HOME=

@@ -1,6 +1,9 @@
 package io.imageflowcanvas.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,12 +14,33 @@ import picocli.CommandLine.Command;
 @Command(name = "imageflow", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         version = "imageflow 0.1.0",
         description = "Event-driven image pipelines: run them on this machine or put them on a cluster, and look"
-                + " at their runs.",
-        subcommands = {UpCommand.class, ValidateCommand.class, PutCommand.class, RunsCommand.class,
-                WatchCommand.class, LogsCommand.class, RunCommand.class, RetryCommand.class, CameraCommand.class,
-                BackupCommand.class, RestoreCommand.class, RenderCommand.class, ApplyCommand.class,
-                DeleteCommand.class})
+                + " at their runs.")
 public final class Imageflow {
+
+    /**
+     * The subcommands in the order the help lists them. Only the one a command line names is built: picocli reads
+     * a command's annotations, fields and methods by reflection when it is added, which for all of them cost more
+     * than the rest of a short command (bench/README.md, "CLI"). Built from here, a command's class is loaded only
+     * when it runs or the help lists it.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("up", UpCommand::new);
+        COMMANDS.put("validate", ValidateCommand::new);
+        COMMANDS.put("put", PutCommand::new);
+        COMMANDS.put("runs", RunsCommand::new);
+        COMMANDS.put("watch", WatchCommand::new);
+        COMMANDS.put("logs", LogsCommand::new);
+        COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("retry", RetryCommand::new);
+        COMMANDS.put("camera", CameraCommand::new);
+        COMMANDS.put("backup", BackupCommand::new);
+        COMMANDS.put("restore", RestoreCommand::new);
+        COMMANDS.put("render", RenderCommand::new);
+        COMMANDS.put("apply", ApplyCommand::new);
+        COMMANDS.put("delete", DeleteCommand::new);
+    }
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
@@ -30,7 +54,18 @@ public final class Imageflow {
 
     /** Runs {@code args}, writing to {@code out} and {@code err}; returns an {@link ExitCodes} value. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        if (args.length > 0 && !args[0].startsWith("-") && !COMMANDS.containsKey(args[0])) {
+            err.println("imageflow: unknown command '" + args[0] + "'; the commands are "
+                    + String.join(", ", COMMANDS.keySet()) + " (imageflow --help says more)");
+            return ExitCodes.INVALID;
+        }
         CommandLine command = new CommandLine(new Imageflow());
+        // Added before the settings below: picocli hands them only to the subcommands it has at that moment.
+        if (args.length > 0 && COMMANDS.containsKey(args[0])) {
+            command.addSubcommand(args[0], COMMANDS.get(args[0]).get());
+        } else {
+            COMMANDS.forEach((name, factory) -> command.addSubcommand(name, factory.get()));
+        }
         command.setOut(out);
         command.setErr(err);
         command.setParameterExceptionHandler((e, a) -> {
@@ -44,12 +79,6 @@ public final class Imageflow {
         });
         if (args.length == 0) {
             command.usage(out);
-            return ExitCodes.INVALID;
-        }
-        // Checked first: with --help after it, picocli would print the top-level help and succeed.
-        if (!args[0].startsWith("-") && !command.getSubcommands().containsKey(args[0])) {
-            err.println("imageflow: unknown command '" + args[0] + "'; the commands are "
-                    + String.join(", ", command.getSubcommands().keySet()) + " (imageflow --help says more)");
             return ExitCodes.INVALID;
         }
         return command.execute(args);

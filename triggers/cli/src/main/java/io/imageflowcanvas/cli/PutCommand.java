@@ -1,6 +1,5 @@
 package io.imageflowcanvas.cli;
 
-import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.minio.MinioClient;
 import io.minio.UploadObjectArgs;
@@ -58,8 +57,8 @@ final class PutCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             }
         }
-        String access = System.getenv().getOrDefault(LocalSettings.ACCESS_KEY, LocalSettings.DEFAULT_CREDENTIAL);
-        String secret = System.getenv().getOrDefault(LocalSettings.SECRET_KEY, LocalSettings.DEFAULT_CREDENTIAL);
+        String access = System.getenv().getOrDefault(S3Clients.ACCESS_KEY, S3Clients.DEFAULT_CREDENTIAL);
+        String secret = System.getenv().getOrDefault(S3Clients.SECRET_KEY, S3Clients.DEFAULT_CREDENTIAL);
         MinioClient client = S3Clients.create(endpoint, "us-east-1", access, secret);
         long total = 0;
         for (Upload upload : uploads) {

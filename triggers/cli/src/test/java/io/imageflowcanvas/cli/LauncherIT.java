@@ -7,7 +7,6 @@ import io.imageflowcanvas.imaging.storage.S3Clients;
 import io.imageflowcanvas.testing.Photos;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.minio.Result;
 import io.minio.messages.Item;
 import java.io.BufferedReader;
@@ -92,6 +91,64 @@ class LauncherIT {
         }
     }
 
+    /**
+     * Every command but up and restore runs on a class path without the runner's jars: the top-level help builds
+     * every command (picocli reads each one's fields and methods), so a command whose declaration needs one of the
+     * runner's classes fails here, not in a user's terminal.
+     */
+    @Test
+    void describesEveryCommandWithoutTheRunnersJars(@TempDir Path elsewhere) throws Exception {
+        Path target = Photos.repositoryRoot().resolve("triggers/cli/target");
+        assertThat(Files.readString(target.resolve("launcher-classpath.txt")))
+                .doesNotContain("imageflow-local-", "kafka_2.13-", "s3proxy-");
+        Launched help = launch(elsewhere, Map.of(), "--help");
+        assertThat(help.exitCode()).as(help.output()).isZero();
+        assertThat(help.output()).contains("up", "validate", "put", "runs", "watch", "logs", "run", "retry",
+                "camera", "backup", "restore", "render", "apply", "delete");
+        Launched camera = launch(elsewhere, Map.of(), "camera", "--help");
+        assertThat(camera.exitCode()).as(camera.output()).isZero();
+        assertThat(camera.output()).contains("--kafka");
+    }
+
+    /**
+     * The short commands' classes, picocli's among them, come from the AOT cache the build trained: with
+     * {@code -XX:AOTMode=on} the JVM stops rather than start without it. picocli's published class files (Java 5)
+     * are refused by the cache; the build compiles it from its sources (pom.xml).
+     */
+    @Test
+    void shortCommandsLoadTheirClassesFromTheAotCache(@TempDir Path elsewhere) throws Exception {
+        Path target = Photos.repositoryRoot().resolve("triggers/cli/target");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path pipeline = Photos.repositoryRoot().resolve(
+                "triggers/pipeline/src/main/resources/io/imageflowcanvas/pipeline/default-pipeline.json");
+        // The flags ./imageflow gives short commands: the cache is refused under others.
+        Process validate = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-XX:AOTMode=on", "-XX:AOTCache=" + target.resolve("imageflow-cli.aot"), "-Xlog:class+load",
+                "--enable-native-access=ALL-UNNAMED", "-cp", Files.readString(target.resolve("launcher-classpath.txt")),
+                "io.imageflowcanvas.cli.Imageflow", "validate", pipeline.toString())
+                .directory(elsewhere.toFile()).redirectErrorStream(true).start();
+        String output = new String(validate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(validate.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(validate.exitValue()).as(output).isZero();
+        assertThat(output).contains("picocli.CommandLine source: shared objects file",
+                "io.imageflowcanvas.cli.ValidateCommand source: shared objects file", "valid: default");
+    }
+
+    private record Launched(int exitCode, String output) {
+    }
+
+    /** {@code ./imageflow arguments} run in {@code folder} with {@code env} added; its exit code and output. */
+    private static Launched launch(Path folder, Map<String, String> env, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Photos.repositoryRoot().resolve("imageflow").toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Launched(process.exitValue(), output);
+    }
+
     @Test
     void upRunsTheDefaultPipelineFromAnotherFolder(@TempDir Path elsewhere) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Photos.repositoryRoot().resolve("imageflow").toString(), "up")
@@ -120,10 +177,12 @@ class LauncherIT {
             String api = await(output, API, up);
             MinioClient client = S3Clients.create(s3, "us-east-1", LocalSettings.DEFAULT_CREDENTIAL,
                     LocalSettings.DEFAULT_CREDENTIAL);
-            byte[] photo = Photos.bytes("horses.jpg");
-            client.putObject(PutObjectArgs.builder().bucket("raw").object("elsewhere/horses.jpg")
-                    .stream(new java.io.ByteArrayInputStream(photo), (long) photo.length, -1L)
-                    .contentType("image/jpeg").build());
+            // Uploaded and listed with the launcher's short commands, on their class path without the runner's.
+            Files.write(elsewhere.resolve("horses.jpg"), Photos.bytes("horses.jpg"));
+            Launched put = launch(elsewhere, Map.of(), "put", "--endpoint", s3, "--prefix", "elsewhere/",
+                    "horses.jpg");
+            assertThat(put.exitCode()).as(put.output()).isZero();
+            assertThat(put.output()).contains("uploaded 1 file(s)");
             HttpClient http = HttpClient.newHttpClient();
             String runs = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -134,6 +193,9 @@ class LauncherIT {
                         HttpResponse.BodyHandlers.ofString()).body();
             }
             assertThat(runs).as(output::toString).contains("\"status\":\"SUCCEEDED\"");
+            Launched listed = launch(elsewhere, Map.of(), "runs", "--api-port", api.replaceAll(".*:", ""));
+            assertThat(listed.exitCode()).as(listed.output()).isZero();
+            assertThat(listed.output()).containsPattern("SUCCEEDED +.* raw/elsewhere/horses\\.jpg");
             List<String> outputs = new ArrayList<>();
             for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket("processed")
                     .prefix("elsewhere/horses.jpg/").recursive(true).build())) {

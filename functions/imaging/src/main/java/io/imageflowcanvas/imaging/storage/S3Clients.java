@@ -32,6 +32,13 @@ public final class S3Clients {
     private S3Clients() {
     }
 
+    /** The environment variable with the store's access key. */
+    public static final String ACCESS_KEY = "MINIO_ACCESS_KEY";
+    /** The environment variable with the store's secret key. */
+    public static final String SECRET_KEY = "MINIO_SECRET_KEY";
+    /** The login of a local store when those are unset: MinIO's well-known default, as the in-process server's. */
+    public static final String DEFAULT_CREDENTIAL = "minioadmin";
+
     /** How long a connection to the store may take to open. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long the store may stay silent during a request or a response. */

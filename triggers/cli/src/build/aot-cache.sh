@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the launcher's class path and makes its AOT cache (JDK 25), both after the jar and target/classpath.txt
-# (package phase). The class path starts with the module's jar (picocli compiled in): every class the JVM looks up is
-# searched jar by jar in this order. The cache is one training run of CacheTraining on exactly that class path and
+# (package phase). The class path starts with the module's jar: every class the JVM looks up is searched jar by
+# jar in this order. The cache is one training run of CacheTraining on exactly that class path and
 # the launcher's flags for short commands, so that the launcher's next starts load and link those classes from
 # target/imageflow-cli.aot.
 # Arguments: JAVA_HOME, the module's target folder, the jar's file name.

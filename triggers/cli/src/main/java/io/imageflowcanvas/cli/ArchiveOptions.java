@@ -2,18 +2,20 @@ package io.imageflowcanvas.cli;
 
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import java.io.PrintWriter;
-import picocli.CommandLine.Option;
 
 /** Where the cluster commands that read runs find Argo's workflow archive (runs whose Workflow is gone). */
 final class ArchiveOptions {
 
-    @Option(names = "--archive", paramLabel = "JDBC_URL", description = "with --cluster: Argo's workflow archive as"
-            + " reached from here, for runs whose Workflow is gone (default: IMAGEFLOW_ARCHIVE_URL, else a"
-            + " port-forward to the archive infra/k3s installs); its login is in the URL or the archive's Secret")
     String archive;
-
-    @Option(names = "--no-archive", description = "with --cluster: the cluster's Workflows only")
     boolean noArchive;
+
+    /** Adds {@code --archive} and {@code --no-archive} to {@code syntax}. */
+    Syntax declare(Syntax syntax) {
+        return syntax.option("--archive", "JDBC_URL", "with --cluster: Argo's workflow archive as reached from here,"
+                + " for runs whose Workflow is gone (default: IMAGEFLOW_ARCHIVE_URL, else a port-forward to the archive"
+                + " infra/k3s installs); its login is in the URL or the archive's Secret", value -> archive = value)
+                .flag("--no-archive", "with --cluster: the cluster's Workflows only", () -> noArchive = true);
+    }
 
     /** Whether the archive was named on the command line (then not reaching it is an error, not a note). */
     boolean named() {

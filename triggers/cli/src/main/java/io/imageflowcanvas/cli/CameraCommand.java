@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -32,52 +31,43 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_videoio;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_videoio.VideoCapture;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code imageflow camera FILE...|DIR}: plays a camera for demos, publishing each image, or frames of a video, as
  * a CloudEvent (the image bytes as data, binary mode unless {@code --structured}) to the camera topic, one every
  * {@code --interval-ms}.
  */
-@Command(name = "camera", description = "Publish images or video frames as camera CloudEvents to Kafka (demos).")
-final class CameraCommand implements Callable<Integer> {
+final class CameraCommand extends Subcommand {
 
-
-    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "JPEG, PNG or WebP frames, folders of them,"
-            + " or Motion-JPEG AVI videos")
-    List<Path> paths;
-
-    @Option(names = "--kafka", defaultValue = "${env:IMAGEFLOW_KAFKA:-127.0.0.1:9092}",
-            description = "bootstrap servers (default: IMAGEFLOW_KAFKA or ${DEFAULT-VALUE})")
+    final List<Path> paths = new ArrayList<>();
     String kafka;
-
-    @Option(names = "--topic", defaultValue = PipelineEvents.CAMERA_TOPIC, description = "(default: ${DEFAULT-VALUE})")
     String topic;
-
-    @Option(names = "--source", defaultValue = "/cameras/demo", description = "the events' source (default: "
-            + "${DEFAULT-VALUE})")
     String source;
-
-    @Option(names = "--interval-ms", defaultValue = "0", description = "pause between frames")
     long intervalMillis;
-
-    @Option(names = "--structured", description = "structured mode: one application/cloudevents+json document"
-            + " with the image in data_base64 (default: binary mode, ce_* headers)")
     boolean structured;
-
-    @Option(names = "--every", defaultValue = "1", description = "of a video, publish every Nth frame (default:"
-            + " ${DEFAULT-VALUE})")
     int every;
-
-    @Option(names = "--max-frames", defaultValue = "1000", description = "of a video, publish at most this many"
-            + " frames (default: ${DEFAULT-VALUE})")
     int maxFrames;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Override
+    Syntax syntax() {
+        return Syntax.command("camera", "Publish images or video frames as camera CloudEvents to Kafka (demos).")
+                .parameters("FILE|DIR", "JPEG, PNG or WebP frames, folders of them, or Motion-JPEG AVI videos",
+                        value -> paths.add(Path.of(value)))
+                .option("--kafka", "SERVERS", Syntax.env("IMAGEFLOW_KAFKA", "127.0.0.1:9092"),
+                        "bootstrap servers (default: IMAGEFLOW_KAFKA or 127.0.0.1:9092)", value -> kafka = value)
+                .option("--topic", "TOPIC", () -> PipelineEvents.CAMERA_TOPIC,
+                        "(default: " + PipelineEvents.CAMERA_TOPIC + ")", value -> topic = value)
+                .option("--source", "URI", () -> "/cameras/demo", "the events' source (default: /cameras/demo)",
+                        value -> source = value)
+                .option("--interval-ms", "MILLIS", () -> "0", "pause between frames",
+                        value -> intervalMillis = Syntax.longInteger("--interval-ms", value))
+                .flag("--structured", "structured mode: one application/cloudevents+json document with the image in"
+                        + " data_base64 (default: binary mode, ce_* headers)", () -> structured = true)
+                .option("--every", "N", () -> "1", "of a video, publish every Nth frame (default: 1)",
+                        value -> every = Syntax.integer("--every", value))
+                .option("--max-frames", "N", () -> "1000", "of a video, publish at most this many frames (default:"
+                        + " 1000)", value -> maxFrames = Syntax.integer("--max-frames", value));
+    }
 
     /** Far above any broker's usual limit, so that the broker, not this producer, refuses a frame as too large. */
     static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
@@ -90,15 +80,15 @@ final class CameraCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    int call() throws Exception {
         if (every < 1 || maxFrames < 1) {
-            spec.commandLine().getErr().println("imageflow: --every and --max-frames must be at least 1");
+            err.println("imageflow: --every and --max-frames must be at least 1");
             return ExitCodes.INVALID;
         }
         try {
             URI.create(source);
         } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("imageflow: --source " + source + " is not a URI reference"
+            err.println("imageflow: --source " + source + " is not a URI reference"
                     + " (percent-encode spaces): " + e.getMessage());
             return ExitCodes.INVALID;
         }
@@ -111,12 +101,11 @@ final class CameraCommand implements Callable<Integer> {
             } else if (Files.isRegularFile(path) && kind(path) != null) {
                 inputs.add(path);
             } else {
-                spec.commandLine().getErr().println("imageflow: " + path + " is not a JPEG, PNG or WebP file, an"
+                err.println("imageflow: " + path + " is not a JPEG, PNG or WebP file, an"
                         + " AVI video or a folder");
                 return ExitCodes.INVALID;
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
         refused = 0;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
@@ -138,7 +127,7 @@ final class CameraCommand implements Callable<Integer> {
             }
         }
         if (refused > 0) {
-            spec.commandLine().getErr().println("imageflow: " + refused + " frame(s) not published");
+            err.println("imageflow: " + refused + " frame(s) not published");
             return ExitCodes.INVALID;
         }
         return ExitCodes.OK;
@@ -150,7 +139,7 @@ final class CameraCommand implements Callable<Integer> {
         VideoCapture capture = new VideoCapture(video.toString(), opencv_videoio.CAP_ANY);
         try {
             if (!capture.isOpened()) {
-                spec.commandLine().getErr().println("imageflow: cannot read video " + video + ": only Motion-JPEG"
+                err.println("imageflow: cannot read video " + video + ": only Motion-JPEG"
                         + " AVI is supported (convert with: ffmpeg -i " + video.getFileName()
                         + " -c:v mjpeg -q:v 3 frames.avi)");
                 return -1;
@@ -173,7 +162,7 @@ final class CameraCommand implements Callable<Integer> {
                 index++;
             }
             if (index == 0) {
-                spec.commandLine().getErr().println("imageflow: video " + video + " has no frames");
+                err.println("imageflow: video " + video + " has no frames");
                 return -1;
             }
             return sent;
@@ -199,7 +188,7 @@ final class CameraCommand implements Callable<Integer> {
             }
             // Input, not the world: say which frame and what to do, and go on with the others.
             refused++;
-            spec.commandLine().getErr().println("imageflow: " + frame.name() + " is " + record.value().length
+            err.println("imageflow: " + frame.name() + " is " + record.value().length
                     + " bytes as a CloudEvent, more than the Kafka broker takes in one message (its"
                     + " message.max.bytes, 1 MiB unless raised): upload the image and publish its reference"
                     + " ({\"bucket\": ..., \"key\": ...} as JSON data), or make it smaller");

@@ -12,19 +12,22 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import picocli.CommandLine.Option;
 
 /** What the cluster commands share: the namespace, and the pipeline file (the built-in default when none). */
 final class ClusterOptions {
 
-    @Option(names = {"-n", "--namespace"}, description = "namespace of the pipelines (default: IMAGEFLOW_NAMESPACE"
-            + " or " + ClusterSettings.DEFAULT_NAMESPACE + ")")
     String namespace;
-
-    @Option(names = "--minio", paramLabel = "URL", description = "the cluster's MinIO as reached from here, where a"
-            + " pipeline's buckets and notification are set up (default: IMAGEFLOW_MINIO_URL, else a port-forward to"
-            + " the Service IMAGEFLOW_CLUSTER_MINIO names); the login is the namespace's MinIO Secret")
     String minio;
+
+    /** Adds {@code --namespace} and {@code --minio} to {@code syntax}. */
+    Syntax declare(Syntax syntax) {
+        return syntax.option("-n, --namespace", "NAMESPACE", "namespace of the pipelines (default:"
+                + " IMAGEFLOW_NAMESPACE or " + ClusterSettings.DEFAULT_NAMESPACE + ")", value -> namespace = value)
+                .option("--minio", "URL", "the cluster's MinIO as reached from here, where a pipeline's buckets and"
+                        + " notification are set up (default: IMAGEFLOW_MINIO_URL, else a port-forward to the Service"
+                        + " IMAGEFLOW_CLUSTER_MINIO names); the login is the namespace's MinIO Secret",
+                        value -> minio = value);
+    }
 
     /** The cluster of the current kube context, reaching MinIO as {@code --minio} says. */
     io.imageflowcanvas.argo.cluster.ClusterClient connect() {

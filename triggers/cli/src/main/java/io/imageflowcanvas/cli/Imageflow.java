@@ -1,29 +1,27 @@
 package io.imageflowcanvas.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
  * The {@code imageflow} command. {@link #main} only wires the console; {@link #run} is what tests call.
  */
-// INHERIT: every command takes --help (and --version) as the top level does.
-@Command(name = "imageflow", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
-        version = "imageflow 0.1.0",
-        description = "Event-driven image pipelines: run them on this machine or put them on a cluster, and look"
-                + " at their runs.")
 public final class Imageflow {
 
+    static final String VERSION = "imageflow 0.1.0";
+    /** Where the commands' descriptions start in the top-level help. */
+    private static final int COMMAND_COLUMN = 12;
+    private static final String DESCRIPTION = "Event-driven image pipelines: run them on this machine or put them on"
+            + " a cluster, and look at their runs.";
+
     /**
-     * The subcommands in the order the help lists them. Only the one a command line names is built: picocli reads
-     * a command's annotations, fields and methods by reflection when it is added, which for all of them cost more
-     * than the rest of a short command (bench/README.md, "CLI"). Built from here, a command's class is loaded only
-     * when it runs or the help lists it.
+     * The commands in the order the help lists them. Only the one a command line names is made: a command's class is
+     * loaded when it runs or the help lists it.
      */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    private static final Map<String, Supplier<Subcommand>> COMMANDS = new LinkedHashMap<>();
 
     static {
         COMMANDS.put("up", UpCommand::new);
@@ -42,6 +40,9 @@ public final class Imageflow {
         COMMANDS.put("delete", DeleteCommand::new);
     }
 
+    private Imageflow() {
+    }
+
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
@@ -54,33 +55,66 @@ public final class Imageflow {
 
     /** Runs {@code args}, writing to {@code out} and {@code err}; returns an {@link ExitCodes} value. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        if (args.length > 0 && !args[0].startsWith("-") && !COMMANDS.containsKey(args[0])) {
-            err.println("imageflow: unknown command '" + args[0] + "'; the commands are "
+        if (args.length == 0) {
+            usage(out);
+            return ExitCodes.INVALID;
+        }
+        String first = args[0];
+        if (first.equals("-h") || first.equals("--help")) {
+            usage(out);
+            return ExitCodes.OK;
+        }
+        if (first.equals("-V") || first.equals("--version")) {
+            out.println(VERSION);
+            return ExitCodes.OK;
+        }
+        if (first.startsWith("-")) {
+            err.println("imageflow: Unknown option: '" + first + "'");
+            usage(err);
+            return ExitCodes.INVALID;
+        }
+        Supplier<Subcommand> factory = COMMANDS.get(first);
+        if (factory == null) {
+            err.println("imageflow: unknown command '" + first + "'; the commands are "
                     + String.join(", ", COMMANDS.keySet()) + " (imageflow --help says more)");
             return ExitCodes.INVALID;
         }
-        CommandLine command = new CommandLine(new Imageflow());
-        // Added before the settings below: picocli hands them only to the subcommands it has at that moment.
-        if (args.length > 0 && COMMANDS.containsKey(args[0])) {
-            command.addSubcommand(args[0], COMMANDS.get(args[0]).get());
-        } else {
-            COMMANDS.forEach((name, factory) -> command.addSubcommand(name, factory.get()));
-        }
-        command.setOut(out);
-        command.setErr(err);
-        command.setParameterExceptionHandler((e, a) -> {
+        Subcommand command = factory.get();
+        Syntax syntax = command.syntax();
+        Syntax.Outcome outcome;
+        try {
+            outcome = syntax.parse(Arrays.asList(args).subList(1, args.length));
+        } catch (Syntax.UsageException e) {
             err.println("imageflow: " + e.getMessage());
-            e.getCommandLine().usage(err);
+            syntax.usage(err, "imageflow " + first);
             return ExitCodes.INVALID;
-        });
-        command.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+        }
+        if (outcome == Syntax.Outcome.HELP) {
+            syntax.usage(out, "imageflow " + first);
+            return ExitCodes.OK;
+        }
+        if (outcome == Syntax.Outcome.VERSION) {
+            out.println(VERSION);
+            return ExitCodes.OK;
+        }
+        command.out = out;
+        command.err = err;
+        try {
+            return command.call();
+        } catch (Exception e) {
             err.println("imageflow: " + e.getMessage());
             return ExitCodes.FAILURE;
-        });
-        if (args.length == 0) {
-            command.usage(out);
-            return ExitCodes.INVALID;
         }
-        return command.execute(args);
+    }
+
+    /** The top-level help: every command with what it does. */
+    private static void usage(PrintWriter out) {
+        out.println("Usage: imageflow [-hV] [COMMAND]");
+        Syntax.wrap(out, DESCRIPTION, "");
+        Syntax.row(out, "  -h, --help", "Show this help message and exit.");
+        Syntax.row(out, "  -V, --version", "Print version information and exit.");
+        out.println("Commands:");
+        COMMANDS.forEach((name, factory) -> Syntax.row(out, "  " + name, factory.get().syntax().description(),
+                COMMAND_COLUMN));
     }
 }

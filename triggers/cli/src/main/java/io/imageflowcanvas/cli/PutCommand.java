@@ -8,41 +8,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code imageflow put FILE...|DIR}: uploads images into the trigger bucket, with a progress bar. A folder's files
  * keep their paths below it as keys; single files go by name.
  */
-@Command(name = "put", description = "Upload images (files or folders) into the raw bucket.")
-final class PutCommand implements Callable<Integer> {
+final class PutCommand extends Subcommand {
 
-    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "images, or folders of images")
-    List<Path> paths;
-
-    @Option(names = "--bucket", defaultValue = "raw", description = "target bucket (default: ${DEFAULT-VALUE})")
+    final List<Path> paths = new ArrayList<>();
     String bucket;
-
-    @Option(names = "--prefix", defaultValue = "", description = "key prefix, such as cameras/front/")
     String prefix;
-
-    @Option(names = "--endpoint", defaultValue = "${env:MINIO_ENDPOINT:-http://127.0.0.1:9000}",
-            description = "S3 endpoint (default: MINIO_ENDPOINT or ${DEFAULT-VALUE})")
     String endpoint;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Override
+    Syntax syntax() {
+        return Syntax.command("put", "Upload images (files or folders) into the raw bucket.")
+                .parameters("FILE|DIR", "images, or folders of images", value -> paths.add(Path.of(value)))
+                .option("--bucket", "BUCKET", () -> "raw", "target bucket (default: raw)", value -> bucket = value)
+                .option("--prefix", "PREFIX", () -> "", "key prefix, such as cameras/front/", value -> prefix = value)
+                .option("--endpoint", "URL", Syntax.env("MINIO_ENDPOINT", "http://127.0.0.1:9000"),
+                        "S3 endpoint (default: MINIO_ENDPOINT or http://127.0.0.1:9000)", value -> endpoint = value);
+    }
 
     private record Upload(Path file, String key) {
     }
 
     @Override
-    public Integer call() throws Exception {
+    int call() throws Exception {
         List<Upload> uploads = new ArrayList<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
@@ -53,7 +46,7 @@ final class PutCommand implements Callable<Integer> {
             } else if (Files.isRegularFile(path)) {
                 uploads.add(new Upload(path, prefix + path.getFileName()));
             } else {
-                spec.commandLine().getErr().println("imageflow: " + path + " is neither a file nor a folder");
+                err.println("imageflow: " + path + " is neither a file nor a folder");
                 return ExitCodes.INVALID;
             }
         }
@@ -64,7 +57,6 @@ final class PutCommand implements Callable<Integer> {
         for (Upload upload : uploads) {
             total += Files.size(upload.file());
         }
-        PrintWriter out = spec.commandLine().getOut();
         long sent = 0;
         for (int i = 0; i < uploads.size(); i++) {
             Upload upload = uploads.get(i);

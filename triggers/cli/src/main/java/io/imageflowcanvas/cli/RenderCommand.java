@@ -8,50 +8,42 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code imageflow render [FILE]}: the cluster objects of a pipeline as YAML, checked against Argo's schemas. */
-@Command(name = "render", description = "Print the Argo objects of a pipeline (the default one without FILE) as"
-        + " YAML; no cluster needed.")
-final class RenderCommand implements Callable<Integer> {
+final class RenderCommand extends Subcommand {
 
-    @Parameters(paramLabel = "FILE", arity = "0..1", description = "a pipeline definition (JSON)")
     Path file;
-
-    @Option(names = "--without-base", description = "leave out the shared EventBus and service accounts")
     boolean withoutBase;
-
-    @Option(names = "--output-dir", paramLabel = "DIR", description = "write files instead (eventbus.yaml,"
-            + " rbac.yaml, <pipelineId>/{workflowtemplate,eventsources,sensor}.yaml), as kept under argo-events/")
     Path outputDir;
-
-    @Option(names = "--knative", paramLabel = "DIR", description = "write every registered function's Knative"
-            + " Service instead (<function>.yaml and a kustomization), as kept under knative/base")
     Path knativeDir;
-
-    @Mixin
-    ClusterOptions cluster;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    final ClusterOptions cluster = new ClusterOptions();
 
     @Override
-    public Integer call() {
+    Syntax syntax() {
+        return cluster.declare(Syntax.command("render", "Print the Argo objects of a pipeline (the default one without"
+                + " FILE) as YAML; no cluster needed.")
+                .optionalParameter("FILE", "a pipeline definition (JSON)", value -> file = Path.of(value))
+                .flag("--without-base", "leave out the shared EventBus and service accounts", () -> withoutBase = true)
+                .option("--output-dir", "DIR", "write files instead (eventbus.yaml, rbac.yaml,"
+                        + " <pipelineId>/{workflowtemplate,eventsources,sensor}.yaml), as kept under argo-events/",
+                        value -> outputDir = Path.of(value))
+                .option("--knative", "DIR", "write every registered function's Knative Service instead"
+                        + " (<function>.yaml and a kustomization), as kept under knative/base",
+                        value -> knativeDir = Path.of(value)));
+    }
+
+    @Override
+    int call() {
         if (knativeDir != null) {
             return writeKnative(knativeDir);
         }
-        ClusterManifests manifests = cluster.manifests(file, !withoutBase, spec.commandLine().getErr());
+        ClusterManifests manifests = cluster.manifests(file, !withoutBase, err);
         if (manifests == null) {
             return ExitCodes.INVALID;
         }
         if (outputDir == null) {
-            spec.commandLine().getOut().print(manifests.yaml());
+            out.print(manifests.yaml());
             return ExitCodes.OK;
         }
         try {
@@ -59,11 +51,11 @@ final class RenderCommand implements Callable<Integer> {
                 Path target = outputDir.resolve(file.getKey());
                 Files.createDirectories(target.getParent());
                 Files.writeString(target, HEADER + file.getValue().yaml());
-                spec.commandLine().getOut().println("wrote " + target);
+                out.println("wrote " + target);
             }
             writeKustomization(outputDir);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("imageflow: cannot write " + outputDir + ": " + e);
+            err.println("imageflow: cannot write " + outputDir + ": " + e);
             return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
@@ -80,13 +72,13 @@ final class RenderCommand implements Callable<Integer> {
                 String file = service.at("/metadata/name").asText() + ".yaml";
                 Files.writeString(dir.resolve(file), KNATIVE_HEADER + new ClusterManifests().add(service).yaml());
                 kustomization.append("  - ").append(file).append('\n');
-                spec.commandLine().getOut().println("wrote " + dir.resolve(file));
+                out.println("wrote " + dir.resolve(file));
             }
             Files.writeString(dir.resolve("kustomization.yaml"), kustomization.toString());
-            spec.commandLine().getOut().println("wrote " + dir.resolve("kustomization.yaml"));
+            out.println("wrote " + dir.resolve("kustomization.yaml"));
             return ExitCodes.OK;
         } catch (IOException e) {
-            spec.commandLine().getErr().println("imageflow: cannot write " + dir + ": " + e);
+            err.println("imageflow: cannot write " + dir + ": " + e);
             return ExitCodes.FAILURE;
         }
     }
@@ -107,7 +99,7 @@ final class RenderCommand implements Callable<Integer> {
                 .append("kind: Kustomization\nresources:\n");
         files.forEach(f -> text.append("  - ").append(f).append('\n'));
         Files.writeString(dir.resolve("kustomization.yaml"), text.toString());
-        spec.commandLine().getOut().println("wrote " + dir.resolve("kustomization.yaml"));
+        out.println("wrote " + dir.resolve("kustomization.yaml"));
     }
 
     static final String KNATIVE_HEADER = "# Rendered by `imageflow render --knative knative/base` from the component"

@@ -3,32 +3,27 @@ package io.imageflowcanvas.cli;
 import io.imageflowcanvas.local.RunnerSettings;
 import io.imageflowcanvas.local.backup.RunnerRestore;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code imageflow restore DIR}: a backup written into the data folder the runner would start on, while it does
  * not run; the next {@code imageflow up} finds the same pipelines, runs and objects.
  */
-@Command(name = "restore", description = "Restore a backup (imageflow backup) into the local runner's data folder"
-        + " (IMAGEFLOW_DATA) while no runner runs on it; the folder must be empty unless --force.")
-final class RestoreCommand implements Callable<Integer> {
+final class RestoreCommand extends Subcommand {
 
-    @Parameters(paramLabel = "DIR", description = "the backup's folder (it holds manifest.json)")
     Path directory;
-
-    @Option(names = "--force", description = "restore into a folder that is not empty: its contents are moved"
-            + " aside to a sibling folder first (nothing is deleted)")
     boolean force;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Override
+    Syntax syntax() {
+        return Syntax.command("restore", "Restore a backup (imageflow backup) into the local runner's data folder"
+                + " (IMAGEFLOW_DATA) while no runner runs on it; the folder must be empty unless --force.")
+                .parameter("DIR", "the backup's folder (it holds manifest.json)", value -> directory = Path.of(value))
+                .flag("--force", "restore into a folder that is not empty: its contents are moved aside to a sibling"
+                        + " folder first (nothing is deleted)", () -> force = true);
+    }
 
     @Override
-    public Integer call() {
+    int call() {
         // The history's pool and the S3 server it writes through tell of their start and stop: not news here.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
@@ -39,10 +34,9 @@ final class RestoreCommand implements Callable<Integer> {
             restored = RunnerRestore.restore(directory, settings, force);
         } catch (IllegalArgumentException e) {
             // A BackupException among them: the backup or the folder is not fit; nothing was written.
-            spec.commandLine().getErr().println("imageflow restore: " + e.getMessage());
+            err.println("imageflow restore: " + e.getMessage());
             return ExitCodes.INVALID;
         }
-        var out = spec.commandLine().getOut();
         out.println("restored into " + settings.functions().dataDirectory().toAbsolutePath() + ": "
                 + restored.counts());
         if (restored.movedAside() != null) {

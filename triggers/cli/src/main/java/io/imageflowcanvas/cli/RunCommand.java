@@ -2,56 +2,44 @@ package io.imageflowcanvas.cli;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@code imageflow run PIPELINE BUCKET/KEY [--set step.param=value ...] [--watch]}: a deployed pipeline run now on
  * a stored object, some steps' parameters set otherwise (another run, written apart).
  */
-@Command(name = "run", description = "Run a pipeline deployed on the running local runner on an object already"
-        + " stored, now; --set gives some steps other parameters (a run of its own, its outputs under"
-        + " <key>/with-<digest>/).")
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends Subcommand {
 
-
-    @Parameters(index = "0", paramLabel = "PIPELINE", description = "a deployed pipeline's id")
     String pipelineId;
-
-    @Parameters(index = "1", paramLabel = "BUCKET/KEY", description = "the object, such as raw/holiday/photo.jpg")
     String object;
-
-    @Option(names = "--set", paramLabel = "STEP.PARAM=VALUE", description = "a step's parameter for this run, such"
-            + " as resize.width=320 (repeatable; numbers and true/false are taken as such; nothing after = takes the"
-            + " definition's value away)")
-    List<String> settings = List.of();
-
-    @Option(names = "--version", description = "the pipeline version the run must be of (the deployed one)")
+    final List<String> settings = new ArrayList<>();
     String version;
-
-    @Option(names = "--watch", description = "follow the run until it ends; exit 0 if it succeeded, 1 if not")
     boolean watch;
-
-    @Option(names = "--timeout", defaultValue = "600", description = "with --watch: give up after this many seconds")
     int timeoutSeconds;
-
-    @Mixin
-    RunnerOptions runner;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    final RunnerOptions runner = new RunnerOptions();
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    Syntax syntax() {
+        return runner.declare(Syntax.command("run", "Run a pipeline deployed on the running local runner on an"
+                + " object already stored, now; --set gives some steps other parameters (a run of its own, its outputs"
+                + " under <key>/with-<digest>/).")
+                .parameter("PIPELINE", "a deployed pipeline's id", value -> pipelineId = value)
+                .parameter("BUCKET/KEY", "the object, such as raw/holiday/photo.jpg", value -> object = value)
+                .repeatable("--set", "STEP.PARAM=VALUE", "a step's parameter for this run, such as resize.width=320"
+                        + " (repeatable; numbers and true/false are taken as such; nothing after = takes the"
+                        + " definition's value away)", settings::add)
+                .option("--version", "VERSION", "the pipeline version the run must be of (the deployed one)",
+                        value -> version = value)
+                .flag("--watch", "follow the run until it ends; exit 0 if it succeeded, 1 if not", () -> watch = true)
+                .option("--timeout", "SECONDS", () -> "600", "with --watch: give up after this many seconds",
+                        value -> timeoutSeconds = Syntax.integer("--timeout", value)));
+    }
+
+    @Override
+    int call() throws Exception {
         int slash = object.indexOf('/');
         if (slash <= 0 || slash == object.length() - 1) {
             err.println("imageflow run: name the object as BUCKET/KEY, such as raw/photo.jpg; got '" + object + "'");

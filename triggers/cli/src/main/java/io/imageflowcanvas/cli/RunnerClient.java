@@ -111,7 +111,7 @@ final class RunnerClient {
         return Json.MAPPER.readTree(response.body());
     }
 
-    /** Made at the first call that needs it: picocli makes every command, and most never read JSON. */
+    /** Made at the first call that needs it: most commands never read JSON. */
     static final class Json {
         static final JsonMapper MAPPER = JsonMapper.builder().build();
 

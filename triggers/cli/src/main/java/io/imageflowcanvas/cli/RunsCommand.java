@@ -4,46 +4,35 @@ import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.cluster.PipelineRun;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /** {@code imageflow runs}: the newest runs of the local runner, or a cluster's, one line each. */
-@Command(name = "runs", description = "List the newest runs of the running local runner, or with --cluster the"
-        + " Workflows of the pipelines on the cluster of the current kube context.")
-final class RunsCommand implements Callable<Integer> {
+final class RunsCommand extends Subcommand {
 
-    @Option(names = "--cluster", description = "list the cluster's runs instead")
     boolean cluster;
-
-    @Option(names = "--pipeline", description = "with --cluster: only this pipeline's runs")
     String pipelineId;
-
-    @Mixin
-    ClusterOptions clusterOptions;
-
-    @Option(names = "--limit", defaultValue = "20", description = "how many runs (default: ${DEFAULT-VALUE})")
     int limit;
-
-    @Mixin
-    ArchiveOptions archive;
-
-    @Mixin
-    RunnerOptions runner;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    final ClusterOptions clusterOptions = new ClusterOptions();
+    final ArchiveOptions archive = new ArchiveOptions();
+    final RunnerOptions runner = new RunnerOptions();
 
     @Override
-    public Integer call() throws Exception {
+    Syntax syntax() {
+        Syntax syntax = Syntax.command("runs", "List the newest runs of the running local runner, or with --cluster"
+                + " the Workflows of the pipelines on the cluster of the current kube context.")
+                .flag("--cluster", "list the cluster's runs instead", () -> cluster = true)
+                .option("--pipeline", "ID", "with --cluster: only this pipeline's runs", value -> pipelineId = value)
+                .option("--limit", "N", () -> "20", "how many runs (default: 20)",
+                        value -> limit = Syntax.integer("--limit", value));
+        return runner.declare(archive.declare(clusterOptions.declare(syntax)));
+    }
+
+    @Override
+    int call() throws Exception {
         if (cluster) {
             return clusterRuns();
         }
         JsonNode runs = runner.client().runs(limit);
-        PrintWriter out = spec.commandLine().getOut();
         out.printf("%-26s %-10s %-28s %s%n", "RUN", "STATUS", "STARTED", "INPUT");
         for (JsonNode run : runs) {
             out.printf("%-26s %-10s %-28s %s/%s%n", run.get("runId").asString(), run.get("status").asString(),
@@ -53,8 +42,6 @@ final class RunsCommand implements Callable<Integer> {
     }
 
     private int clusterRuns() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         ClusterClient client = archive.withArchive(clusterOptions.connect(), err, "runs");
         if (client == null) {
             return ExitCodes.FAILURE;

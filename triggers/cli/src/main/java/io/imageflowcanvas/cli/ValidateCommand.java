@@ -7,35 +7,32 @@ import io.imageflowcanvas.pipeline.PipelineValidator;
 import io.imageflowcanvas.pipeline.ValidatedPipeline;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code imageflow validate FILE}: checks a pipeline definition as the runner would, naming each problem. */
-@Command(name = "validate", description = "Check a pipeline definition; exit 2 with every problem when it is wrong.")
-final class ValidateCommand implements Callable<Integer> {
+final class ValidateCommand extends Subcommand {
 
-    @Parameters(paramLabel = "FILE", description = "the pipeline definition (JSON)")
     Path file;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Override
+    Syntax syntax() {
+        return Syntax.command("validate", "Check a pipeline definition; exit 2 with every problem when it is wrong.")
+                .parameter("FILE", "the pipeline definition (JSON)", value -> file = Path.of(value));
+    }
 
     @Override
-    public Integer call() {
+    int call() {
         try {
             ValidatedPipeline pipeline = new PipelineValidator(ComponentRegistry.builtIn())
                     .validate(PipelineDefinitions.read(file));
-            spec.commandLine().getOut().printf("valid: %s (%s) version %s, steps in order: %s%n",
+            out.printf("valid: %s (%s) version %s, steps in order: %s%n",
                     pipeline.pipelineId(), pipeline.name(), pipeline.version(),
                     String.join(", ", pipeline.steps().stream().map(ValidatedPipeline.Step::stepId).toList()));
             return ExitCodes.OK;
         } catch (PipelineValidationException e) {
-            spec.commandLine().getErr().println(file + ": " + e.getMessage());
+            err.println(file + ": " + e.getMessage());
             return ExitCodes.INVALID;
         } catch (IOException e) {
-            spec.commandLine().getErr().println("imageflow: cannot read " + file + ": " + e);
+            err.println("imageflow: cannot read " + file + ": " + e);
             return ExitCodes.INVALID;
         }
     }

@@ -7,48 +7,37 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /** {@code imageflow watch RUN}: prints each step change of a run until it ends; exit 0 when it succeeded. */
-@Command(name = "watch", description = "Follow a run (with --cluster: a Workflow on the cluster of the current kube"
-        + " context) until it ends; exit 0 if it succeeded, 1 if it failed.")
-final class WatchCommand implements Callable<Integer> {
+final class WatchCommand extends Subcommand {
 
-    @Option(names = "--cluster", description = "follow a Workflow on the cluster instead")
     boolean cluster;
-
-    @Mixin
-    ArchiveOptions archive;
-
-    @Mixin
-    ClusterOptions clusterOptions;
-
-    @Parameters(paramLabel = "RUN", description = "the run id, as `imageflow runs` shows it")
     String runId;
-
-    @Mixin
-    RunnerOptions runner;
-
-    @Option(names = "--timeout", defaultValue = "600", description = "give up after this many seconds")
     int timeoutSeconds;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    final ArchiveOptions archive = new ArchiveOptions();
+    final ClusterOptions clusterOptions = new ClusterOptions();
+    final RunnerOptions runner = new RunnerOptions();
 
     @Override
-    public Integer call() throws Exception {
+    Syntax syntax() {
+        Syntax syntax = Syntax.command("watch", "Follow a run (with --cluster: a Workflow on the cluster of the"
+                + " current kube context) until it ends; exit 0 if it succeeded, 1 if it failed.")
+                .flag("--cluster", "follow a Workflow on the cluster instead", () -> cluster = true)
+                .parameter("RUN", "the run id, as `imageflow runs` shows it", value -> runId = value)
+                .option("--timeout", "SECONDS", () -> "600", "give up after this many seconds",
+                        value -> timeoutSeconds = Syntax.integer("--timeout", value));
+        return runner.declare(clusterOptions.declare(archive.declare(syntax)));
+    }
+
+    @Override
+    int call() throws Exception {
         if (cluster) {
             return watchCluster();
         }
-        return follow(runner.client(), runId, timeoutSeconds, spec.commandLine().getOut(),
-                spec.commandLine().getErr());
+        return follow(runner.client(), runId, timeoutSeconds, out,
+                err);
     }
 
     /** Prints each step change of the runner's run until it ends: 0 when it succeeded, 1 when not, 2 unknown. */
@@ -82,9 +71,8 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     private int watchCluster() {
-        PrintWriter out = spec.commandLine().getOut();
         // A finished run whose Workflow is gone is read from the archive (its steps once, then its end).
-        ClusterClient archived = archive.withArchive(clusterOptions.connect(), spec.commandLine().getErr(), "watch");
+        ClusterClient archived = archive.withArchive(clusterOptions.connect(), err, "watch");
         if (archived == null) {
             return ExitCodes.FAILURE;
         }
@@ -94,19 +82,19 @@ final class WatchCommand implements Callable<Integer> {
                             step.stepId(), step.phase(), step.attempts() > 1 ? " (attempt " + step.attempts() + ")"
                                     : "", step.message() == null ? "" : " " + step.message()));
             if (run.isEmpty()) {
-                spec.commandLine().getErr().println("imageflow: no Workflow " + runId + " in namespace "
+                err.println("imageflow: no Workflow " + runId + " in namespace "
                         + clusterOptions.settings().namespace() + "; see imageflow runs --cluster");
                 return ExitCodes.INVALID;
             }
             if (!run.get().finished()) {
-                spec.commandLine().getErr().println("imageflow: run " + runId + " still " + run.get().phase()
+                err.println("imageflow: run " + runId + " still " + run.get().phase()
                         + " after " + timeoutSeconds + " s");
                 return ExitCodes.FAILURE;
             }
             out.println("run " + runId + " " + run.get().phase());
             return run.get().phase().equals("Succeeded") ? ExitCodes.OK : ExitCodes.FAILURE;
         } catch (IllegalStateException e) {
-            spec.commandLine().getErr().println("imageflow watch: " + e.getMessage());
+            err.println("imageflow watch: " + e.getMessage());
             return ExitCodes.FAILURE;
         }
     }

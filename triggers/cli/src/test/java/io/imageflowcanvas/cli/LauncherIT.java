@@ -92,9 +92,9 @@ class LauncherIT {
     }
 
     /**
-     * Every command but up and restore runs on a class path without the runner's jars: the top-level help builds
-     * every command (picocli reads each one's fields and methods), so a command whose declaration needs one of the
-     * runner's classes fails here, not in a user's terminal.
+     * Every command but up and restore runs on a class path without the runner's jars: the top-level help makes
+     * every command, so a command whose class needs one of the runner's to load fails here, not in a user's
+     * terminal.
      */
     @Test
     void describesEveryCommandWithoutTheRunnersJars(@TempDir Path elsewhere) throws Exception {
@@ -111,9 +111,8 @@ class LauncherIT {
     }
 
     /**
-     * The short commands' classes, picocli's among them, come from the AOT cache the build trained: with
-     * {@code -XX:AOTMode=on} the JVM stops rather than start without it. picocli's published class files (Java 5)
-     * are refused by the cache; the build compiles it from its sources (pom.xml).
+     * The short commands' classes come from the AOT cache the build trained: with {@code -XX:AOTMode=on} the JVM
+     * stops rather than start without it.
      */
     @Test
     void shortCommandsLoadTheirClassesFromTheAotCache(@TempDir Path elsewhere) throws Exception {
@@ -130,7 +129,7 @@ class LauncherIT {
         String output = new String(validate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(validate.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(validate.exitValue()).as(output).isZero();
-        assertThat(output).contains("picocli.CommandLine source: shared objects file",
+        assertThat(output).contains("io.imageflowcanvas.cli.Syntax source: shared objects file",
                 "io.imageflowcanvas.cli.ValidateCommand source: shared objects file", "valid: default");
     }
 

@@ -1,6 +1,7 @@
 package io.imageflowcanvas.function.resize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imageflowcanvas.function.common.web.FunctionApplication;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,15 @@ class ResizeStartupStepsTests {
         // The context's refresh holds every bean made in it: it is always among the longest.
         assertThat(output.getOut().lines().filter(line -> line.contains("start-up step "))).hasSize(4)
                 .anySatisfy(line -> assertThat(line).contains("spring.context.refresh"));
+    }
+
+    @Test
+    void namesAStepCountThatIsNotANumber() {
+        assertThat(FunctionApplication.steps(" 12 ")).isEqualTo(12);
+        assertThat(FunctionApplication.steps(" ")).isZero();
+        assertThatThrownBy(() -> FunctionApplication.steps("all")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("IMAGEFLOW_STARTUP_STEPS is how many start-up steps to log, such as 20; got 'all'"
+                        + " (unset it to log none)");
     }
 
     @Test

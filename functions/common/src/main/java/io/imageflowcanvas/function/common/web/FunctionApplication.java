@@ -25,8 +25,20 @@ public final class FunctionApplication {
 
     /** Starts {@code app}, logging its longest start-up steps when {@value #STEPS_VARIABLE} asks for them. */
     public static ConfigurableApplicationContext run(Class<?> app, String[] args) {
-        String steps = System.getenv(STEPS_VARIABLE);
-        return run(app, args, steps == null || steps.isBlank() ? 0 : Integer.parseInt(steps.strip()));
+        return run(app, args, steps(System.getenv(STEPS_VARIABLE)));
+    }
+
+    /** How many steps {@value #STEPS_VARIABLE}'s {@code value} asks for: 0 when unset or blank. */
+    public static int steps(String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(STEPS_VARIABLE + " is how many start-up steps to log, such as 20;"
+                    + " got '" + value + "' (unset it to log none)");
+        }
     }
 
     /** Starts {@code app} and logs its {@code steps} longest start-up steps (none when 0). */

@@ -125,6 +125,8 @@ public final class BurstBench {
             // The first burst meets a runner whose own code (scheduling, history, progress) has not run yet: the JIT
             // compiles it while the burst goes on. The second is what a runner that has been up a while does.
             double first = burst(s3, "drop", photos, count, finished);
+            int firstFinished = finished.size();
+            long firstFailed = finished.values().stream().filter(ok -> !ok).count();
             finished.clear();
             double burst = burst(s3, "again", photos, count, finished);
             long failed = finished.values().stream().filter(ok -> !ok).count();
@@ -134,8 +136,8 @@ public final class BurstBench {
             System.out.printf("  single-process bound   resize %6.1f images/s   blur %6.1f images/s%n", resize,
                     filter);
             System.out.printf("  drops alone            %6.1f images/s (stored, no pipeline watching)%n", drops);
-            System.out.printf("  pipeline, first burst  %6.1f images/s (the runner's own code not yet compiled)%n",
-                    first);
+            System.out.printf("  pipeline, first burst  %6.1f images/s (%d finished, %d failed; runner just started)%n",
+                    first, firstFinished, firstFailed);
             System.out.printf("  pipeline               %6.1f images/s (%d finished, %d failed)%n", burst,
                     finished.size(), failed);
             // On one machine the steps share its cores: together they can do no better than this.

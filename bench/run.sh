@@ -4,14 +4,14 @@
 # Then the detect step beside DJL's inference call and a raw ONNX Runtime session, the local runner's own cost, the
 # S3 client, the imageflow launcher's short commands and a burst through the runner (bench/README.md). The lines
 # starting P3, P4, P5, P6 and P8 give issue 19's goals beside the figures.
-# Environment: ROUNDS (passes over the files, default 10), JAVA_OPTS (default "-Xmx96m -XX:+UseSerialGC
-# -XX:TieredStopAtLevel=1": the harness holds one input and one output per thread, nothing more, and runs the JIT
-# tier the function images run), DETECT_ITERATIONS, RUNNER_DROPS, S3_CALLS, CLI_RUNS, BURST_IMAGES, BACKUP_RUNS.
+# Environment: ROUNDS (passes over the files, default 10), JAVA_OPTS (default: the memory, collector and JIT flags of
+# the function images, the JVM sized as in the 1 GiB pod knative/base gives resize and filter), DETECT_ITERATIONS,
+# RUNNER_DROPS, S3_CALLS, CLI_RUNS, BURST_IMAGES, BACKUP_RUNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/setup >/dev/null
 rounds=${ROUNDS:-10}
-java_opts=${JAVA_OPTS:--Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+java_opts=${JAVA_OPTS:--XX:MaxRAM=1g -XX:MaxRAMPercentage=40 -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 # Two malloc arenas, for every tool alike: glibc's default (8 per core) only inflates resident memory here.
 export MALLOC_ARENA_MAX=2
 work="$PWD/target/bench"

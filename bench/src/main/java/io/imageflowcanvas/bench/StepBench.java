@@ -4,10 +4,12 @@ import io.imageflowcanvas.function.common.step.ImageStep;
 import io.imageflowcanvas.function.common.step.StepParameters;
 import io.imageflowcanvas.function.filter.FilterStep;
 import io.imageflowcanvas.function.resize.ResizeStep;
+import io.imageflowcanvas.imaging.EncodedImage;
 import io.imageflowcanvas.imaging.ImageCodec;
 import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.imaging.ImageLimits;
 import io.imageflowcanvas.imaging.ImageProbe;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,8 +67,14 @@ public final class StepBench {
             for (int t = 0; t < threads; t++) {
                 workers.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                        // Read per image, as a function reads each input object: the peers read from disk too.
-                        byte[] encoded = job.process(Files.readAllBytes(inputs.get(i % inputs.size())));
+                        // Read per image into native memory, as a function reads each input object (peers read
+                        // from disk too).
+                        Path input = inputs.get(i % inputs.size());
+                        byte[] encoded;
+                        try (InputStream in = Files.newInputStream(input);
+                                EncodedImage data = EncodedImage.read(in, Files.size(input))) {
+                            encoded = job.process(data);
+                        }
                         Files.write(outputs.resolve((i % inputs.size()) + ".jpg"), encoded);
                     }
                     return null;
@@ -86,7 +94,7 @@ public final class StepBench {
             this(step, step.parameters(new StepParameters(raw)));
         }
 
-        byte[] process(byte[] data) {
+        byte[] process(EncodedImage data) {
             ImageInfo info = ImageProbe.probe(data, ImageLimits.defaults());
             try (PointerScope scope = new PointerScope()) {
                 Mat image = ImageCodec.decode(data, info, step.jpegReduction(params, info));

@@ -32,9 +32,20 @@ public final class ImageCodec {
      * formats keep alpha and 16-bit samples.
      */
     public static Mat decode(byte[] data, ImageInfo info, int reduction) {
+        try (BytePointer bytes = new BytePointer(data)) {
+            return decode(bytes, data.length, info, reduction);
+        }
+    }
+
+    /** As {@link #decode(byte[], ImageInfo, int)}, reading the bytes where they are in native memory. */
+    public static Mat decode(EncodedImage data, ImageInfo info, int reduction) {
+        return decode(data.pointer(), data.size(), info, reduction);
+    }
+
+    private static Mat decode(BytePointer bytes, long length, ImageInfo info, int reduction) {
         int flags = decodeFlags(info, reduction);
         Mat image;
-        try (BytePointer bytes = new BytePointer(data); Mat buffer = new Mat(1, data.length, CV_8UC1, bytes)) {
+        try (Mat buffer = new Mat(1, (int) length, CV_8UC1, bytes)) {
             image = opencv_imgcodecs.imdecode(buffer, flags);
         }
         if (image == null || image.empty()) {

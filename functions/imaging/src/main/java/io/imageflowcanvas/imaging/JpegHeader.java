@@ -5,6 +5,7 @@ import static io.imageflowcanvas.imaging.ImageProbe.u16be;
 import static io.imageflowcanvas.imaging.ImageProbe.u8;
 
 import io.imageflowcanvas.contract.problem.InvalidInputException;
+import java.nio.ByteBuffer;
 
 /**
  * Walks a JPEG's marker segments up to the start of scan: the frame header gives size and components, an APP1 Exif
@@ -20,7 +21,7 @@ final class JpegHeader {
     private JpegHeader() {
     }
 
-    static ImageInfo read(byte[] d) {
+    static ImageInfo read(ByteBuffer d) {
         int pos = 2;
         int width = -1;
         int height = -1;
@@ -28,9 +29,9 @@ final class JpegHeader {
         int precision = 8;
         int orientation = 1;
         while (true) {
-            if (pos + 4 > d.length) {
+            if (pos + 4 > d.limit()) {
                 throw InvalidInputException.image("the JPEG is truncated inside its header (at byte " + pos + " of "
-                        + d.length + ")");
+                        + d.limit() + ")");
             }
             if (u8(d, pos) != 0xFF) {
                 throw InvalidInputException.image("the JPEG header is damaged: expected a marker at byte " + pos);
@@ -42,7 +43,7 @@ final class JpegHeader {
             }
             int length = u16be(d, pos + 2);
             int segment = pos + 4;
-            if (length < 2 || pos + 2 + length > d.length) {
+            if (length < 2 || pos + 2 + length > d.limit()) {
                 throw InvalidInputException.image("the JPEG is truncated inside its header (segment 0x"
                         + Integer.toHexString(marker) + " at byte " + pos + ")");
             }
@@ -68,27 +69,28 @@ final class JpegHeader {
         return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
     }
 
-    private static boolean isExif(byte[] d, int i) {
-        return d[i] == 'E' && d[i + 1] == 'x' && d[i + 2] == 'i' && d[i + 3] == 'f' && d[i + 4] == 0 && d[i + 5] == 0;
+    private static boolean isExif(ByteBuffer d, int i) {
+        return d.get(i) == 'E' && d.get(i + 1) == 'x' && d.get(i + 2) == 'i' && d.get(i + 3) == 'f' && d.get(i + 4) == 0
+                && d.get(i + 5) == 0;
     }
 
     /** Inside entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so 0xFFD9 is the real end. */
-    private static void requireEndOfImage(byte[] d, int scanStart) {
-        for (int i = d.length - 2; i >= scanStart; i--) {
+    private static void requireEndOfImage(ByteBuffer d, int scanStart) {
+        for (int i = d.limit() - 2; i >= scanStart; i--) {
             if (u8(d, i) == 0xFF && u8(d, i + 1) == EOI) {
                 return;
             }
         }
         throw InvalidInputException.image("the JPEG is truncated: its image data has no end-of-image marker ("
-                + d.length + " bytes read)");
+                + d.limit() + " bytes read)");
     }
 
     /** Reads tag 0x0112 from IFD0 of the TIFF structure at {@code tiff}; 1 when absent or malformed. */
-    private static int exifOrientation(byte[] d, int tiff, int end) {
+    private static int exifOrientation(ByteBuffer d, int tiff, int end) {
         if (tiff + 8 > end) {
             return 1;
         }
-        boolean little = d[tiff] == 'I' && d[tiff + 1] == 'I';
+        boolean little = d.get(tiff) == 'I' && d.get(tiff + 1) == 'I';
         int ifd = tiff + read32(d, tiff + 4, little);
         if (ifd < tiff || ifd + 2 > end) {
             return 1;
@@ -107,11 +109,11 @@ final class JpegHeader {
         return 1;
     }
 
-    private static int read16(byte[] d, int i, boolean little) {
+    private static int read16(ByteBuffer d, int i, boolean little) {
         return little ? (u8(d, i) | (u8(d, i + 1) << 8)) : u16be(d, i);
     }
 
-    private static int read32(byte[] d, int i, boolean little) {
+    private static int read32(ByteBuffer d, int i, boolean little) {
         return little ? (read16(d, i, true) | (read16(d, i + 2, true) << 16)) : s32be(d, i);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.Test;
 
 /** The filter step as plain Java: each filter changes the pixels the way its name says. */
@@ -16,8 +17,34 @@ class FilterStepTests {
 
     private final FilterStep step = new FilterStep();
 
+    /** Applies the filter to a copy: gaussian blurs the image it is given in place. */
     private Mat run(Mat image, Map<String, Object> parameters) {
-        return step.apply(image, step.parameters(new StepParameters(parameters)));
+        return step.apply(image.clone(), step.parameters(new StepParameters(parameters)));
+    }
+
+    @Test
+    void gaussianInStripsIsBitForBitOpenCvsBlurOfTheWholeImage() {
+        Mat gray = new Mat();
+        opencv_imgproc.cvtColor(ImageFixtures.decode(Photos.bytes("horses.jpg")), gray, opencv_imgproc.COLOR_BGR2GRAY);
+        Mat wide = ImageFixtures.decode(ImageFixtures.png16Bit());
+        Mat alpha = ImageFixtures.decode(ImageFixtures.pngWithAlpha());
+        Mat tiny = ImageFixtures.decode(ImageFixtures.onePixelPng());
+        Mat dog = ImageFixtures.decode(Photos.bytes("dog.jpg"));
+        Mat band = dog.rowRange(100, 107).clone();
+        for (Mat image : new Mat[] {dog, gray, wide, alpha, tiny, band}) {
+            // 8-bit kernel radius 1 (sigma 0.3), 6 (the default, 2), 23 and 90 (strips of 4 radii: 360 rows); the
+            // 1-pixel and 7-row images are a single strip, narrower than most of these radii.
+            for (double sigma : new double[] {0.3, 2, 7.5, 30}) {
+                try (Mat expected = new Mat(); Mat strips = image.clone()) {
+                    opencv_imgproc.GaussianBlur(image, expected, new Size(0, 0), sigma);
+                    StripGaussian.blurInPlace(strips, sigma);
+                    assertThat(opencv_core.norm(strips, expected, opencv_core.NORM_INF, new Mat()))
+                            .as("%dx%d, %d channels, depth %d, sigma %s", image.cols(), image.rows(),
+                                    image.channels(), image.depth(), sigma)
+                            .isZero();
+                }
+            }
+        }
     }
 
     /** Mean absolute Laplacian: how much fine detail an image has. */

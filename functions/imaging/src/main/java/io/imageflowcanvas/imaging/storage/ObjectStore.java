@@ -5,6 +5,9 @@ import io.imageflowcanvas.contract.problem.InputNotFoundException;
 import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.contract.problem.StepException;
 import io.imageflowcanvas.contract.problem.StorageUnavailableException;
+import io.imageflowcanvas.imaging.EncodedImage;
+import io.imageflowcanvas.imaging.ImageLimits;
+import io.imageflowcanvas.imaging.ImageProbe;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
@@ -84,13 +87,39 @@ public class ObjectStore {
 
     /** Reads the whole object; {@code eTag}, when given, must still match (else the input changed: 404). */
     public byte[] read(ObjectRef ref) {
+        return read(ref, GetObjectResponse::readAllBytes);
+    }
+
+    /**
+     * Reads the whole object into native memory, as {@link #read(ObjectRef)} does onto the heap. An object above
+     * {@code limits.maxBytes()} is refused by its Content-Length, before its body is read.
+     */
+    public EncodedImage readImage(ObjectRef ref, ImageLimits limits) {
+        return read(ref, response -> {
+            String declared = response.headers().get("Content-Length");
+            if (declared == null) {
+                // No length to read to (S3 servers send one): the body through the heap once.
+                return EncodedImage.copyOf(response.readAllBytes());
+            }
+            long length = Long.parseLong(declared);
+            ImageProbe.checkSize(length, limits);
+            return EncodedImage.read(response, length);
+        });
+    }
+
+    /** What is made of a GET's body while the response is open. */
+    private interface BodyReader<T> {
+        T read(GetObjectResponse response) throws IOException;
+    }
+
+    private <T> T read(ObjectRef ref, BodyReader<T> body) {
         GetObjectArgs.Builder args = GetObjectArgs.builder().bucket(ref.bucket()).object(ref.key())
                 .versionId(ref.versionId());
         if (ref.eTag() != null) {
             args.matchETag(ref.eTag());
         }
         try (GetObjectResponse response = client.getObject(args.build())) {
-            return response.readAllBytes();
+            return body.read(response);
         } catch (ErrorResponseException e) {
             if (NOT_FOUND_CODES.contains(e.errorResponse().code()) || e.response().code() == 404
                     || e.response().code() == 412) {

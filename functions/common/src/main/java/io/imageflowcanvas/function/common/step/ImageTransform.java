@@ -12,7 +12,10 @@ public interface ImageTransform<P> extends ImageStep<P> {
     /** The output encoding these parameters ask for, given what the input is. */
     OutputEncoding encoding(P params, ImageInfo input);
 
-    /** Processes {@code image} and returns the image to encode: a new Mat or {@code image} itself. */
+    /**
+     * Processes {@code image} and returns the image to encode: a new Mat or {@code image} itself, which it may
+     * have changed in place (the step owns the decoded image; in place saves a full-size copy).
+     */
     Mat apply(Mat image, P params);
 
     @Override

@@ -6,6 +6,7 @@ import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.contract.problem.InputNotFoundException;
 import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.contract.problem.StepException;
+import io.imageflowcanvas.imaging.EncodedImage;
 import io.imageflowcanvas.imaging.ImageCodec;
 import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.imaging.ImageLimits;
@@ -137,22 +138,25 @@ public class StepExecutor {
                     OutputMetadata.read(earlier.get().primaryMetadata()), timings.total());
         }
 
-        byte[] data = store.read(input.ref());
-        timings.lap("read");
-        ImageInfo info = ImageProbe.probe(data, limits);
-        step.check(info, params, context);
-        int reduction = step.jpegReduction(params, info);
+        ImageInfo info;
         List<StepOutput> produced;
-        Deadline.check(request, "before decoding");
-        try (DecodeBudget.Reservation room = budget.reserve(info, reduction);
-                PointerScope scope = new PointerScope()) {
-            Deadline.check(request, "while waiting for memory to decode in");
-            Mat image = ImageCodec.decode(data, info, reduction);
-            metrics.decoded(step.type());
-            timings.lap("decode");
-            Deadline.check(request, "before processing");
-            produced = step.produce(image, info, params, context);
-            timings.lap("process");
+        // The input's bytes in native memory, freed once decoded and processed (EncodedImage says why).
+        try (EncodedImage data = store.readImage(input.ref(), limits)) {
+            timings.lap("read");
+            info = ImageProbe.probe(data, limits);
+            step.check(info, params, context);
+            int reduction = step.jpegReduction(params, info);
+            Deadline.check(request, "before decoding");
+            try (DecodeBudget.Reservation room = budget.reserve(info, reduction);
+                    PointerScope scope = new PointerScope()) {
+                Deadline.check(request, "while waiting for memory to decode in");
+                Mat image = ImageCodec.decode(data, info, reduction);
+                metrics.decoded(step.type());
+                timings.lap("decode");
+                Deadline.check(request, "before processing");
+                produced = step.produce(image, info, params, context);
+                timings.lap("process");
+            }
         }
         Deadline.check(request, "before writing");
         StepOutput primary = produced.stream().filter(StepOutput::primary).findFirst()

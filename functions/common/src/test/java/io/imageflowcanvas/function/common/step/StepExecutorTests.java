@@ -8,6 +8,7 @@ import io.imageflowcanvas.contract.OutputTarget;
 import io.imageflowcanvas.contract.StepRequest;
 import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.contract.problem.InputNotFoundException;
+import io.imageflowcanvas.contract.problem.InvalidInputException;
 import io.imageflowcanvas.contract.problem.StepException;
 import io.imageflowcanvas.contract.problem.StorageUnavailableException;
 import io.imageflowcanvas.imaging.ImageInfo;
@@ -128,6 +129,20 @@ class StepExecutorTests {
                 .isInstanceOf(InputNotFoundException.class)
                 .hasMessageContaining("no longer has eTag " + eTag);
         assertThat(s3.keys("outbox")).isEmpty();
+    }
+
+    @Test
+    void refusesAnInputAboveTheByteLimitWithoutRetry() throws Exception {
+        byte[] photo = ImageFixtures.photoJpeg();
+        s3.put("inbox", "big.jpg", photo);
+        StepExecutor strict = new StepExecutor(new ObjectStore(s3.client()), new ImageLimits(50_000_000L, 1000),
+                metrics);
+        assertThatThrownBy(() -> strict.execute(step, request("big.jpg", null, Map.of())))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("the input object is " + photo.length + " bytes, above the limit of 1000 bytes")
+                .satisfies(e -> assertThat(((StepException) e).retryable()).isFalse());
+        assertThat(s3.keys("outbox")).isEmpty();
+        assertThat(metrics.decodes("copy")).isZero();
     }
 
     @Test

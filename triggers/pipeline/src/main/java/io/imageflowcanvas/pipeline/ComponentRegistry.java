@@ -4,12 +4,12 @@ import io.imageflowcanvas.contract.FunctionCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The components a pipeline may use, with their parameters (type, range, allowed values, defaults, when they
@@ -45,21 +45,6 @@ public final class ComponentRegistry {
     /** The input every component reads: the image the request names as {@code input}. */
     public static final String IMAGE = "image";
 
-    private record Spec(String type, Double minimum, Double maximum,
-            @com.fasterxml.jackson.annotation.JsonProperty("enum") List<String> enumValues,
-            @com.fasterxml.jackson.annotation.JsonProperty("default") Object defaultValue, Boolean required,
-            Map<String, List<String>> when, Boolean odd) {
-    }
-
-    /** {@code function}: how it is hosted and deployed, read by the contract's FunctionCatalog. */
-    private record Entry(String name, String version, String description, Map<String, Spec> parameters,
-            List<String> requireAny, List<String> inputs, String output, PipelineDefinition.Resources resources,
-            Map<String, Object> function) {
-    }
-
-    private record File(List<Entry> components) {
-    }
-
     private final Map<String, Component> components;
 
     private ComponentRegistry(Map<String, Component> components) {
@@ -75,24 +60,81 @@ public final class ComponentRegistry {
     }
 
     private static ComponentRegistry read() {
+        String json;
         try (InputStream in = ComponentRegistry.class.getResourceAsStream(FunctionCatalog.REGISTRY)) {
-            File file = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
-                    .readValue(in, File.class);
-            Map<String, Component> components = new LinkedHashMap<>();
-            for (Entry e : file.components()) {
-                Map<String, ParameterSpec> parameters = new LinkedHashMap<>();
-                e.parameters().forEach((name, s) -> parameters.put(name, new ParameterSpec(s.type(), s.minimum(),
-                        s.maximum(), s.enumValues(), s.defaultValue(), Boolean.TRUE.equals(s.required()),
-                        s.when() == null ? Map.of() : s.when(), Boolean.TRUE.equals(s.odd()))));
-                components.put(e.name(), new Component(e.name(), e.version(), e.description(), parameters,
-                        e.requireAny() == null ? List.of() : e.requireAny(), e.resources(),
-                        e.inputs() == null ? List.of(IMAGE) : List.copyOf(e.inputs()),
-                        e.output() == null ? IMAGE : e.output()));
+            if (in == null) {
+                throw new IOException(FunctionCatalog.REGISTRY + " not found");
             }
-            return new ComponentRegistry(java.util.Collections.unmodifiableMap(components));
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("components.json is missing from the class path", e);
         }
+        Map<String, Component> components = new LinkedHashMap<>();
+        try (JsonInput in = JsonInput.of(json)) {
+            in.object(List.of("components"), field -> in.list(ComponentRegistry::component)
+                    .forEach(component -> components.put(component.name(), component)));
+            in.end();
+        } catch (PipelineValidationException e) {
+            throw new IllegalStateException("components.json: " + e.getMessage(), e);
+        }
+        return new ComponentRegistry(Collections.unmodifiableMap(components));
+    }
+
+    /** One entry; its {@code function} (how it is hosted and deployed) is the contract's FunctionCatalog's. */
+    private static Component component(JsonInput in) {
+        var v = new Object() {
+            String name;
+            String version;
+            String description;
+            Map<String, ParameterSpec> parameters = Map.of();
+            List<String> requireAny = List.of();
+            List<String> inputs = List.of(IMAGE);
+            String output = IMAGE;
+            PipelineDefinition.Resources resources;
+        };
+        in.object(List.of("name", "version", "description", "parameters", "requireAny", "inputs", "output",
+                "resources", "function"), field -> {
+                    switch (field) {
+                        case "name" -> v.name = in.string();
+                        case "version" -> v.version = in.string();
+                        case "description" -> v.description = in.string();
+                        case "parameters" -> v.parameters = in.map(ComponentRegistry::parameter);
+                        case "requireAny" -> v.requireAny = List.copyOf(in.list(JsonInput::string));
+                        case "inputs" -> v.inputs = List.copyOf(in.list(JsonInput::string));
+                        case "output" -> v.output = in.string();
+                        case "resources" -> v.resources = PipelineDefinitions.resources(in);
+                        default -> in.any();
+                    }
+                });
+        return new Component(v.name, v.version, v.description, v.parameters, v.requireAny, v.resources, v.inputs,
+                v.output);
+    }
+
+    private static ParameterSpec parameter(JsonInput in) {
+        var v = new Object() {
+            String type;
+            Double minimum;
+            Double maximum;
+            List<String> enumValues;
+            Object defaultValue;
+            boolean required;
+            Map<String, List<String>> when = Map.of();
+            boolean odd;
+        };
+        in.object(List.of("type", "minimum", "maximum", "enum", "default", "required", "when", "odd"), field -> {
+            switch (field) {
+                case "type" -> v.type = in.string();
+                case "minimum" -> v.minimum = in.number();
+                case "maximum" -> v.maximum = in.number();
+                case "enum" -> v.enumValues = in.list(JsonInput::string);
+                case "default" -> v.defaultValue = in.any();
+                case "required" -> v.required = Boolean.TRUE.equals(in.bool());
+                case "when" -> v.when = in.map(values -> values.list(JsonInput::string));
+                default -> v.odd = Boolean.TRUE.equals(in.bool());
+            }
+        });
+        return new ParameterSpec(v.type, v.minimum, v.maximum, v.enumValues, v.defaultValue, v.required, v.when,
+                v.odd);
     }
 
     public Optional<Component> component(String name) {

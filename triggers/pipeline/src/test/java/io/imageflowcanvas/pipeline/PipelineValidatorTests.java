@@ -11,6 +11,7 @@ import io.imageflowcanvas.pipeline.PipelineValidationException.Problem;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -150,6 +151,48 @@ class PipelineValidatorTests {
             assertThat(p.field()).isEqualTo("steps[0].dependencies");
             assertThat(p.message()).startsWith("must be an array");
             assertThat(p.field() + p.message()).doesNotContain("java.", "io.imageflowcanvas");
+        });
+    }
+
+    @Test
+    void namesAValueOfTheWrongKindWithItsLineAndColumn() {
+        String fractionalTimeout = pipeline("{\"stepId\": \"a\", \"componentName\": \"resize\","
+                + " \"timeoutSeconds\": 12.5}");
+        assertThat(problems(fractionalTimeout)).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("steps[0].timeoutSeconds");
+            assertThat(p.message()).isEqualTo("must be a whole number (line 2, column 73)");
+        });
+        assertThat(problems(pipeline("{\"stepId\": \"a\", \"componentName\": \"resize\", \"optional\": \"yes\"}")))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("steps[0].optional");
+                    assertThat(p.message()).startsWith("must be true or false (line 2, column");
+                });
+        assertThat(problems("null")).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("$");
+            assertThat(p.message()).isEqualTo("must be an object (line 1, column 1)");
+        });
+        // Numbers written as strings are read as data binding read them, and so is a number where a string goes.
+        PipelineDefinition lenient = PipelineDefinitions.parse("""
+                {"pipelineId": "p", "name": "n", "version": 2, "trigger": {"bucket": "raw"},
+                 "globalParameters": {"parallelism": "3", "failFast": "true"},
+                 "steps": [{"stepId": "a", "componentName": "resize", "parameters": {"width": 10, "big": 5000000000,
+                 "scale": 0.5, "huge": 123456789012345678901234567890, "list": [1, "x", null]}}]}
+                """);
+        assertThat(lenient.version()).isEqualTo("2");
+        assertThat(lenient.globalParameters().parallelism()).isEqualTo(3);
+        assertThat(lenient.globalParameters().failFast()).isTrue();
+        assertThat(lenient.steps().getFirst().parameters()).containsExactly(Map.entry("width", 10),
+                Map.entry("big", 5_000_000_000L), Map.entry("scale", 0.5),
+                Map.entry("huge", new java.math.BigInteger("123456789012345678901234567890")),
+                Map.entry("list", java.util.Arrays.asList(1, "x", null)));
+    }
+
+    @Test
+    void refusesContentAfterTheDefinition() {
+        assertThat(problems(pipeline("") + " {\"pipelineId\": \"q\"}")).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("$");
+            assertThat(p.message()).isEqualTo("not a valid pipeline definition (content after its end, at line 3,"
+                    + " column 2)");
         });
     }
 

@@ -1,8 +1,6 @@
 package io.imageflowcanvas.cli;
 
 import io.imageflowcanvas.imaging.storage.S3Clients;
-import io.minio.MinioClient;
-import io.minio.UploadObjectArgs;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +50,7 @@ final class PutCommand extends Subcommand {
         }
         String access = System.getenv().getOrDefault(S3Clients.ACCESS_KEY, S3Clients.DEFAULT_CREDENTIAL);
         String secret = System.getenv().getOrDefault(S3Clients.SECRET_KEY, S3Clients.DEFAULT_CREDENTIAL);
-        MinioClient client = S3Clients.create(endpoint, "us-east-1", access, secret);
+        S3Put store = new S3Put(endpoint, "us-east-1", access, secret);
         long total = 0;
         for (Upload upload : uploads) {
             total += Files.size(upload.file());
@@ -60,8 +58,7 @@ final class PutCommand extends Subcommand {
         long sent = 0;
         for (int i = 0; i < uploads.size(); i++) {
             Upload upload = uploads.get(i);
-            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(upload.key())
-                    .filename(upload.file().toString()).build());
+            store.put(bucket, upload.key(), upload.file());
             sent += Files.size(upload.file());
             out.print("\r" + progress(i + 1, uploads.size(), sent, total) + " " + upload.key());
             out.flush();

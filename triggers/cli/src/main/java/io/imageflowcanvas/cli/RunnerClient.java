@@ -1,25 +1,24 @@
 package io.imageflowcanvas.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.HttpURLConnection;
-import java.net.Proxy;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the running runner's HTTP API on loopback, with the JDK's blocking HTTP client: its asynchronous one
- * loads about 400 classes more (TLS included) for one loopback call, a third of a short command's time.
+ * Reads the running runner's HTTP API on loopback, over {@link PlainHttp}: the JDK's asynchronous HTTP client loads
+ * about 400 classes more (TLS included) for one loopback call, and its blocking one scans the class path for URL
+ * handlers, each a part of a short command's time.
  */
 final class RunnerClient {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    private static final PlainHttp HTTP = new PlainHttp();
     private final String base;
 
     /** The runner's answer: its status and body, whatever the status. */
@@ -66,7 +65,7 @@ final class RunnerClient {
      * its answer, whatever its status. A backup with objects takes as long as copying them.
      */
     Answer backup(String directory, boolean objects) throws IOException {
-        String body = Json.MAPPER.writeValueAsString(java.util.Map.of("directory", directory, "objects", objects));
+        String body = Json.MAPPER.writeValueAsString(Map.of("directory", directory, "objects", objects));
         return send(base.replace("/api/runs", "/api/backups"), body, Duration.ofHours(1));
     }
 
@@ -77,24 +76,12 @@ final class RunnerClient {
 
     /** A GET when {@code body} is null, else a POST of that JSON. */
     private Answer send(String url, String body, Duration timeout) throws IOException {
-        HttpURLConnection call = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
-        call.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-        call.setReadTimeout((int) timeout.toMillis());
         try {
-            if (body != null) {
-                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                call.setRequestMethod("POST");
-                call.setDoOutput(true);
-                call.setFixedLengthStreamingMode(bytes.length);
-                call.setRequestProperty("content-type", "application/json");
-                try (OutputStream out = call.getOutputStream()) {
-                    out.write(bytes);
-                }
-            }
-            int status = call.getResponseCode();
-            try (InputStream in = status >= 400 ? call.getErrorStream() : call.getInputStream()) {
-                return new Answer(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
+            PlainHttp.Response response = body == null
+                    ? HTTP.exchange("GET", URI.create(url), Map.of(), PlainHttp.Body.NONE, CONNECT_TIMEOUT, timeout)
+                    : HTTP.exchange("POST", URI.create(url), Map.of("Content-Type", "application/json"),
+                            PlainHttp.Body.of(body.getBytes(StandardCharsets.UTF_8)), CONNECT_TIMEOUT, timeout);
+            return new Answer(response.status(), response.text());
         } catch (ConnectException e) {
             throw new IOException("no runner answers at " + base + "; start one with ./imageflow up", e);
         }

@@ -2,32 +2,31 @@ package io.imageflowcanvas.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Stores files in an S3-compatible store with PutObject requests signed with AWS Signature Version 4 (path-style
- * addressing), over the JDK's {@link HttpURLConnection}. {@code imageflow put} used the MinIO SDK's client, whose
- * making (OkHttp's and Kotlin's classes initialised) and first request took 0.15 s of a command meant to answer in
- * 0.3 s (bench/README.md, "CLI"); one signed PUT needs none of it. The functions and the runner keep the SDK.
+ * addressing), over {@link PlainHttp}. {@code imageflow put} used the MinIO SDK's client, whose making (OkHttp's and
+ * Kotlin's classes initialised) and first request took 0.15 s of a command meant to answer in 0.3 s
+ * (bench/README.md, "CLI"); one signed PUT needs none of it. The functions and the runner keep the SDK.
  *
- * <p>A file of up to {@link #BUFFERED_BYTES} is sent with its headers in one write: sent apart, the body would wait
- * for the server's delayed acknowledgement of the headers (Nagle's algorithm, about 40 ms on Linux; see
- * {@code S3Clients}), and this connection's socket cannot be given TCP_NODELAY. A larger file is streamed.
+ * <p>A file of up to {@link #BUFFERED_BYTES} is read into memory and sent with its headers; a larger one is
+ * streamed from the disk.
  */
 final class S3Put {
 
@@ -41,6 +40,10 @@ final class S3Put {
     private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private final PlainHttp http = new PlainHttp();
     private final URI endpoint;
     private final String region;
     private final String accessKey;
@@ -61,56 +64,40 @@ final class S3Put {
     /** Stores {@code file} as {@code bucket/key}; an answer other than 2xx is an IOException naming the store's. */
     void put(String bucket, String key, Path file) throws IOException {
         long size = Files.size(file);
-        byte[] body = size <= BUFFERED_BYTES ? Files.readAllBytes(file) : null;
-        String payloadHash = HEX.formatHex(body != null ? sha256(body) : sha256(file));
+        PlainHttp.Body body = size <= BUFFERED_BYTES ? PlainHttp.Body.of(Files.readAllBytes(file))
+                : PlainHttp.Body.of(file);
+        String payloadHash = HEX.formatHex(body.file() == null ? sha256(body.bytes()) : sha256(file));
         String contentType = contentType(file);
         String path = "/" + encode(bucket, false) + "/" + encode(key, true);
-        URL url = URI.create(endpoint + path).toURL();
+        URI uri = URI.create(endpoint + path);
         for (int attempt = 1; ; attempt++) {
-            HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-            connection.setRequestMethod("PUT");
-            connection.setDoOutput(true);
-            connection.setConnectTimeout(10_000);
-            connection.setReadTimeout(30_000);
-            sign(connection, url, path, contentType, payloadHash);
-            if (body == null) {
-                connection.setFixedLengthStreamingMode(size);
-            }
-            int status;
+            PlainHttp.Response answer;
             try {
-                try (OutputStream out = connection.getOutputStream()) {
-                    if (body != null) {
-                        out.write(body);
-                    } else {
-                        Files.copy(file, out);
-                    }
-                }
-                status = connection.getResponseCode();
+                answer = http.exchange("PUT", uri, signedHeaders(uri, path, contentType, payloadHash), body,
+                        CONNECT_TIMEOUT, READ_TIMEOUT);
             } catch (IOException e) {
                 throw new IOException("cannot store " + bucket + "/" + key + " at " + endpoint + ": " + e, e);
             }
+            int status = answer.status();
             if (status / 100 == 2) {
-                try (InputStream in = connection.getInputStream()) {
-                    in.readAllBytes();
-                }
                 return;
             }
-            String answer = errorBody(connection);
             boolean busy = status == 429 || status >= 500;
             if (!busy || attempt == ATTEMPTS) {
                 throw new IOException("the store at " + endpoint + " refused " + bucket + "/" + key + ": HTTP "
-                        + status + describe(answer));
+                        + status + describe(answer.text()));
             }
             sleep(200L * attempt);
         }
     }
 
-    private void sign(HttpURLConnection connection, URL url, String path, String contentType, String payloadHash) {
+    private Map<String, String> signedHeaders(URI uri, String path, String contentType, String payloadHash) {
         String amzDate = ZonedDateTime.now(ZoneOffset.UTC).format(AMZ_DATE);
         String date = amzDate.substring(0, 8);
-        // The Host header as the JDK writes it: the port only when it is not the scheme's default.
-        String host = url.getHost() + (url.getPort() == -1 || url.getPort() == url.getDefaultPort() ? ""
-                : ":" + url.getPort());
+        // The Host header as PlainHttp writes it: the port only when it is not the scheme's default.
+        int defaultPort = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        String host = uri.getHost() + (uri.getPort() == -1 || uri.getPort() == defaultPort ? ""
+                : ":" + uri.getPort());
         String signedHeaders = "content-type;host;x-amz-content-sha256;x-amz-date";
         String canonicalRequest = "PUT\n" + path + "\n\n"
                 + "content-type:" + contentType + "\n" + "host:" + host + "\n"
@@ -121,12 +108,14 @@ final class S3Put {
                 + HEX.formatHex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
         byte[] signingKey = hmac(hmac(hmac(hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), date),
                 region), "s3"), "aws4_request");
-        connection.setRequestProperty("Content-Type", contentType);
-        connection.setRequestProperty("x-amz-date", amzDate);
-        connection.setRequestProperty("x-amz-content-sha256", payloadHash);
-        connection.setRequestProperty("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", contentType);
+        headers.put("x-amz-date", amzDate);
+        headers.put("x-amz-content-sha256", payloadHash);
+        headers.put("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope
                 + ", SignedHeaders=" + signedHeaders + ", Signature=" + HEX.formatHex(hmac(signingKey,
                         stringToSign)));
+        return headers;
     }
 
     /**
@@ -164,14 +153,6 @@ final class S3Put {
             case "json" -> "application/json";
             default -> "application/octet-stream";
         };
-    }
-
-    private static String errorBody(HttpURLConnection connection) {
-        try (InputStream in = connection.getErrorStream()) {
-            return in == null ? "" : new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     /** The store's error code and message from its XML answer ({@code NoSuchBucket: The specified ...}). */

@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 .ci/setup >/dev/null
 rounds=${ROUNDS:-10}
 java_opts=${JAVA_OPTS:--XX:MaxRAM=1g -XX:MaxRAMPercentage=40 -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
-# Two malloc arenas, for every tool alike: glibc's default (8 per core) only inflates resident memory here.
+# Two malloc arenas, as the function images set them (pom.xml), for every tool alike: glibc's default (8 per core)
+# only inflates resident memory.
 export MALLOC_ARENA_MAX=2
 work="$PWD/target/bench"
 mkdir -p "$work"

@@ -58,6 +58,11 @@ public final class ImageSmoke {
                         throw new IllegalStateException("the image starts without " + lever + ": " + entrypoint);
                     }
                 }
+                // The malloc arenas bench/run.sh measures the steps' memory with (bench/README.md, "Memory (P3)").
+                String environment = container.inspect("{{json .Config.Env}}");
+                if (!environment.contains("\"MALLOC_ARENA_MAX=2\"")) {
+                    throw new IllegalStateException("the image does not set MALLOC_ARENA_MAX=2: " + environment);
+                }
                 Duration ready = container.awaitReady(Duration.ofSeconds(120));
                 Map<String, Object> request = new LinkedHashMap<>();
                 request.put("runId", "image-check");

@@ -93,12 +93,9 @@ final class PlainHttp {
         String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         try (Socket socket = connect(uri.getHost(), port, secure, connectTimeout)) {
             socket.setSoTimeout((int) readTimeout.toMillis());
-            // The headers and a body held in memory leave in one write, so the body never waits for the server to
-            // acknowledge the headers (Nagle's algorithm against a delayed ACK, 40 ms on Linux).
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(),
-                    body.file() == null ? BUFFER + body.bytes().length : BUFFER);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
             StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(hostHeader(uri.getHost(), port, secure)).append("\r\n");
+                    .append("Host: ").append(hostHeader(uri)).append("\r\n");
             headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
             if (body.length() > 0 || !"GET".equals(method) && !"HEAD".equals(method)) {
                 head.append("Content-Length: ").append(body.length()).append("\r\n");
@@ -114,6 +111,8 @@ final class PlainHttp {
     private Socket connect(String host, int port, boolean secure, Duration timeout) throws IOException {
         Socket socket = new Socket();
         try {
+            // A body sent after its headers must not wait for the server to acknowledge them (Nagle's algorithm
+            // against a delayed ACK, 40 ms on Linux).
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
             if (!secure) {
@@ -135,8 +134,11 @@ final class PlainHttp {
         }
     }
 
-    private static String hostHeader(String host, int port, boolean secure) {
-        return port == (secure ? 443 : 80) ? host : host + ":" + port;
+    /** The Host header sent for {@code uri}: its port only when it is not the scheme's default. */
+    static String hostHeader(URI uri) {
+        int defaultPort = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        return uri.getPort() == -1 || uri.getPort() == defaultPort ? uri.getHost()
+                : uri.getHost() + ":" + uri.getPort();
     }
 
     /** Status line, headers and body (by Content-Length, chunked, or to the end); interim 1xx answers skipped. */

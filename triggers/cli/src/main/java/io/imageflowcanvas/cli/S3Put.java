@@ -25,18 +25,19 @@ import java.util.regex.Pattern;
  * Kotlin's classes initialised) and first request took 0.15 s of a command meant to answer in 0.3 s
  * (bench/README.md, "CLI"); one signed PUT needs none of it. The functions and the runner keep the SDK.
  *
- * <p>A file of up to {@link #BUFFERED_BYTES} is read into memory and sent with its headers; a larger one is
- * streamed from the disk.
+ * <p>A file of up to {@link #BUFFERED_BYTES} is read once, for its hash and every attempt; a larger one is hashed
+ * and then streamed from the disk.
  */
 final class S3Put {
 
-    /** Files up to this size are read into memory and sent with the request's headers. */
+    /** Files up to this size are held in memory while they are sent. */
     static final int BUFFERED_BYTES = 16 * 1024 * 1024;
     /** Statuses a store answers when it is busy or briefly away: the request is sent again. */
     private static final int ATTEMPTS = 3;
 
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     private static final HexFormat HEX = HexFormat.of();
+    private static final HexFormat HEX_UPPER = HexFormat.of().withUpperCase();
     private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
 
@@ -94,10 +95,8 @@ final class S3Put {
     private Map<String, String> signedHeaders(URI uri, String path, String contentType, String payloadHash) {
         String amzDate = ZonedDateTime.now(ZoneOffset.UTC).format(AMZ_DATE);
         String date = amzDate.substring(0, 8);
-        // The Host header as PlainHttp writes it: the port only when it is not the scheme's default.
-        int defaultPort = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-        String host = uri.getHost() + (uri.getPort() == -1 || uri.getPort() == defaultPort ? ""
-                : ":" + uri.getPort());
+        // Signed as PlainHttp sends it.
+        String host = PlainHttp.hostHeader(uri);
         String signedHeaders = "content-type;host;x-amz-content-sha256;x-amz-date";
         String canonicalRequest = "PUT\n" + path + "\n\n"
                 + "content-type:" + contentType + "\n" + "host:" + host + "\n"
@@ -130,7 +129,7 @@ final class S3Put {
                     || c == '.' || c == '~' || (keepSlashes && c == '/')) {
                 encoded.append(c);
             } else {
-                encoded.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
+                encoded.append('%').append(HEX_UPPER.toHexDigits(b));
             }
         }
         return encoded.toString();

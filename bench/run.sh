@@ -135,7 +135,8 @@ echo
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.RunnerBench \
   .cache/models .cache/photos/dog.jpg "${RUNNER_DROPS:-100}" 2>/dev/null | grep -v '^[0-9{]'
 
-# The S3 client the functions, the runner and the CLI use, beside the MinIO SDK's default, on one S3 server.
+# The S3 clients of the runner (MinioClients) and of the functions and the CLI (S3Client), beside the MinIO
+# SDK's default, on one S3 server.
 echo
 "$java_home/bin/java" -cp "$classpath" io.imageflowcanvas.bench.S3ClientBench "${S3_CALLS:-100}" 2>/dev/null \
   | grep -v '^[0-9{]'

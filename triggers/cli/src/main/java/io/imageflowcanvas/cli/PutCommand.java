@@ -1,6 +1,6 @@
 package io.imageflowcanvas.cli;
 
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.imaging.storage.S3Client;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +48,15 @@ final class PutCommand extends Subcommand {
                 return ExitCodes.INVALID;
             }
         }
-        String access = System.getenv().getOrDefault(S3Clients.ACCESS_KEY, S3Clients.DEFAULT_CREDENTIAL);
-        String secret = System.getenv().getOrDefault(S3Clients.SECRET_KEY, S3Clients.DEFAULT_CREDENTIAL);
-        S3Put store = new S3Put(endpoint, "us-east-1", access, secret);
+        String access = System.getenv().getOrDefault(S3Client.ACCESS_KEY, S3Client.DEFAULT_CREDENTIAL);
+        String secret = System.getenv().getOrDefault(S3Client.SECRET_KEY, S3Client.DEFAULT_CREDENTIAL);
+        S3Put store;
+        try {
+            store = new S3Put(endpoint, "us-east-1", access, secret);
+        } catch (IllegalArgumentException e) {
+            err.println("imageflow: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
         long total = 0;
         for (Upload upload : uploads) {
             total += Files.size(upload.file());
@@ -58,7 +64,13 @@ final class PutCommand extends Subcommand {
         long sent = 0;
         for (int i = 0; i < uploads.size(); i++) {
             Upload upload = uploads.get(i);
-            store.put(bucket, upload.key(), upload.file());
+            try {
+                store.put(bucket, upload.key(), upload.file());
+            } catch (IllegalArgumentException e) {
+                out.println();
+                err.println("imageflow: " + e.getMessage());
+                return ExitCodes.INVALID;
+            }
             sent += Files.size(upload.file());
             out.print("\r" + progress(i + 1, uploads.size(), sent, total) + " " + upload.key());
             out.flush();

@@ -1,5 +1,6 @@
 package io.imageflowcanvas.cli;
 
+import io.imageflowcanvas.imaging.http.PlainHttp;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -3,7 +3,7 @@ package io.imageflowcanvas.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.function.local.LocalSettings;
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.server.storage.MinioClients;
 import io.imageflowcanvas.testing.Photos;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -176,7 +176,7 @@ class LauncherIT {
         try {
             String s3 = await(output, S3, up);
             String api = await(output, API, up);
-            MinioClient client = S3Clients.create(s3, "us-east-1", LocalSettings.DEFAULT_CREDENTIAL,
+            MinioClient client = MinioClients.create(s3, "us-east-1", LocalSettings.DEFAULT_CREDENTIAL,
                     LocalSettings.DEFAULT_CREDENTIAL);
             // Uploaded and listed with the launcher's short commands, on their class path without the runner's.
             Files.write(elsewhere.resolve("horses.jpg"), Photos.bytes("horses.jpg"));

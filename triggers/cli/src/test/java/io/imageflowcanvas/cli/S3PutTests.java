@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The signed PUT {@code imageflow put} sends, against a real S3-compatible server. */
+/** The signed PUT {@code imageflow put} sends (S3Client's), against a real S3-compatible server. */
 class S3PutTests {
 
     private final S3TestServer s3 = S3TestServer.start("raw");
@@ -45,21 +45,6 @@ class S3PutTests {
         assertThat(stat.contentType()).isEqualTo("image/jpeg");
         assertThat(S3Put.contentType(Path.of("a/B.PNG"))).isEqualTo("image/png");
         assertThat(S3Put.contentType(Path.of("notes"))).isEqualTo("application/octet-stream");
-    }
-
-    @Test
-    void hmacIsTheJdksHmacSha256() throws Exception {
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        java.util.Random random = new java.util.Random(5);
-        // Shorter than SHA-256's 64-byte block, as long, and longer (hashed first).
-        for (int length : new int[] {10, 32, 64, 100}) {
-            byte[] key = new byte[length];
-            random.nextBytes(key);
-            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-            String message = "AWS4-HMAC-SHA256\n20261205T101500Z\n20261205/us-east-1/s3/aws4_request " + length;
-            assertThat(S3Put.hmac(key, message)).as("key of %d bytes", length)
-                    .isEqualTo(mac.doFinal(message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        }
     }
 
     @Test

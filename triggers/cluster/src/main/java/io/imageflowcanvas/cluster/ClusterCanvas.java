@@ -6,7 +6,7 @@ import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.argo.cluster.PipelineBuckets;
 import io.imageflowcanvas.argo.cluster.WorkflowArchive;
 import io.imageflowcanvas.argo.compile.ClusterSettings;
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.server.storage.MinioClients;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.server.ApiServer;
 import io.imageflowcanvas.server.ObjectAccess;
@@ -81,7 +81,7 @@ public final class ClusterCanvas implements AutoCloseable {
         ClusterSettings settings = ClusterSettings.from(env);
         String endpoint = settings.minioEndpoint().contains("://") ? settings.minioEndpoint()
                 : "http://" + settings.minioEndpoint();
-        MinioClient minio = S3Clients.create(endpoint, "us-east-1", required(env, ACCESS_KEY),
+        MinioClient minio = MinioClients.create(endpoint, "us-east-1", required(env, ACCESS_KEY),
                 required(env, SECRET_KEY));
         // In the cluster, MinIO is reached directly with the canvas's own login.
         ClusterClient cluster = new ClusterClient(kubernetes, ignored -> new PipelineBuckets(minio));

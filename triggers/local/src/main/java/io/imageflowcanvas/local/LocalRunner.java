@@ -3,7 +3,7 @@ package io.imageflowcanvas.local;
 import io.imageflowcanvas.argo.cluster.ClusterClient;
 import io.imageflowcanvas.contract.ObjectRef;
 import io.imageflowcanvas.function.local.LocalFunctions;
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.server.storage.MinioClients;
 import io.imageflowcanvas.local.backup.BackupManifest;
 import io.imageflowcanvas.local.backup.RunnerBackup;
 import io.imageflowcanvas.local.executor.HttpStepInvoker;
@@ -135,7 +135,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
             }
         });
         logs.capture();
-        this.client = S3Clients.create(functions.s3Endpoint(), "us-east-1", settings.functions().accessKey(),
+        this.client = MinioClients.create(functions.s3Endpoint(), "us-east-1", settings.functions().accessKey(),
                 settings.functions().secretKey());
         this.deploymentFolder = settings.functions().dataDirectory().resolve(DEPLOYMENTS);
         this.api = new ApiServer(settings.apiPort(), new ApiServer.Backend(runSource(history, durations, logs),
@@ -536,7 +536,7 @@ public final class LocalRunner implements AutoCloseable, PipelineHost {
     /** Starts feeding {@code target} from its trigger, replacing (and stopping) the deployment of the same id. */
     private synchronized LocalDeployment install(ValidatedPipeline target, boolean started) {
         // A pipeline may name buckets other than raw and processed.
-        LocalFunctions.createMissingBuckets(client, new java.util.LinkedHashSet<>(java.util.List.of(
+        functions.createMissingBuckets(new java.util.LinkedHashSet<>(java.util.List.of(
                 PipelineHost.Deployment.landingBucket(target), target.outputBucket())));
         // A Kafka trigger needs no watcher: the topic keeps what the runner has not yet consumed.
         BucketWatcher watcher = target.trigger().bucket() == null ? null : new BucketWatcher(client,

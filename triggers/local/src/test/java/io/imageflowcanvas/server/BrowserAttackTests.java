@@ -3,7 +3,7 @@ package io.imageflowcanvas.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.function.local.LocalSettings;
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.server.storage.MinioClients;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.TestRunners;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
@@ -45,7 +45,7 @@ class BrowserAttackTests {
     @BeforeAll
     static void start() throws Exception {
         runner = LocalRunner.start(TestRunners.settings(Files.createTempDirectory("imageflow-attack-")));
-        s3 = S3Clients.create(runner.functions().s3Endpoint(), "us-east-1", LocalSettings.DEFAULT_CREDENTIAL,
+        s3 = MinioClients.create(runner.functions().s3Endpoint(), "us-east-1", LocalSettings.DEFAULT_CREDENTIAL,
                 LocalSettings.DEFAULT_CREDENTIAL);
     }
 

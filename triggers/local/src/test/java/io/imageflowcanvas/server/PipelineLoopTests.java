@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imageflowcanvas.function.local.LocalSettings;
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.server.storage.MinioClients;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.RunnerSettings;
 import io.imageflowcanvas.local.TestRunners;
@@ -53,7 +53,7 @@ class PipelineLoopTests {
             var pong = deploy(runner, "pong", pipeline("pong", "pong-in", "ping-in"));
             assertThat(pong.path("warnings").toString()).contains("pong -> ping -> pong", "feed each other");
 
-            MinioClient s3 = S3Clients.create(runner.functions().s3Endpoint(), "us-east-1",
+            MinioClient s3 = MinioClients.create(runner.functions().s3Endpoint(), "us-east-1",
                     LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL);
             // A file-backed store (this one, MinIO) cannot hold ping-in/giraffe.jpg/... beside the object
             // ping-in/giraffe.jpg, which would end the circle with a failed write; AWS S3 can, and a retention sweep

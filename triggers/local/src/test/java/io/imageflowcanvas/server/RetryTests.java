@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imageflowcanvas.function.local.LocalSettings;
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.server.storage.MinioClients;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.RunnerSettings;
 import io.imageflowcanvas.local.TestRunners;
@@ -43,7 +43,7 @@ class RetryTests {
                 RunnerSettings.PIPELINE, pipeline.toString()))) {
             // filter is away: its step fails after resize succeeded, and the run ends FAILED.
             runner.functions().stopFunction("filter");
-            MinioClient s3 = S3Clients.create(runner.functions().s3Endpoint(), "us-east-1",
+            MinioClient s3 = MinioClients.create(runner.functions().s3Endpoint(), "us-east-1",
                     LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL);
             byte[] photo = Photos.bytes("kite.jpg");
             s3.putObject(PutObjectArgs.builder().bucket("raw").object("again/kite.jpg").data(photo, photo.length)
@@ -83,7 +83,7 @@ class RetryTests {
         try (LocalRunner runner = LocalRunner.start(TestRunners.settings(Files.createTempDirectory("imageflow-a-"),
                 RunnerSettings.PIPELINE, pipeline.toString(), RunnerSettings.AUTO_RETRY_SECONDS, "1",
                 RunnerSettings.LEASE_SECONDS, "1"))) {
-            MinioClient s3 = S3Clients.create(runner.functions().s3Endpoint(), "us-east-1",
+            MinioClient s3 = MinioClients.create(runner.functions().s3Endpoint(), "us-east-1",
                     LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL);
             runner.functions().stopFunction("filter");
             byte[] photo = Photos.bytes("horses.jpg");

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imageflowcanvas.function.local.LocalSettings;
 import io.imageflowcanvas.imaging.ImageLimits;
 import io.imageflowcanvas.imaging.ImageProbe;
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.server.storage.MinioClients;
 import io.imageflowcanvas.local.LocalRunner;
 import io.imageflowcanvas.local.RunnerSettings;
 import io.imageflowcanvas.local.TestRunners;
@@ -43,7 +43,7 @@ class RunNowTests {
                 """);
         try (LocalRunner runner = LocalRunner.start(TestRunners.settings(Files.createTempDirectory("imageflow-n-"),
                 RunnerSettings.PIPELINE, pipeline.toString()))) {
-            MinioClient s3 = S3Clients.create(runner.functions().s3Endpoint(), "us-east-1",
+            MinioClient s3 = MinioClients.create(runner.functions().s3Endpoint(), "us-east-1",
                     LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL);
             byte[] photo = Photos.bytes("giraffe.jpg");
             s3.putObject(PutObjectArgs.builder().bucket("raw").object("now/giraffe.jpg").data(photo, photo.length)

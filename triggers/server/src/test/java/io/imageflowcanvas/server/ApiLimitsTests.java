@@ -2,7 +2,7 @@ package io.imageflowcanvas.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.server.storage.MinioClients;
 import io.imageflowcanvas.pipeline.ComponentRegistry;
 import io.imageflowcanvas.server.fakes.NoPipelines;
 import java.io.InputStream;
@@ -52,7 +52,7 @@ class ApiLimitsTests {
     private static ApiServer api(RunSource runs, RunEvents events) throws Exception {
         return new ApiServer(0, new ApiServer.Backend(runs, ComponentRegistry.builtIn(),
                 Files.createTempDirectory("imageflow-limits-"), Map.of(), new NoPipelines(), events,
-                new ObjectAccess(S3Clients.create("http://127.0.0.1:1", "us-east-1", "a", "b"), Set::of), () -> {
+                new ObjectAccess(MinioClients.create("http://127.0.0.1:1", "us-east-1", "a", "b"), Set::of), () -> {
                     throw new IllegalStateException("no cluster");
                 }));
     }

@@ -2,10 +2,8 @@ package io.imageflowcanvas.function.local;
 
 import io.imageflowcanvas.contract.FunctionCatalog;
 import io.imageflowcanvas.function.common.web.StepServer;
-import io.imageflowcanvas.imaging.storage.S3Clients;
-import io.minio.BucketExistsArgs;
-import io.minio.MakeBucketArgs;
-import io.minio.MinioClient;
+import io.imageflowcanvas.imaging.storage.S3Client;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
@@ -106,18 +104,22 @@ public final class LocalFunctions implements AutoCloseable {
     }
 
     private static void createBuckets(String endpoint, LocalSettings settings) {
-        createMissingBuckets(S3Clients.create(endpoint, "us-east-1", settings.accessKey(), settings.secretKey()),
-                BUCKETS);
+        createMissingBuckets(endpoint, settings, BUCKETS);
+    }
+
+    /** Makes each of {@code buckets} that does not exist yet in this S3 server (or the external one). */
+    public void createMissingBuckets(java.util.Collection<String> buckets) {
+        createMissingBuckets(s3Endpoint, settings, buckets);
     }
 
     /** Makes each bucket that does not exist yet; a server that cannot be used fails with the bucket's name. */
-    public static void createMissingBuckets(MinioClient client, java.util.Collection<String> buckets) {
+    private static void createMissingBuckets(String endpoint, LocalSettings settings,
+            java.util.Collection<String> buckets) {
+        S3Client client = new S3Client(endpoint, "us-east-1", settings.accessKey(), settings.secretKey());
         for (String bucket : buckets) {
             try {
-                if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
-                }
-            } catch (Exception e) {
+                client.createBucketIfMissing(bucket);
+            } catch (IOException | IllegalArgumentException e) {
                 throw new IllegalStateException("the S3 server cannot be used: bucket " + bucket
                         + " could not be checked or created: " + e.getMessage(), e);
             }

@@ -1,7 +1,7 @@
 package io.imageflowcanvas.function.local;
 
 import io.imageflowcanvas.contract.FunctionCatalog;
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.imaging.storage.S3Client;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -34,11 +34,11 @@ public record LocalSettings(String host, int s3Port, Map<String, Integer> functi
     public static final String FUNCTION_PORTS = "IMAGEFLOW_FUNCTION_PORTS";
     public static final String MODELS = "IMAGEFLOW_DETECT_MODEL_DIR";
     public static final String DATA = "IMAGEFLOW_DATA";
-    public static final String ACCESS_KEY = S3Clients.ACCESS_KEY;
-    public static final String SECRET_KEY = S3Clients.SECRET_KEY;
+    public static final String ACCESS_KEY = S3Client.ACCESS_KEY;
+    public static final String SECRET_KEY = S3Client.SECRET_KEY;
     public static final String ENDPOINT = "MINIO_ENDPOINT";
     public static final String DEFAULT_HOST = "127.0.0.1";
-    public static final String DEFAULT_CREDENTIAL = S3Clients.DEFAULT_CREDENTIAL;
+    public static final String DEFAULT_CREDENTIAL = S3Client.DEFAULT_CREDENTIAL;
 
     public static LocalSettings from(Map<String, String> env) {
         Map<String, Integer> functionPorts = new LinkedHashMap<>();

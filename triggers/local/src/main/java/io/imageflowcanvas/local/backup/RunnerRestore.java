@@ -1,7 +1,7 @@
 package io.imageflowcanvas.local.backup;
 
 import io.imageflowcanvas.function.local.EmbeddedStorage;
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.server.storage.MinioClients;
 import io.imageflowcanvas.local.DataFolderLock;
 import io.imageflowcanvas.local.RunnerSettings;
 import io.imageflowcanvas.local.history.HistoryDump;
@@ -86,11 +86,11 @@ public final class RunnerRestore {
             throws Exception {
         var functions = settings.functions();
         if (functions.externalS3() != null) {
-            return ObjectDump.load(S3Clients.create(functions.externalS3(), "us-east-1", functions.accessKey(),
+            return ObjectDump.load(MinioClients.create(functions.externalS3(), "us-east-1", functions.accessKey(),
                     functions.secretKey()), backup, objects).newIdentities();
         }
         try (EmbeddedStorage storage = EmbeddedStorage.start(functions)) {
-            return ObjectDump.load(S3Clients.create(storage.endpoint(), "us-east-1", functions.accessKey(),
+            return ObjectDump.load(MinioClients.create(storage.endpoint(), "us-east-1", functions.accessKey(),
                     functions.secretKey()), backup, objects).newIdentities();
         }
     }

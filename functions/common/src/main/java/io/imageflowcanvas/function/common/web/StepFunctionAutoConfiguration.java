@@ -4,12 +4,11 @@ import io.imageflowcanvas.function.common.step.StepExecutor;
 import io.imageflowcanvas.function.common.step.StepMetrics;
 import io.imageflowcanvas.function.common.step.StepTracing;
 import io.imageflowcanvas.imaging.storage.ObjectStore;
-import io.imageflowcanvas.imaging.storage.S3Clients;
+import io.imageflowcanvas.imaging.storage.S3Client;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
-import io.minio.MinioClient;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
@@ -35,16 +34,16 @@ public class StepFunctionAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    MinioClient minioClient(StorageProperties storage) {
+    S3Client s3Client(StorageProperties storage) {
         if (storage.accessKey() == null || storage.secretKey() == null) {
             throw new IllegalStateException("object store credentials are not set: set MINIO_ACCESS_KEY and"
                     + " MINIO_SECRET_KEY (endpoint " + storage.endpoint() + ")");
         }
-        return S3Clients.create(storage.endpoint(), storage.region(), storage.accessKey(), storage.secretKey());
+        return new S3Client(storage.endpoint(), storage.region(), storage.accessKey(), storage.secretKey());
     }
 
     @Bean
-    ObjectStore objectStore(MinioClient client) {
+    ObjectStore objectStore(S3Client client) {
         return new ObjectStore(client);
     }
 

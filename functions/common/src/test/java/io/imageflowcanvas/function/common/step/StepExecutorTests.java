@@ -14,6 +14,7 @@ import io.imageflowcanvas.contract.problem.StorageUnavailableException;
 import io.imageflowcanvas.imaging.ImageInfo;
 import io.imageflowcanvas.imaging.ImageLimits;
 import io.imageflowcanvas.imaging.storage.ObjectStore;
+import io.imageflowcanvas.imaging.storage.S3Client;
 import io.imageflowcanvas.testing.ImageFixtures;
 import io.imageflowcanvas.testing.S3TestServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,9 +57,13 @@ class StepExecutorTests {
     private final S3TestServer s3 = S3TestServer.start("inbox", "outbox");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final StepMetrics metrics = new StepMetrics(registry);
-    private final StepExecutor executor = new StepExecutor(new ObjectStore(s3.client()), ImageLimits.defaults(),
-            metrics);
+    private final StepExecutor executor = new StepExecutor(store(), ImageLimits.defaults(), metrics);
     private final CopyStep step = new CopyStep();
+
+    private ObjectStore store() {
+        return new ObjectStore(new S3Client(s3.endpoint(), "us-east-1", S3TestServer.ACCESS_KEY,
+                S3TestServer.SECRET_KEY));
+    }
 
     @AfterEach
     void stop() throws Exception {
@@ -135,8 +140,7 @@ class StepExecutorTests {
     void refusesAnInputAboveTheByteLimitWithoutRetry() throws Exception {
         byte[] photo = ImageFixtures.photoJpeg();
         s3.put("inbox", "big.jpg", photo);
-        StepExecutor strict = new StepExecutor(new ObjectStore(s3.client()), new ImageLimits(50_000_000L, 1000),
-                metrics);
+        StepExecutor strict = new StepExecutor(store(), new ImageLimits(50_000_000L, 1000), metrics);
         assertThatThrownBy(() -> strict.execute(step, request("big.jpg", null, Map.of())))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("the input object is " + photo.length + " bytes, above the limit of 1000 bytes")

@@ -1,9 +1,8 @@
-package io.imageflowcanvas.imaging.storage;
+package io.imageflowcanvas.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.imageflowcanvas.contract.problem.StorageUnavailableException;
 import io.imageflowcanvas.testing.S3TestServer;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
@@ -20,23 +19,23 @@ import java.util.Map;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
-class S3ClientsTests {
+class MinioClientsTests {
 
     @Test
     void aPlainHttpClientHasTheSdksDefaultsWithoutTls() {
-        OkHttpClient client = S3Clients.httpClient(false);
+        OkHttpClient client = MinioClients.httpClient(false);
         OkHttpClient sdk = io.minio.Http.newDefaultClient();
         assertThat(client.protocols()).isEqualTo(sdk.protocols());
         assertThat(client.interceptors()).extracting(Object::getClass).containsExactlyElementsOf(
                 sdk.interceptors().stream().map(Object::getClass).toList());
-        assertThat(client.socketFactory()).isInstanceOf(S3Clients.NoDelaySockets.class);
+        assertThat(client.socketFactory()).isInstanceOf(MinioClients.NoDelaySockets.class);
         assertThat(client.connectionSpecs()).containsExactly(okhttp3.ConnectionSpec.CLEARTEXT);
     }
 
     @Test
     void theSdksHttpClientKeepsItsDefaultsOnSocketsWithoutNagle() throws Exception {
-        OkHttpClient client = S3Clients.httpClient(true);
-        assertThat(client.socketFactory()).isInstanceOf(S3Clients.NoDelaySockets.class);
+        OkHttpClient client = MinioClients.httpClient(true);
+        assertThat(client.socketFactory()).isInstanceOf(MinioClients.NoDelaySockets.class);
         assertThat(client.protocols()).extracting(Object::toString).containsExactly("http/1.1");
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 Socket unconnected = client.socketFactory().createSocket();
@@ -51,17 +50,17 @@ class S3ClientsTests {
     @Test
     void bothClientsWaitForASilentStoreFarLessThanAStepsDeadline() {
         for (boolean tls : new boolean[] {false, true}) {
-            OkHttpClient client = S3Clients.httpClient(tls);
+            OkHttpClient client = MinioClients.httpClient(tls);
             OkHttpClient sdk = io.minio.Http.newDefaultClient();
-            assertThat(client.connectTimeoutMillis()).isEqualTo(S3Clients.CONNECT_TIMEOUT.toMillis())
+            assertThat(client.connectTimeoutMillis()).isEqualTo(MinioClients.CONNECT_TIMEOUT.toMillis())
                     .isLessThan(sdk.connectTimeoutMillis());
-            assertThat(client.readTimeoutMillis()).isEqualTo(S3Clients.IO_TIMEOUT.toMillis())
+            assertThat(client.readTimeoutMillis()).isEqualTo(MinioClients.IO_TIMEOUT.toMillis())
                     .isLessThan(sdk.readTimeoutMillis());
-            assertThat(client.writeTimeoutMillis()).isEqualTo(S3Clients.IO_TIMEOUT.toMillis())
+            assertThat(client.writeTimeoutMillis()).isEqualTo(MinioClients.IO_TIMEOUT.toMillis())
                     .isLessThan(sdk.writeTimeoutMillis());
         }
         // A step's deadline (the runner's default) is 5 minutes: a stall must end well inside one attempt.
-        assertThat(S3Clients.IO_TIMEOUT.plus(S3Clients.CONNECT_TIMEOUT)).isLessThan(Duration.ofMinutes(1));
+        assertThat(MinioClients.IO_TIMEOUT.plus(MinioClients.CONNECT_TIMEOUT)).isLessThan(Duration.ofMinutes(1));
     }
 
     @Test
@@ -86,10 +85,10 @@ class S3ClientsTests {
             });
             MinioClient client = MinioClient.builder().endpoint("http://127.0.0.1:" + stalled.getLocalPort())
                     .region("us-east-1").credentials("key", "secret")
-                    .httpClient(S3Clients.httpClient(false, Duration.ofSeconds(1))).build();
+                    .httpClient(MinioClients.httpClient(false, Duration.ofSeconds(1))).build();
             long started = System.nanoTime();
-            assertThatThrownBy(() -> new ObjectStore(client).stat("steps", "run/in.jpg", null))
-                    .isInstanceOf(StorageUnavailableException.class);
+            assertThatThrownBy(() -> client.statObject(io.minio.StatObjectArgs.builder().bucket("steps")
+                    .object("run/in.jpg").build())).hasCauseInstanceOf(IOException.class);
             // OkHttp tries a stalled connection once more on a new one: two silences, not five minutes.
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
             stalled.close();
@@ -100,13 +99,16 @@ class S3ClientsTests {
     @Test
     void aClientFromTheFactoryWritesAndReadsObjectsWithTheirMetadata() throws Exception {
         try (S3TestServer server = S3TestServer.start("steps")) {
-            MinioClient client = S3Clients.create(server.endpoint(), "us-east-1", S3TestServer.ACCESS_KEY,
+            MinioClient client = MinioClients.create(server.endpoint(), "us-east-1", S3TestServer.ACCESS_KEY,
                     S3TestServer.SECRET_KEY);
             byte[] data = "a small step output".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             client.putObject(PutObjectArgs.builder().bucket("steps").object("run/out.json").data(data, data.length)
                     .contentType("application/json").userMetadata(Map.of("identity", "abc")).build());
-            assertThat(new ObjectStore(client).stat("steps", "run/out.json", null)).hasValueSatisfying(
-                    stored -> assertThat(stored.userMetadata()).containsEntry("identity", "abc"));
+            assertThat(client.statObject(io.minio.StatObjectArgs.builder().bucket("steps").object("run/out.json")
+                    .build()).userMetadata()).anySatisfy(entry -> {
+                        assertThat(entry.getKey()).isEqualToIgnoringCase("identity");
+                        assertThat(entry.getValue()).isEqualTo("abc");
+                    });
             try (InputStream in = client.getObject(GetObjectArgs.builder().bucket("steps").object("run/out.json")
                     .build())) {
                 assertThat(in.readAllBytes()).isEqualTo(data);

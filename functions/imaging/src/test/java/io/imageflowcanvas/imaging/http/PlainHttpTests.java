@@ -1,4 +1,4 @@
-package io.imageflowcanvas.cli;
+package io.imageflowcanvas.imaging.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,7 +35,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CLI's HTTP/1.1 exchanges, against the JDK's HTTP server and raw sockets for what it does not send. */
+/**
+ * The CLI's and the functions' HTTP/1.1 exchanges, against the JDK's HTTP server and raw sockets for what it does
+ * not send.
+ */
 class PlainHttpTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -133,6 +136,9 @@ class PlainHttpTests {
         assertThat(answer.text()).isEqualTo("hello!");
 
         assertThat(PlainHttp.read(stream("HTTP/1.0 200 OK\r\n\r\nto the end"), false).text()).isEqualTo("to the end");
+        // A body ends at its declared length, whatever follows on the connection.
+        assertThat(PlainHttp.read(stream("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef"), false).text())
+                .isEqualTo("abc");
         assertThat(PlainHttp.read(stream("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n"), true).body()).isEmpty();
         assertThatThrownBy(() -> PlainHttp.read(stream("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort"), false))
                 .isInstanceOf(EOFException.class).hasMessageContaining("after 5 of 9 bytes");

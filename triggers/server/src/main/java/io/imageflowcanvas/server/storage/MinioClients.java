@@ -1,5 +1,6 @@
-package io.imageflowcanvas.imaging.storage;
+package io.imageflowcanvas.server.storage;
 
+import io.imageflowcanvas.imaging.storage.S3Client;
 import io.minio.Http;
 import io.minio.MinioClient;
 import java.io.IOException;
@@ -14,12 +15,12 @@ import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 
 /**
- * MinIO SDK clients with the SDK's own HTTP defaults (HTTP/1.1, certificates from SSL_CERT_FILE and
- * SSL_CERT_DIR) on sockets with TCP_NODELAY. The SDK writes a PUT's headers and body separately; with Nagle's
- * algorithm on, the body waits for the server's delayed ACK of the headers, about 40 ms on Linux: every object a
- * step wrote cost 47 ms on loopback instead of 3 to 4 ms. For a plain-HTTP endpoint (the local S3 server, MinIO
- * inside a cluster) the client is made without TLS: the SDK's default reads the JDK's trust store at once, twice,
- * which took 0.3 s of every {@code imageflow put}.
+ * The runner's and the API server's MinIO SDK clients (the functions use {@link S3Client}), with the SDK's own
+ * HTTP defaults (HTTP/1.1, certificates from SSL_CERT_FILE and SSL_CERT_DIR) on sockets with TCP_NODELAY. The SDK
+ * writes a PUT's headers and body separately; with Nagle's algorithm on, the body waits for the server's delayed ACK
+ * of the headers, about 40 ms on Linux: every object a step wrote cost 47 ms on loopback instead of 3 to 4 ms. For a
+ * plain-HTTP endpoint (the local S3 server, MinIO inside a cluster) the client is made without TLS: the SDK's
+ * default reads the JDK's trust store at once, twice, which took 0.3 s of every {@code imageflow put}.
  *
  * <p>The SDK waits 5 minutes for a connection and for each read or write; a step's deadline is 5 minutes too, so a
  * store that accepted a connection and then stalled (a restart caught mid-request) held the step, and its run, for
@@ -27,22 +28,15 @@ import okhttp3.Protocol;
  * {@link #IO_TIMEOUT}: the call then fails as the store being unavailable (503), which the runner and Argo retry.
  * The bound is on silence, not on a transfer's length, so large objects are not cut off.
  */
-public final class S3Clients {
+public final class MinioClients {
 
-    private S3Clients() {
+    private MinioClients() {
     }
 
-    /** The environment variable with the store's access key. */
-    public static final String ACCESS_KEY = "MINIO_ACCESS_KEY";
-    /** The environment variable with the store's secret key. */
-    public static final String SECRET_KEY = "MINIO_SECRET_KEY";
-    /** The login of a local store when those are unset: MinIO's well-known default, as the in-process server's. */
-    public static final String DEFAULT_CREDENTIAL = "minioadmin";
-
-    /** How long a connection to the store may take to open. */
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** How long the store may stay silent during a request or a response. */
-    public static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
+    /** As the functions' client's. */
+    public static final Duration CONNECT_TIMEOUT = S3Client.CONNECT_TIMEOUT;
+    /** As the functions' client's. */
+    public static final Duration IO_TIMEOUT = S3Client.IO_TIMEOUT;
 
     public static MinioClient create(String endpoint, String region, String accessKey, String secretKey) {
         boolean tls = !endpoint.regionMatches(true, 0, "http://", 0, "http://".length());

@@ -67,7 +67,10 @@ final class PutCommand extends Subcommand {
             try {
                 store.put(bucket, upload.key(), upload.file());
             } catch (IllegalArgumentException e) {
-                out.println();
+                if (i > 0) {
+                    // Ends the progress line of the files sent before.
+                    out.println();
+                }
                 err.println("imageflow: " + e.getMessage());
                 return ExitCodes.INVALID;
             }

@@ -93,6 +93,19 @@ class ImageflowTests {
     }
 
     @Test
+    void putRefusesABucketNameOrEndpointNoStoreTakesBeforeSendingAnything(@TempDir Path work) throws Exception {
+        Path photo = Files.write(work.resolve("dog.jpg"), Photos.bytes("dog.jpg"));
+        // Port 1: nothing listens there, so an attempt to send would fail otherwise (exit 1).
+        CliRun bucket = imageflow("put", "--endpoint", "http://127.0.0.1:1", "--bucket", "Raw", photo.toString());
+        assertThat(bucket.code()).as(bucket.err()).isEqualTo(ExitCodes.INVALID);
+        assertThat(bucket.err()).contains("'Raw' is not a bucket name");
+        assertThat(bucket.out()).isEmpty();
+        CliRun endpoint = imageflow("put", "--endpoint", "ftp://127.0.0.1:1", photo.toString());
+        assertThat(endpoint.code()).as(endpoint.err()).isEqualTo(ExitCodes.INVALID);
+        assertThat(endpoint.err()).contains("must be an http:// or https:// URL");
+    }
+
+    @Test
     void putsImagesThenListsAndWatchesTheirRuns(@TempDir Path work) throws Exception {
         Path photos = Files.createDirectories(work.resolve("photos/front"));
         Files.write(photos.resolve("dog.jpg"), Photos.bytes("dog.jpg"));

@@ -10,9 +10,7 @@ import io.imageflowcanvas.imaging.ImageProbe;
 import io.imageflowcanvas.imaging.http.PlainHttp;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,12 +30,9 @@ public class ObjectStore {
     /** Metadata of {@code bucket/key}, empty when there is no such object. */
     public Optional<StoredObject> stat(String bucket, String key, String versionId) {
         try {
-            return client.head(bucket, key, versionId).map(head -> {
-                Map<String, String> metadata = new LinkedHashMap<>();
-                head.userMetadata().forEach((name, value) -> metadata.put(name.toLowerCase(Locale.ROOT), value));
-                return new StoredObject(new ObjectRef(bucket, key, head.eTag(), head.versionId(), head.size(),
-                        head.contentType()), metadata);
-            });
+            // The metadata's names come in lower case (S3Client.Head).
+            return client.head(bucket, key, versionId).map(head -> new StoredObject(new ObjectRef(bucket, key,
+                    head.eTag(), head.versionId(), head.size(), head.contentType()), head.userMetadata()));
         } catch (IOException e) {
             throw unavailable("stat", bucket, key, e);
         } catch (IllegalArgumentException e) {

@@ -286,12 +286,12 @@ public final class S3Client {
         headers.forEach((name, value) -> toSign.put(name.toLowerCase(Locale.ROOT), headerValue(name, value)));
         toSign.put("x-amz-date", amzDate);
         toSign.put("x-amz-content-sha256", payloadHash);
-        Map<String, String> withHost = new TreeMap<>(toSign);
-        // Signed as PlainHttp sends it.
-        withHost.put("host", PlainHttp.hostHeader(uri));
+        // Host is signed as PlainHttp sends it, and left to PlainHttp to send.
+        toSign.put("host", PlainHttp.hostHeader(uri));
         StringBuilder canonicalHeaders = new StringBuilder();
-        withHost.forEach((name, value) -> canonicalHeaders.append(name).append(':').append(value).append('\n'));
-        String signedHeaders = String.join(";", withHost.keySet());
+        toSign.forEach((name, value) -> canonicalHeaders.append(name).append(':').append(value).append('\n'));
+        String signedHeaders = String.join(";", toSign.keySet());
+        toSign.remove("host");
         String canonicalRequest = method + "\n" + path + "\n" + canonicalQuery + "\n" + canonicalHeaders + "\n"
                 + signedHeaders + "\n" + payloadHash;
         String scope = date + "/" + region + "/s3/aws4_request";

@@ -3,6 +3,7 @@ package io.imageflowcanvas.function.detect;
 import io.imageflowcanvas.contract.StepRequest;
 import io.imageflowcanvas.contract.StepResult;
 import io.imageflowcanvas.function.common.web.FunctionApplication;
+import io.imageflowcanvas.function.common.web.HealthCheck;
 import io.imageflowcanvas.function.common.web.StepFunctions;
 import io.imageflowcanvas.function.detect.model.EngineSelection;
 import io.imageflowcanvas.function.detect.model.ModelCatalog;
@@ -11,8 +12,6 @@ import java.util.Map;
 import java.util.function.Function;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.messaging.Message;
 
@@ -41,7 +40,7 @@ public class DetectFunctionApplication {
 
     /** Down, naming the path, when the model folder or any model in it could not be loaded. */
     @Bean
-    HealthIndicator models(ModelCatalog catalog) {
+    HealthCheck models(ModelCatalog catalog) {
         return () -> {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("engine", catalog.engine().engine());
@@ -50,9 +49,9 @@ public class DetectFunctionApplication {
             details.put("models", catalog.models().keySet());
             if (!catalog.failures().isEmpty()) {
                 details.put("failures", catalog.failures());
-                return Health.down().withDetails(details).build();
+                return HealthCheck.Result.down(details);
             }
-            return Health.up().withDetails(details).build();
+            return HealthCheck.Result.up(details);
         };
     }
 }

@@ -1,54 +1,92 @@
 package io.imageflowcanvas.function.common.web;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.springframework.boot.actuate.endpoint.ApiVersion;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
-import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
-import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
-import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
-import org.springframework.boot.health.actuate.endpoint.HealthEndpointWebExtension;
-import org.springframework.boot.health.registry.HealthContributorRegistry;
-import org.springframework.boot.health.registry.ReactiveHealthContributorRegistry;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
 
 /**
- * What Knative and Prometheus read, at the paths Actuator's web endpoints had: {@code /actuator/health}, its
- * {@code liveness} and {@code readiness} groups, and {@code /actuator/prometheus}. Actuator's own web extension
- * computes the health answers (status code, and details only where {@code management.endpoint.health.show-details}
- * allows them to an anonymous caller); only Actuator's web layer is left out.
+ * What Knative and Prometheus read, at the paths and in the shape of Spring Boot Actuator's: {@code /actuator/health}
+ * (the whole: liveness, readiness and the app's {@link HealthCheck}s), its {@code liveness} and {@code readiness}
+ * groups, and {@code /actuator/prometheus}. Liveness and readiness are Spring Boot's availability states: the app
+ * is ready once it has started and its runners have run (OpenCV's libraries loaded), and refuses traffic again
+ * while it shuts down. Actuator itself is not used: its endpoint and health machinery made about 30 beans at every
+ * cold start to answer these three GETs (bench/README.md, "Cold start").
  */
 final class ProbeRoutes {
 
     static final String HEALTH = "/actuator/health";
     static final String PROMETHEUS = "/actuator/prometheus";
-    private static final String HEALTH_JSON = "application/vnd.spring-boot.actuator.v3+json";
-    /** Actuator's default: a health indicator slower than this is logged. */
-    private static final Duration SLOW_INDICATOR = Duration.ofSeconds(10);
+    static final String HEALTH_JSON = "application/vnd.spring-boot.actuator.v3+json";
+    private static final String UP = "UP";
+    private static final String DOWN = "DOWN";
+    private static final String OUT_OF_SERVICE = "OUT_OF_SERVICE";
 
-    private final HealthEndpointWebExtension health;
+    private final ApplicationAvailability availability;
+    private final Map<String, HealthCheck> checks;
     private final PrometheusMeterRegistry prometheus;
 
-    ProbeRoutes(HealthContributorRegistry contributors, ReactiveHealthContributorRegistry reactiveContributors,
-            HealthEndpointGroups groups, PrometheusMeterRegistry prometheus) {
-        this.health = contributors == null ? null
-                : new HealthEndpointWebExtension(contributors, reactiveContributors, groups, SLOW_INDICATOR);
+    /** {@code checks} by name (reported in the order of their names). */
+    ProbeRoutes(ApplicationAvailability availability, Map<String, HealthCheck> checks,
+            PrometheusMeterRegistry prometheus) {
+        this.availability = availability;
+        this.checks = Map.copyOf(checks);
         this.prometheus = prometheus;
     }
 
     /** The answer for {@code path}, or null when it is not one of these routes. */
     HttpAnswer answer(String path) {
-        if (PROMETHEUS.equals(path)) {
-            return HttpAnswer.text(200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape());
+        return switch (path) {
+            case PROMETHEUS -> HttpAnswer.text(200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape());
+            case HEALTH -> health();
+            case HEALTH + "/liveness" -> status(liveness());
+            case HEALTH + "/readiness" -> status(readiness());
+            default -> null;
+        };
+    }
+
+    private String liveness() {
+        return availability.getLivenessState() == LivenessState.CORRECT ? UP : DOWN;
+    }
+
+    private String readiness() {
+        return availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC ? UP : OUT_OF_SERVICE;
+    }
+
+    private HttpAnswer health() {
+        Map<String, Object> components = new LinkedHashMap<>();
+        components.put("livenessState", Map.of("status", liveness()));
+        components.put("readinessState", Map.of("status", readiness()));
+        checks.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(check -> {
+            HealthCheck.Result result = result(check.getValue());
+            components.put(check.getKey(), Map.of("status", result.up() ? UP : DOWN, "details", result.details()));
+        });
+        // Actuator's order of severity: DOWN, then OUT_OF_SERVICE, then UP.
+        List<String> statuses = components.values().stream()
+                .map(component -> (String) ((Map<?, ?>) component).get("status")).toList();
+        String status = statuses.contains(DOWN) ? DOWN : statuses.contains(OUT_OF_SERVICE) ? OUT_OF_SERVICE : UP;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        if (!checks.isEmpty()) {
+            body.put("components", components);
         }
-        if (!HEALTH.equals(path) && !path.startsWith(HEALTH + "/")) {
-            return null;
+        body.put("groups", List.of("liveness", "readiness"));
+        return HttpAnswer.json(UP.equals(status) ? 200 : 503, HEALTH_JSON, Map.of(), body);
+    }
+
+    /** A check that fails is down, as Actuator reported it, with what went wrong. */
+    private static HealthCheck.Result result(HealthCheck check) {
+        try {
+            return check.check();
+        } catch (RuntimeException e) {
+            return HealthCheck.Result.down(Map.of("error", e.getClass().getName() + ": " + e.getMessage()));
         }
-        String[] group = HEALTH.equals(path) ? new String[0] : path.substring(HEALTH.length() + 1).split("/");
-        WebEndpointResponse<HealthDescriptor> response = health.health(ApiVersion.V3, WebServerNamespace.SERVER,
-                SecurityContext.NONE, group);
-        return response.getBody() == null ? null
-                : HttpAnswer.json(response.getStatus(), HEALTH_JSON, Map.of(), response.getBody());
+    }
+
+    private static HttpAnswer status(String status) {
+        return HttpAnswer.json(UP.equals(status) ? 200 : 503, HEALTH_JSON, Map.of(), Map.of("status", status));
     }
 }

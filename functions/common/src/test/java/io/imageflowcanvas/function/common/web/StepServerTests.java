@@ -44,7 +44,7 @@ class StepServerTests {
             }
         };
         server = new StepServer("127.0.0.1", 0, new StepRoute(catalog, "broken", "broken", RequestSpans.NONE),
-                new ProbeRoutes(null, null, null, null), announced::set);
+                new ProbeRoutes(null, Map.of(), null), announced::set);
         server.start();
         client = new CloudEventClient(server.port());
     }

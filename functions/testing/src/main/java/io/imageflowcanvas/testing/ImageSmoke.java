@@ -6,15 +6,19 @@ import io.imageflowcanvas.contract.StepEventTypes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The check every function image passes: started by podman against a real S3 server on loopback, with its AOT
  * cache in use and its native libraries mapped from the image, it answers a step CloudEvent for a real photo with
- * 200 and writes its output object. Prints how long the container took to become ready and to answer its first
- * event (the cold start a scale-to-zero Service pays).
+ * 200, writes its output object and exports the step's spans over OTLP to the endpoint its environment names
+ * (Spring AOT, which the image is built with, decides Spring Boot's conditions at build time: this is where an
+ * exporter left out by one shows). Prints how long the container took to become ready and to answer its first event
+ * (the cold start a scale-to-zero Service pays).
  */
 public final class ImageSmoke {
 
@@ -37,7 +41,7 @@ public final class ImageSmoke {
      */
     public static Outcome call(String function, String photo, Map<String, Object> parameters,
             Map<Path, String> readOnlyMounts, Map<String, byte[]> namedInputs) throws Exception {
-        try (S3TestServer s3 = S3TestServer.start("raw", "processed")) {
+        try (S3TestServer s3 = S3TestServer.start("raw", "processed"); OtlpReceiver otlp = OtlpReceiver.start()) {
             s3.put("raw", "cams/front door/" + photo, Photos.bytes(photo));
             Map<String, Object> inputs = new LinkedHashMap<>();
             for (Map.Entry<String, byte[]> named : namedInputs.entrySet()) {
@@ -48,7 +52,9 @@ public final class ImageSmoke {
             // says where OpenCV's libraries were loaded from.
             Map<String, String> env = new HashMap<>(Map.of("MINIO_ENDPOINT", s3.endpoint(),
                     "MINIO_ACCESS_KEY", S3TestServer.ACCESS_KEY, "MINIO_SECRET_KEY", S3TestServer.SECRET_KEY,
-                    "JAVA_TOOL_OPTIONS", "-XX:AOTMode=on -Dorg.bytedeco.javacpp.logger.debug=true"));
+                    "JAVA_TOOL_OPTIONS", "-XX:AOTMode=on -Dorg.bytedeco.javacpp.logger.debug=true",
+                    "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", otlp.tracesEndpoint(),
+                    "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_SCHEDULE_DELAY", "100ms"));
             try (PodmanContainer container = PodmanContainer.start(PodmanContainer.imageTar(), env,
                     readOnlyMounts)) {
                 // The start-up levers bench/cold-start.sh measures: the trained cache, the first JIT tier only.
@@ -74,8 +80,12 @@ public final class ImageSmoke {
                 }
                 request.put("output", Map.of("bucket", "processed", "prefix", "cams/front door/" + photo,
                         "name", function));
+                byte[] id = new byte[16];
+                ThreadLocalRandom.current().nextBytes(id);
+                String traceId = HexFormat.of().formatHex(id);
                 CloudEventClient.Response response = new CloudEventClient(container.port())
-                        .binary("/", StepEventTypes.requested(function), request);
+                        .binary("/", StepEventTypes.requested(function), request,
+                                Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
                 Duration firstAnswer = container.sinceStart();
                 String logs = container.logs();
                 assertThat(response.status()).as(response.text() + "\n" + logs).isEqualTo(200);
@@ -86,6 +96,9 @@ public final class ImageSmoke {
                 assertThat(key).startsWith("cams/front door/" + photo + "/" + function + ".");
                 byte[] output = s3.get("processed", key);
                 assertThat(output).isNotEmpty();
+                assertThat(otlp.awaitSpans(traceId, List.of(function + " read", function + " write"),
+                        Duration.ofSeconds(20))).as("the step's spans of trace " + traceId + " exported over OTLP\n"
+                                + container.logs()).isTrue();
                 System.out.printf("%s image: ready %d ms after podman run, first event answered after %d ms%n",
                         function, ready.toMillis(), firstAnswer.toMillis());
                 return new Outcome(response, output, ready, firstAnswer, logs);

@@ -9,6 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,6 +20,8 @@ import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpTracingAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpTracingProperties;
 import org.springframework.cloud.function.context.FunctionCatalog;
 import org.springframework.cloud.function.context.FunctionProperties;
 import org.springframework.cloud.function.context.config.ContextFunctionCatalogAutoConfiguration;
@@ -33,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Everything a function app needs besides its own {@code ImageStep}: storage, limits, metrics, errors, its HTTP
  * server.
  */
-@AutoConfiguration(before = ContextFunctionCatalogAutoConfiguration.class)
+@AutoConfiguration(before = {ContextFunctionCatalogAutoConfiguration.class, OtlpTracingAutoConfiguration.class})
 @EnableConfigurationProperties({StorageProperties.class, ImageProperties.class})
 public class StepFunctionAutoConfiguration {
 
@@ -65,6 +70,27 @@ public class StepFunctionAutoConfiguration {
                 .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false)
                 .configure(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION, false)
                 .build());
+    }
+
+    /**
+     * Spans over OTLP/HTTP to {@code MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT} when it is set as the app
+     * starts, with Spring Boot's settings for it (timeout, compression, headers); none when it is not. Spring Boot's
+     * own exporter is conditional on that property, and Spring AOT, with which the images are built, decides
+     * conditions at build time, where it is unset: the images left it out and never exported a span. This one is in
+     * every build and reads the property at start (ImageSmoke checks the images export).
+     */
+    @Bean
+    OtlpHttpSpanExporter otlpHttpSpanExporter(OtlpTracingProperties otlp) {
+        if (otlp.getEndpoint() == null || otlp.getEndpoint().isBlank()) {
+            return null;
+        }
+        OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder()
+                .setEndpoint(otlp.getEndpoint())
+                .setTimeout(otlp.getTimeout())
+                .setConnectTimeout(otlp.getConnectTimeout())
+                .setCompression(otlp.getCompression().name().toLowerCase(Locale.ROOT));
+        otlp.getHeaders().forEach(exporter::addHeader);
+        return exporter.build();
     }
 
     @Bean

@@ -11,12 +11,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Starts a function app. With {@value #STEPS_VARIABLE}={@code n} set, it records Spring's start-up steps (each
  * bean made, each phase of the start) and logs the {@code n} longest once the app has started: where a cold start's
- * time goes, in the image itself ({@code podman run -e IMAGEFLOW_STARTUP_STEPS=20 ...}). Unset, nothing is recorded.
+ * time goes, in the image itself ({@code podman run -e IMAGEFLOW_STARTUP_STEPS=20 ...}). With
+ * {@value #SAMPLES_VARIABLE}={@code n} set, it samples the starting thread's stack (StartupSampler) and logs the
+ * {@code n} methods most often on it: the time inside the steps. Unset, nothing is recorded.
  */
 public final class FunctionApplication {
 
     /** The environment variable that asks for the start-up profile: how many steps to log. */
     public static final String STEPS_VARIABLE = "IMAGEFLOW_STARTUP_STEPS";
+    /** The environment variable that asks for the sampled profile: how many methods to log. */
+    public static final String SAMPLES_VARIABLE = "IMAGEFLOW_STARTUP_SAMPLES";
 
     private static final Logger LOG = LoggerFactory.getLogger(FunctionApplication.class);
 
@@ -25,18 +29,34 @@ public final class FunctionApplication {
 
     /** Starts {@code app}, logging its longest start-up steps when {@value #STEPS_VARIABLE} asks for them. */
     public static ConfigurableApplicationContext run(Class<?> app, String[] args) {
-        return run(app, args, steps(System.getenv(STEPS_VARIABLE)));
+        int samples = count(SAMPLES_VARIABLE, "methods", System.getenv(SAMPLES_VARIABLE));
+        if (samples <= 0) {
+            return run(app, args, steps(System.getenv(STEPS_VARIABLE)));
+        }
+        StartupSampler sampler = StartupSampler.start(Thread.currentThread());
+        ConfigurableApplicationContext context;
+        try (sampler) {
+            context = run(app, args, steps(System.getenv(STEPS_VARIABLE)));
+        }
+        LOG.info("start-up samples: {} taken every {} ms; the methods on the starting thread's stack in most of them",
+                sampler.samples(), StartupSampler.PERIOD_MILLIS);
+        sampler.top(samples).forEach(line -> LOG.info("start-up sample {}", line));
+        return context;
     }
 
     /** How many steps {@value #STEPS_VARIABLE}'s {@code value} asks for: 0 when unset or blank. */
     public static int steps(String value) {
+        return count(STEPS_VARIABLE, "start-up steps", value);
+    }
+
+    private static int count(String variable, String what, String value) {
         if (value == null || value.isBlank()) {
             return 0;
         }
         try {
             return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(STEPS_VARIABLE + " is how many start-up steps to log, such as 20;"
+            throw new IllegalArgumentException(variable + " is how many " + what + " to log, such as 20;"
                     + " got '" + value + "' (unset it to log none)");
         }
     }

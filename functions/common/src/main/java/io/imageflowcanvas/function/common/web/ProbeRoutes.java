@@ -62,7 +62,10 @@ final class ProbeRoutes {
         components.put("readinessState", Map.of("status", readiness()));
         checks.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(check -> {
             HealthCheck.Result result = result(check.getValue());
-            components.put(check.getKey(), Map.of("status", result.up() ? UP : DOWN, "details", result.details()));
+            Map<String, Object> component = new LinkedHashMap<>();
+            component.put("status", result.up() ? UP : DOWN);
+            component.put("details", result.details());
+            components.put(check.getKey(), component);
         });
         // Actuator's order of severity: DOWN, then OUT_OF_SERVICE, then UP.
         List<String> statuses = components.values().stream()

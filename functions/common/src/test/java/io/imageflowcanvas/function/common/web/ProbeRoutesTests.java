@@ -60,7 +60,7 @@ class ProbeRoutesTests {
         HttpAnswer health = probes.answer("/actuator/health");
         assertThat(health.status()).isEqualTo(503);
         assertThat(text(health)).startsWith("{\"status\":\"DOWN\",\"components\":{")
-                .contains("\"models\":{", "/models/x: broken", "\"cache\":{",
+                .contains("\"models\":{\"status\":\"DOWN\",\"details\":{", "/models/x: broken", "\"cache\":{",
                         "java.lang.IllegalStateException: cannot tell", "\"readinessState\":{\"status\":\"UP\"}");
         assertThat(probes.answer("/actuator/health/readiness").status()).isEqualTo(200);
     }

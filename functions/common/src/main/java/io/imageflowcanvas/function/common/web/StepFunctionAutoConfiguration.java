@@ -35,8 +35,8 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Everything a function app needs besides its own {@code ImageStep}: storage, limits, metrics, errors, its HTTP
- * server.
+ * Everything a function app needs besides its own {@code ImageStep}: storage, limits, metrics, span export,
+ * errors, its HTTP server with the probes.
  */
 @AutoConfiguration(before = {ContextFunctionCatalogAutoConfiguration.class, OtlpTracingAutoConfiguration.class})
 @EnableConfigurationProperties({StorageProperties.class, ImageProperties.class})

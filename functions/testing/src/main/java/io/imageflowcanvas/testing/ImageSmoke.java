@@ -3,14 +3,13 @@ package io.imageflowcanvas.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imageflowcanvas.contract.StepEventTypes;
+import io.imageflowcanvas.contract.TraceParents;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The check every function image passes: started by podman against a real S3 server on loopback, with its AOT
@@ -80,12 +79,11 @@ public final class ImageSmoke {
                 }
                 request.put("output", Map.of("bucket", "processed", "prefix", "cams/front door/" + photo,
                         "name", function));
-                byte[] id = new byte[16];
-                ThreadLocalRandom.current().nextBytes(id);
-                String traceId = HexFormat.of().formatHex(id);
+                // The trace context a runner sends for this run and step.
+                String traceId = TraceParents.traceId("image-check");
                 CloudEventClient.Response response = new CloudEventClient(container.port())
                         .binary("/", StepEventTypes.requested(function), request,
-                                Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+                                Map.of("traceparent", TraceParents.forStep("image-check", function)));
                 Duration firstAnswer = container.sinceStart();
                 String logs = container.logs();
                 assertThat(response.status()).as(response.text() + "\n" + logs).isEqualTo(200);

@@ -29,14 +29,15 @@ public final class FunctionApplication {
 
     /** Starts {@code app}, logging its longest start-up steps when {@value #STEPS_VARIABLE} asks for them. */
     public static ConfigurableApplicationContext run(Class<?> app, String[] args) {
+        int steps = steps(System.getenv(STEPS_VARIABLE));
         int samples = count(SAMPLES_VARIABLE, "methods", System.getenv(SAMPLES_VARIABLE));
         if (samples <= 0) {
-            return run(app, args, steps(System.getenv(STEPS_VARIABLE)));
+            return run(app, args, steps);
         }
         StartupSampler sampler = StartupSampler.start(Thread.currentThread());
         ConfigurableApplicationContext context;
         try (sampler) {
-            context = run(app, args, steps(System.getenv(STEPS_VARIABLE)));
+            context = run(app, args, steps);
         }
         LOG.info("start-up samples: {} taken every {} ms; the methods on the starting thread's stack in most of them",
                 sampler.samples(), StartupSampler.PERIOD_MILLIS);

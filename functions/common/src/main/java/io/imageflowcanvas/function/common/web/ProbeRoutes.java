@@ -1,9 +1,11 @@
 package io.imageflowcanvas.function.common.web;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
@@ -33,7 +35,7 @@ final class ProbeRoutes {
     ProbeRoutes(ApplicationAvailability availability, Map<String, HealthCheck> checks,
             PrometheusMeterRegistry prometheus) {
         this.availability = availability;
-        this.checks = Map.copyOf(checks);
+        this.checks = new TreeMap<>(checks);
         this.prometheus = prometheus;
     }
 
@@ -57,19 +59,19 @@ final class ProbeRoutes {
     }
 
     private HttpAnswer health() {
+        List<String> statuses = new ArrayList<>(List.of(liveness(), readiness()));
         Map<String, Object> components = new LinkedHashMap<>();
-        components.put("livenessState", Map.of("status", liveness()));
-        components.put("readinessState", Map.of("status", readiness()));
-        checks.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(check -> {
-            HealthCheck.Result result = result(check.getValue());
+        components.put("livenessState", Map.of("status", statuses.get(0)));
+        components.put("readinessState", Map.of("status", statuses.get(1)));
+        checks.forEach((name, check) -> {
+            HealthCheck.Result result = result(check);
             Map<String, Object> component = new LinkedHashMap<>();
             component.put("status", result.up() ? UP : DOWN);
             component.put("details", result.details());
-            components.put(check.getKey(), component);
+            components.put(name, component);
+            statuses.add(result.up() ? UP : DOWN);
         });
         // Actuator's order of severity: DOWN, then OUT_OF_SERVICE, then UP.
-        List<String> statuses = components.values().stream()
-                .map(component -> (String) ((Map<?, ?>) component).get("status")).toList();
         String status = statuses.contains(DOWN) ? DOWN : statuses.contains(OUT_OF_SERVICE) ? OUT_OF_SERVICE : UP;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);

@@ -147,8 +147,15 @@ try {
   await viewer.locator('svg .box').first().waitFor({ state: 'attached' });
   const boxCount = await viewer.locator('svg .box').count();
   expect(boxCount >= 1, 'the annotated result shows no box');
-  const loaded = await viewer.locator('.viewer-image img').evaluate((img) => img.complete && img.naturalWidth > 0);
-  expect(loaded, 'the annotated image did not load');
+  // Waits for the image's load or error event: the boxes are drawn from the detections at once, while the image
+  // itself may still be on its way from the store.
+  const loaded = await viewer.locator('.viewer-image img').evaluate((img) => new Promise((resolve) => {
+    if (img.complete) resolve(img.naturalWidth > 0 ? 'loaded' : 'failed');
+    img.addEventListener('load', () => resolve('loaded'), { once: true });
+    img.addEventListener('error', () => resolve('failed'), { once: true });
+    setTimeout(() => resolve('still loading after 15 s'), 15000);
+  }));
+  expect(loaded === 'loaded', `the annotated image did not load: ${loaded}`);
   // The whole image, and its boxes, lie within the dialog, whatever the photo's shape.
   const fits = await viewer.evaluate((dialog) => {
     const frame = dialog.getBoundingClientRect();

@@ -7,6 +7,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 import org.springframework.boot.context.metrics.buffering.StartupTimeline.TimelineEvent;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.metrics.ApplicationStartup;
 
 /**
  * Starts a function app. With {@value #STEPS_VARIABLE}={@code n} set, it records Spring's start-up steps (each
@@ -21,6 +22,9 @@ public final class FunctionApplication {
     public static final String STEPS_VARIABLE = "IMAGEFLOW_STARTUP_STEPS";
     /** The environment variable that asks for the sampled profile: how many methods to log. */
     public static final String SAMPLES_VARIABLE = "IMAGEFLOW_STARTUP_SAMPLES";
+
+    /** Set by Spring AOT while it processes the app at build time. */
+    private static final String AOT_PROCESSING = "spring.aot.processing";
 
     private static final Logger LOG = LoggerFactory.getLogger(FunctionApplication.class);
 
@@ -64,20 +68,22 @@ public final class FunctionApplication {
 
     /** Starts {@code app} and logs its {@code steps} longest start-up steps (none when 0). */
     public static ConfigurableApplicationContext run(Class<?> app, String[] args, int steps) {
-        SpringApplication application = new SpringApplication(app);
-        // Spring AOT finds its initializer by the main class, which Spring Boot would otherwise guess from the stack.
-        application.setMainApplicationClass(app);
-        if (steps <= 0) {
+        if (Boolean.getBoolean(AOT_PROCESSING)) {
+            // Spring AOT's build step runs main and stops SpringApplication once the beans are defined.
+            SpringApplication application = new SpringApplication(app);
+            application.setMainApplicationClass(app);
             return application.run(args);
         }
-        BufferingApplicationStartup startup = new BufferingApplicationStartup(10_000);
-        application.setApplicationStartup(startup);
-        ConfigurableApplicationContext context = application.run(args);
-        startup.getBufferedTimeline().getEvents().stream()
-                .sorted(Comparator.comparing(TimelineEvent::getDuration).reversed())
-                .limit(steps)
-                .forEach(event -> LOG.info("start-up step {} ms: {} {}", event.getDuration().toMillis(),
-                        event.getStartupStep().getName(), tags(event)));
+        BufferingApplicationStartup startup = steps <= 0 ? null : new BufferingApplicationStartup(10_000);
+        ConfigurableApplicationContext context = FunctionStart.start(app, args,
+                startup == null ? ApplicationStartup.DEFAULT : startup);
+        if (startup != null) {
+            startup.getBufferedTimeline().getEvents().stream()
+                    .sorted(Comparator.comparing(TimelineEvent::getDuration).reversed())
+                    .limit(steps)
+                    .forEach(event -> LOG.info("start-up step {} ms: {} {}", event.getDuration().toMillis(),
+                            event.getStartupStep().getName(), tags(event)));
+        }
         return context;
     }
 

@@ -17,6 +17,8 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -26,7 +28,9 @@ import org.springframework.cloud.function.context.FunctionCatalog;
 import org.springframework.cloud.function.context.FunctionProperties;
 import org.springframework.cloud.function.context.config.ContextFunctionCatalogAutoConfiguration;
 import org.springframework.cloud.function.json.JacksonMapper;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import tools.jackson.core.StreamReadFeature;
@@ -117,6 +121,22 @@ public class StepFunctionAutoConfiguration {
     @Bean
     ApplicationRunner openCvLoaded() {
         return args -> OpenCvPreload.await();
+    }
+
+    /**
+     * Readiness fails from the moment the app begins to stop, while StepServer finishes the requests in flight:
+     * the context's close publishes this event before it stops its beans. Neither Spring Boot nor Spring does this
+     * for an app that is not a web application.
+     */
+    @Bean
+    ApplicationListener<ContextClosedEvent> refuseTrafficWhenClosing() {
+        // A class of its own, not a lambda: Spring reads the event type from it.
+        return new ApplicationListener<>() {
+            @Override
+            public void onApplicationEvent(ContextClosedEvent event) {
+                AvailabilityChangeEvent.publish(event.getApplicationContext(), ReadinessState.REFUSING_TRAFFIC);
+            }
+        };
     }
 
     /** POST / and POST /<function> (Spring Cloud Function's catalog), the probes and metrics. */

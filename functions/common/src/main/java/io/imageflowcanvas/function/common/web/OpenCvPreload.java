@@ -1,5 +1,6 @@
 package io.imageflowcanvas.function.common.web;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.Loader;
@@ -18,7 +19,11 @@ import org.springframework.context.ApplicationListener;
 public final class OpenCvPreload implements ApplicationListener<ApplicationStartingEvent> {
 
     private static final AtomicBoolean STARTED = new AtomicBoolean();
-    private static final CompletableFuture<Void> LOADED = new CompletableFuture<>();
+    private static final CompletableFuture<Loaded> LOADED = new CompletableFuture<>();
+
+    /** How long the load took, and when it ended after the JVM started (milliseconds). */
+    record Loaded(long millis, long uptimeMillis) {
+    }
 
     @Override
     public void onApplicationEvent(ApplicationStartingEvent event) {
@@ -30,8 +35,10 @@ public final class OpenCvPreload implements ApplicationListener<ApplicationStart
         if (STARTED.compareAndSet(false, true)) {
             Thread.ofPlatform().daemon().name("opencv-preload").start(() -> {
                 try {
+                    long started = System.nanoTime();
                     Loader.load(opencv_imgcodecs.class);
-                    LOADED.complete(null);
+                    LOADED.complete(new Loaded((System.nanoTime() - started) / 1_000_000,
+                            ManagementFactory.getRuntimeMXBean().getUptime()));
                 } catch (Throwable e) {
                     LOADED.completeExceptionally(e);
                 }
@@ -40,8 +47,8 @@ public final class OpenCvPreload implements ApplicationListener<ApplicationStart
     }
 
     /** Waits for the libraries; rethrows what failed to load them. */
-    static void await() {
+    static Loaded await() {
         start();
-        LOADED.join();
+        return LOADED.join();
     }
 }

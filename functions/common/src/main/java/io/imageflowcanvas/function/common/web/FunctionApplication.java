@@ -10,9 +10,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.metrics.ApplicationStartup;
 
 /**
- * Starts a function app. With {@value #STEPS_VARIABLE}={@code n} set, it records Spring's start-up steps (each
- * bean made, each phase of the start) and logs the {@code n} longest once the app has started: where a cold start's
- * time goes, in the image itself ({@code podman run -e IMAGEFLOW_STARTUP_STEPS=20 ...}). With
+ * Starts a function app from its {@code main}, through FunctionStart (without SpringApplication, except while
+ * Spring AOT processes the app at build time). With {@value #STEPS_VARIABLE}={@code n} set, it records Spring's
+ * start-up steps (each bean made, each phase of the start) and logs the {@code n} longest once the app has started:
+ * where a cold start's time goes, in the image itself ({@code podman run -e IMAGEFLOW_STARTUP_STEPS=20 ...}). With
  * {@value #SAMPLES_VARIABLE}={@code n} set, it samples the starting thread's stack (StartupSampler) and logs the
  * {@code n} methods most often on it: the time inside the steps. Unset, nothing is recorded.
  */

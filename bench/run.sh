@@ -6,7 +6,7 @@
 # starting P3, P4, P5, P6 and P8 give issue 19's goals beside the figures.
 # Environment: ROUNDS (passes over the files, default 10), JAVA_OPTS (default: the memory, collector and JIT flags of
 # the function images, the JVM sized as in the 1 GiB pod knative/base gives resize and filter), DETECT_ITERATIONS,
-# RUNNER_DROPS, S3_CALLS, CLI_RUNS, BURST_IMAGES, BACKUP_RUNS.
+# RUNNER_DROPS, RUNNER_SETTLE, S3_CALLS, CLI_RUNS, BURST_IMAGES, BACKUP_RUNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/setup >/dev/null
@@ -130,10 +130,11 @@ echo
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.DetectRecall \
   .cache/models centernet 2>/dev/null | grep -v '^[0-9{]'
 
-# The local runner: drop-to-start latency and orchestration overhead per step, on real drops.
+# The local runner: drop-to-start latency and orchestration overhead per step, on real drops, just started and
+# again after RUNNER_SETTLE drops more.
 echo
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.RunnerBench \
-  .cache/models .cache/photos/dog.jpg "${RUNNER_DROPS:-100}" 2>/dev/null | grep -v '^[0-9{]'
+  .cache/models .cache/photos/dog.jpg "${RUNNER_DROPS:-100}" "${RUNNER_SETTLE:-300}" 2>/dev/null | grep -v '^[0-9{]'
 
 # The S3 clients of the runner (MinioClients) and of the functions and the CLI (S3Client), beside the MinIO
 # SDK's default, on one S3 server.

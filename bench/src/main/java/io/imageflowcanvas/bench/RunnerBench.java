@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
  * The local runner's own cost, measured on real drops: drop-to-start latency (the upload has returned -> the run
  * has started) and orchestration overhead per step (the run's duration minus the time the functions report for
  * their own work, divided by the steps). The pipeline is a chain (resize -> blur -> grey) so that every step is on
- * the critical path.
+ * the critical path. Measured twice on the same runner: just started (after 3 drops), while the JIT still compiles
+ * what the drops run, and after {@code settle} drops more, as a runner that has been up a while.
  *
- * <p>Usage: {@code RunnerBench <model folder> <image> <drops>}
+ * <p>Usage: {@code RunnerBench <model folder> <image> <drops> [settle, default 300]}
  */
 public final class RunnerBench {
 
@@ -42,7 +43,8 @@ public final class RunnerBench {
     public static void main(String[] args) throws Exception {
         Path models = Path.of(args[0]);
         byte[] image = Files.readAllBytes(Path.of(args[1]));
-        int drops = Integer.parseInt(args[2]);
+        int count = Integer.parseInt(args[2]);
+        int settle = args.length > 3 ? Integer.parseInt(args[3]) : 300;
         Path data = Files.createTempDirectory("imageflow-runner-bench-");
         Path pipeline = data.resolve("chain.json");
         Files.writeString(pipeline, CHAIN);
@@ -81,12 +83,42 @@ public final class RunnerBench {
             });
             MinioClient s3 = MinioClient.builder().endpoint(runner.functions().s3Endpoint()).region("us-east-1")
                     .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build();
-            List<Double> latencies = new ArrayList<>();
-            List<Double> overheads = new ArrayList<>();
-            List<Double> inCalls = new ArrayList<>();
-            List<Double> between = new ArrayList<>();
-            for (int i = -3; i < drops; i++) {
-                String key = "bench/" + (i + 3) + ".jpg";
+            Drops drops = new Drops(runner, s3, image, started, computeMillis, callNanos, finished);
+            drops.run(3, null);
+            Window justStarted = new Window();
+            drops.run(count, justStarted);
+            drops.run(settle, null);
+            Window upAWhile = new Window();
+            drops.run(count, upAWhile);
+
+            System.out.printf("local runner, %d drops of %s, chain of 3 steps, poll every %d ms%n", count,
+                    Path.of(args[1]).getFileName(), runnerPoll());
+            justStarted.print("just started (after 3 drops)");
+            upAWhile.print("up a while (after " + (3 + count + settle) + " drops)");
+            System.out.printf("P5 runner, up a while: drop-to-start %.0f ms (goal <= 250 ms), overhead per step median"
+                    + " %.1f ms (goal <= 5 ms: %.2fx), p90 %.1f ms (goal <= 10 ms: %.2fx); just started: median %.1f"
+                    + " ms, p90 %.1f ms, the JIT compiling %.0f%% of the CPU%n", median(upAWhile.latencies),
+                    median(upAWhile.overheads), median(upAWhile.overheads) / 5, percentile(upAWhile.overheads, 0.9),
+                    percentile(upAWhile.overheads, 0.9) / 10, median(justStarted.overheads),
+                    percentile(justStarted.overheads, 0.9), 100.0 * justStarted.jitShare());
+        }
+    }
+
+    /** Drops the photo under a new key at a time and waits for its run; measured into a window, or not (null). */
+    private record Drops(LocalRunner runner, MinioClient s3, byte[] image, Map<String, Long> started,
+            Map<String, Long> computeMillis, Map<String, Long> callNanos,
+            Map<String, CompletableFuture<RunOutcome>> finished, int[] next) {
+
+        Drops(LocalRunner runner, MinioClient s3, byte[] image, Map<String, Long> started,
+                Map<String, Long> computeMillis, Map<String, Long> callNanos,
+                Map<String, CompletableFuture<RunOutcome>> finished) {
+            this(runner, s3, image, started, computeMillis, callNanos, finished, new int[1]);
+        }
+
+        void run(int count, Window window) throws Exception {
+            Map<String, Long> cpuBefore = ThreadCpu.snapshot();
+            for (int i = 0; i < count; i++) {
+                String key = "bench/" + next[0]++ + ".jpg";
                 s3.putObject(PutObjectArgs.builder().bucket("raw").object(key).data(image, image.length)
                         .contentType("image/jpeg").build());
                 long dropped = System.nanoTime();
@@ -94,33 +126,104 @@ public final class RunnerBench {
                 RunOutcome outcome = finished.computeIfAbsent(runId, k -> new CompletableFuture<>())
                         .get(120, TimeUnit.SECONDS);
                 if (outcome.status() != RunOutcome.Status.SUCCEEDED) {
-                    throw new IllegalStateException("run " + runId + " " + outcome.status() + ": " + outcome.steps());
+                    throw new IllegalStateException("run " + runId + " " + outcome.status() + ": "
+                            + outcome.steps());
                 }
-                if (i >= 0) {
-                    latencies.add((started.get(runId) - dropped) / 1e6);
+                if (window != null) {
                     double runMillis = outcome.duration().toNanos() / 1e6;
                     double callMillis = callNanos.get(runId) / 1e6;
-                    overheads.add((runMillis - computeMillis.get(runId)) / 3.0);
-                    inCalls.add((callMillis - computeMillis.get(runId)) / 3.0);
-                    between.add((runMillis - callMillis) / 3.0);
+                    window.latencies.add((started.get(runId) - dropped) / 1e6);
+                    window.overheads.add((runMillis - computeMillis.get(runId)) / 3.0);
+                    window.inCalls.add((callMillis - computeMillis.get(runId)) / 3.0);
+                    window.between.add((runMillis - callMillis) / 3.0);
                 }
             }
-            double latency = median(latencies);
-            double overhead = median(overheads);
-            System.out.printf("local runner, %d drops of %s, chain of 3 steps, poll every %d ms%n", drops,
-                    Path.of(args[1]).getFileName(), runnerPoll());
-            System.out.printf("  drop-to-start latency     median %7.1f ms   p90 %7.1f ms%n", latency,
+            if (window != null) {
+                window.drops = count;
+                window.cpu = ThreadCpu.since(cpuBefore);
+            }
+        }
+    }
+
+    /** The figures of consecutive drops. */
+    private static final class Window {
+        final List<Double> latencies = new ArrayList<>();
+        final List<Double> overheads = new ArrayList<>();
+        final List<Double> inCalls = new ArrayList<>();
+        final List<Double> between = new ArrayList<>();
+        int drops;
+        /** CPU milliseconds per kind of thread in this process over the window (empty where /proc is not). */
+        Map<String, Double> cpu = Map.of();
+
+        double jitShare() {
+            double all = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+            return all == 0 ? 0 : cpu.getOrDefault(ThreadCpu.JIT, 0.0) / all;
+        }
+
+        void print(String title) {
+            System.out.println("  " + title);
+            System.out.printf("    drop-to-start latency     median %7.1f ms   p90 %7.1f ms%n", median(latencies),
                     percentile(latencies, 0.9));
-            System.out.printf("  orchestration per step    median %7.1f ms   p90 %7.1f ms%n", overhead,
+            System.out.printf("    orchestration per step    median %7.1f ms   p90 %7.1f ms%n", median(overheads),
                     percentile(overheads, 0.9));
-            System.out.printf("    in the call             median %7.1f ms   p90 %7.1f ms   (HTTP, the function's"
+            System.out.printf("      in the call             median %7.1f ms   p90 %7.1f ms   (HTTP, the function's"
                     + " framework)%n", median(inCalls), percentile(inCalls, 0.9));
-            System.out.printf("    between calls           median %7.1f ms   p90 %7.1f ms   (the runner's own"
+            System.out.printf("      between calls           median %7.1f ms   p90 %7.1f ms   (the runner's own"
                     + " scheduling)%n", median(between), percentile(between, 0.9));
-            double overheadP90 = percentile(overheads, 0.9);
-            System.out.printf("P5 runner: drop-to-start %.0f ms (goal <= 250 ms), overhead per step median %.1f ms"
-                    + " (goal <= 5 ms: %.2fx), p90 %.1f ms (goal <= 10 ms: %.2fx)%n", latency, overhead, overhead / 5,
-                    overheadP90, overheadP90 / 10);
+            if (!cpu.isEmpty()) {
+                double all = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+                StringBuilder top = new StringBuilder();
+                cpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(6)
+                        .forEach(e -> top.append(String.format("%s%s %.0f", top.isEmpty() ? "" : ", ", e.getKey(),
+                                e.getValue() / drops)));
+                System.out.printf("    CPU per drop %.0f ms, of it: %s%n", all / drops, top);
+            }
+        }
+    }
+
+    /**
+     * Each thread's CPU time in this process, from {@code /proc/self/task}, summed by kind (the thread's name
+     * without its numbers): where the two cores go while the drops run, the JIT's compilers among them.
+     */
+    private static final class ThreadCpu {
+        static final String JIT = "JIT compilers";
+        private static final Path TASKS = Path.of("/proc/self/task");
+
+        /** CPU clock ticks per thread id and name. */
+        static Map<String, Long> snapshot() {
+            Map<String, Long> ticks = new java.util.HashMap<>();
+            if (!Files.isDirectory(TASKS)) {
+                return ticks;
+            }
+            try (var tasks = Files.list(TASKS)) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        // After the name: state is field 3, utime and stime fields 14 and 15.
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks.put(task.getFileName() + " " + name, Long.parseLong(fields[11])
+                                + Long.parseLong(fields[12]));
+                    } catch (java.io.IOException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return ticks;
+        }
+
+        /** Milliseconds of CPU per kind of thread since {@code before} (Linux counts 100 ticks a second). */
+        static Map<String, Double> since(Map<String, Long> before) {
+            Map<String, Double> millis = new java.util.HashMap<>();
+            snapshot().forEach((thread, ticks) -> {
+                String name = thread.substring(thread.indexOf(' ') + 1);
+                String kind = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? JIT
+                        : name.replaceAll("[0-9]+", "#").replaceAll("[-# ]+$", "");
+                millis.merge(kind, (ticks - before.getOrDefault(thread, 0L)) * 10.0, Double::sum);
+            });
+            return millis;
         }
     }
 

@@ -7,8 +7,10 @@ import io.imageflowcanvas.function.common.web.FunctionApplication;
 import io.imageflowcanvas.function.common.web.ImageProperties;
 import io.imageflowcanvas.function.common.web.StorageProperties;
 import io.imageflowcanvas.testing.CloudEventClient;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,6 +36,12 @@ class ResizeFunctionStartTests {
     private static final String[] CREDENTIALS = {"--server.port=0", "--minio.access-key=start",
         "--minio.secret-key=start-secret"};
 
+    /** Starts the app as its {@code main} does, with credentials, a free port and {@code more} arguments. */
+    private static ConfigurableApplicationContext start(String... more) {
+        return FunctionApplication.run(ResizeFunctionApplication.class,
+                Stream.concat(Arrays.stream(CREDENTIALS), Arrays.stream(more)).toArray(String[]::new));
+    }
+
     @AfterEach
     void clearSystemProperties() {
         System.clearProperty("imageflow.image.max-pixels");
@@ -44,9 +52,8 @@ class ResizeFunctionStartTests {
     void readsArgumentsThenSystemPropertiesThenTheImportedFileThenTheAppsOwn() {
         System.setProperty("imageflow.image.max-pixels", "1234");
         System.setProperty("minio.region", "from-system");
-        String[] args = {"--server.port=0", "--minio.access-key=start", "--minio.secret-key=start-secret",
-            "--minio.region=from-args", "--management.tracing.sampling.probability=0.5"};
-        try (ConfigurableApplicationContext context = FunctionApplication.run(ResizeFunctionApplication.class, args)) {
+        try (ConfigurableApplicationContext context = start("--minio.region=from-args",
+                "--management.tracing.sampling.probability=0.5")) {
             assertThat(context.getBean(StorageProperties.class).region()).isEqualTo("from-args");
             assertThat(context.getBean(ImageProperties.class).limits().maxPixels()).isEqualTo(1234);
             // application.properties, and imageflow-function.properties, which it imports.
@@ -62,8 +69,7 @@ class ResizeFunctionStartTests {
     @Test
     void isLiveAndReadyOnceStartedAndRefusesTrafficAsItCloses() {
         List<AvailabilityState> states = new CopyOnWriteArrayList<>();
-        ConfigurableApplicationContext context = FunctionApplication.run(ResizeFunctionApplication.class,
-                CREDENTIALS);
+        ConfigurableApplicationContext context = start();
         try (context) {
             CloudEventClient client = new CloudEventClient(
                     context.getEnvironment().getProperty("local.server.port", Integer.class));
@@ -78,9 +84,7 @@ class ResizeFunctionStartTests {
 
     @Test
     void setsTheLogLevelsItsSettingsName(CapturedOutput output) {
-        String[] args = {"--server.port=0", "--minio.access-key=start", "--minio.secret-key=start-secret",
-            "--logging.level.io.imageflowcanvas.function=debug"};
-        try (ConfigurableApplicationContext context = FunctionApplication.run(ResizeFunctionApplication.class, args)) {
+        try (ConfigurableApplicationContext context = start("--logging.level.io.imageflowcanvas.function=debug")) {
             LoggingSystem logging = context.getBean(LoggingSystem.class);
             try {
                 assertThat(logging.getLoggerConfiguration("io.imageflowcanvas.function").getConfiguredLevel())

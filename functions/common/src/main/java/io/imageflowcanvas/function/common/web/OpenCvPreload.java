@@ -20,6 +20,7 @@ public final class OpenCvPreload implements ApplicationListener<ApplicationStart
 
     private static final AtomicBoolean STARTED = new AtomicBoolean();
     private static final CompletableFuture<Loaded> LOADED = new CompletableFuture<>();
+    private static final AtomicBoolean REPORTED = new AtomicBoolean();
 
     /** How long the load took, and when it ended after the JVM started (milliseconds). */
     record Loaded(long millis, long uptimeMillis) {
@@ -44,6 +45,11 @@ public final class OpenCvPreload implements ApplicationListener<ApplicationStart
                 }
             });
         }
+    }
+
+    /** True the first time it is asked, then false: one load is reported once, however many apps share it. */
+    static boolean firstReport() {
+        return REPORTED.compareAndSet(false, true);
     }
 
     /** Waits for the libraries; rethrows what failed to load them. */

@@ -123,9 +123,12 @@ public class StepFunctionAutoConfiguration {
     ApplicationRunner openCvLoaded() {
         return args -> {
             OpenCvPreload.Loaded loaded = OpenCvPreload.await();
-            // The other half of a cold start: the context starts on one core while these load on the other.
-            LoggerFactory.getLogger(OpenCvPreload.class).info("OpenCV's libraries loaded in {} ms, {} ms after the"
-                    + " JVM started", loaded.millis(), loaded.uptimeMillis());
+            // The other half of a cold start: the context starts on one core while these load on the other. Said
+            // once per process: the apps of one JVM (the local runner's) share the one load.
+            if (OpenCvPreload.firstReport()) {
+                LoggerFactory.getLogger(OpenCvPreload.class).info("OpenCV's libraries loaded in {} ms, {} ms after"
+                        + " the JVM started", loaded.millis(), loaded.uptimeMillis());
+            }
         };
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The hardening report: runs the fault-injection, burst and hostile-input suites (the same tests the README's test
 # command runs) and prints their counts, then the burst benchmark against the slowest step's single-process rate.
-# Environment: BURST_IMAGES (default 300) for the benchmark.
+# Environment: BURST_IMAGES (default 300) and BURSTS (default 4) for the benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/setup >/dev/null

@@ -6,7 +6,7 @@
 # starting P3, P4, P5, P6 and P8 give issue 19's goals beside the figures.
 # Environment: ROUNDS (passes over the files, default 10), JAVA_OPTS (default: the memory, collector and JIT flags of
 # the function images, the JVM sized as in the 1 GiB pod knative/base gives resize and filter), DETECT_ITERATIONS,
-# RUNNER_DROPS, RUNNER_SETTLE, S3_CALLS, CLI_RUNS, BURST_IMAGES, BACKUP_RUNS.
+# RUNNER_DROPS, RUNNER_SETTLE, S3_CALLS, CLI_RUNS, BURST_IMAGES (default 500, the goal's), BURSTS, BACKUP_RUNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/setup >/dev/null
@@ -152,7 +152,7 @@ echo
 # prints the same with the fault suites).
 echo
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.BurstBench \
-  .cache/models "${BURST_IMAGES:-300}" .cache/photos/dog.jpg .cache/photos/horses.jpg .cache/photos/person.jpg \
+  .cache/models "${BURST_IMAGES:-500}" .cache/photos/dog.jpg .cache/photos/horses.jpg .cache/photos/person.jpg \
   .cache/photos/scream.jpg 2>/dev/null | grep -v '^[0-9{]'
 
 # Backup and restore of the local runner (docs/backup.md): a data folder of BACKUP_RUNS runs and twice as many

@@ -35,10 +35,12 @@ import java.util.concurrent.locks.LockSupport;
  * beat its slowest step alone; the goal is 0.9x of it.
  * On one machine the steps share the cores, so the second ratio, against 1 / (sum of 1 / each step's rate), says
  * how much the runner itself loses; on a cluster each step has pods of its own and the first is the one to meet.
- * The images are dropped twice: the first burst meets a runner just started, whose own code the JIT compiles during
- * it; the second, the figure the goal is read against, a runner that has been up. The drops alone (stored where no
- * pipeline watches) are timed too: storing the images shares the cores with the steps, so the bound with their cost
- * added says what is left to the runner.
+ * The images are dropped {@code BURSTS} times (default 4): the first burst meets a runner just started, whose own
+ * code the JIT compiles during it, less with each burst after; the last, the figure the goal is read against, a
+ * runner that has been up a while. Each burst's CPU is reported with the JIT's share. The steps' rates are measured
+ * before the bursts and again after them (the machine's speed drifts), the higher of the two taken. The drops alone
+ * (stored where no pipeline watches) are timed too: storing the images shares the cores with the steps, so the
+ * bound with their cost added says what is left to the runner.
  *
  * <p>Usage: {@code BurstBench <model folder> <images> <photo>...} (the photos are scaled to mixed sizes).
  */
@@ -99,59 +101,115 @@ public final class BurstBench {
                         .build());
                 keys.add(key);
             }
-            // Warm both functions (JIT, OpenCV) as the burst will find them after its first images.
-            call(runner.functions().port("resize"), "resize", keys.subList(0, Math.min(20, count)), BOUND_BUCKET,
-                    "warm", Map.of("width", 256), cores);
-            // Each step at its best: called by as many clients as there are cores, twice and four times that.
-            List<Integer> levels = List.of(cores, 2 * cores, 4 * cores);
-            double resize = 0;
-            for (int clients : levels) {
-                resize = Math.max(resize, call(runner.functions().port("resize"), "resize", keys, BOUND_BUCKET,
-                        "bound-" + clients, Map.of("width", 256), clients));
-            }
-            List<String> resized = keys.stream().map(key -> "bound-" + cores + "/" + key + "/small.jpg").toList();
-            call(runner.functions().port("filter"), "filter", resized.subList(0, Math.min(20, count)), "processed",
-                    "warm", Map.of("type", "gaussian", "sigma", 1.5), cores);
-            double filter = 0;
-            for (int clients : levels) {
-                filter = Math.max(filter, call(runner.functions().port("filter"), "filter", resized, "processed",
-                        "bound-" + clients, Map.of("type", "gaussian", "sigma", 1.5), clients));
-            }
-
+            // Each step at its best, before the bursts and again after them: the machine's speed drifts, and the
+            // ratios are read against the higher of the two.
+            double[] before = bound(runner, keys, "bound", cores, count);
             // The drops alone, into a bucket no pipeline watches: storing the images is part of every burst, and
             // on one machine it shares the cores with the steps too.
             s3.makeBucket(MakeBucketArgs.builder().bucket(DROPS_BUCKET).build());
             double drops = drop(s3, DROPS_BUCKET, "drop", photos, count);
             // The first burst meets a runner whose own code (scheduling, history, progress) has not run yet: the JIT
-            // compiles it while the burst goes on. The second is what a runner that has been up a while does.
-            double first = burst(s3, "drop", photos, count, finished);
-            int firstFinished = finished.size();
-            long firstFailed = finished.values().stream().filter(ok -> !ok).count();
-            finished.clear();
-            double burst = burst(s3, "again", photos, count, finished);
-            long failed = finished.values().stream().filter(ok -> !ok).count();
+            // compiles it while the burst goes on; it compiles less with each burst after. The last is the figure
+            // the goal is read against: a runner that has been up a while.
+            int bursts = Math.max(2, Integer.parseInt(System.getenv().getOrDefault("BURSTS", "4")));
+            List<Burst> done = new ArrayList<>();
+            for (int b = 1; b <= bursts; b++) {
+                finished.clear();
+                Map<String, Long> cpuBefore = ThreadCpu.snapshot();
+                double rate = burst(s3, "burst-" + b, photos, count, finished);
+                done.add(new Burst(rate, finished.size(), finished.values().stream().filter(ok -> !ok).count(),
+                        ThreadCpu.since(cpuBefore)));
+            }
+            Map<String, Long> boundCpuBefore = ThreadCpu.snapshot();
+            double[] after = bound(runner, keys, "again", cores, count);
+            Map<String, Double> boundCpu = ThreadCpu.since(boundCpuBefore);
+            double resize = Math.max(before[0], after[0]);
+            double filter = Math.max(before[1], after[1]);
             double bound = Math.min(resize, filter);
-            System.out.printf("burst of %d images through resize -> blur (%d cores, up to %d runs at once)%n", count,
-                    cores, Integer.parseInt(maxRuns));
-            System.out.printf("  single-process bound   resize %6.1f images/s   blur %6.1f images/s%n", resize,
-                    filter);
-            System.out.printf("  drops alone            %6.1f images/s (stored, no pipeline watching)%n", drops);
-            System.out.printf("  pipeline, first burst  %6.1f images/s (%d finished, %d failed; runner just started)%n",
-                    first, firstFinished, firstFailed);
-            System.out.printf("  pipeline               %6.1f images/s (%d finished, %d failed)%n", burst,
-                    finished.size(), failed);
             // On one machine the steps share its cores: together they can do no better than this.
             double shared = 1 / (1 / resize + 1 / filter);
             double withDrops = 1 / (1 / resize + 1 / filter + 1 / drops);
+            System.out.printf("burst of %d images through resize -> blur (%d cores, up to %d runs at once)%n", count,
+                    cores, Integer.parseInt(maxRuns));
+            System.out.printf("  single-process bound   resize %6.1f images/s   blur %6.1f images/s   (before the"
+                    + " bursts %.1f and %.1f, after %.1f and %.1f)%n", resize, filter, before[0], before[1],
+                    after[0], after[1]);
+            System.out.printf("  drops alone            %6.1f images/s (stored, no pipeline watching)%n", drops);
+            for (int b = 0; b < done.size(); b++) {
+                Burst burst = done.get(b);
+                System.out.printf("  pipeline, burst %d      %6.1f images/s = %.2fx the steps sharing the cores (%d"
+                        + " finished, %d failed; %.1f core-seconds, %.0f%% of them the JIT compiling%s)%n", b + 1,
+                        burst.rate(), burst.rate() / shared, burst.finished(), burst.failed(),
+                        ThreadCpu.total(burst.cpu()) / 1000, 100 * ThreadCpu.jitShare(burst.cpu()),
+                        b == 0 ? "; runner just started" : "");
+            }
             System.out.printf("  steps sharing the cores %5.1f images/s at best (%.1f with the drops)%n", shared,
                     withDrops);
+            // The bound takes each image through both steps once per client count, and its first 20 once more.
+            printCpu(done.getLast().cpu(), count, boundCpu, 3 * count + Math.min(20, count));
+            Burst first = done.getFirst();
+            Burst last = done.getLast();
             System.out.printf("P6 burst: %.1f images/s = %.2fx the steps sharing the cores (%.1f images/s;"
-                    + " goal >= 0.9x), %.2fx with the drops' own cost (%.1f images/s), first burst after start %.2fx,"
-                    + " %.2fx the slowest step alone (%.1f images/s)%n", burst, burst / shared, shared,
-                    burst / withDrops, withDrops, first / shared, burst / bound, bound);
+                    + " goal >= 0.9x) on a runner up a while (burst %d), %.2fx with the drops' own cost (%.1f"
+                    + " images/s), first burst after start %.2fx, %.2fx the slowest step alone (%.1f images/s)%n",
+                    last.rate(), last.rate() / shared, shared, done.size(), last.rate() / withDrops, withDrops,
+                    first.rate() / shared, last.rate() / bound, bound);
         }
         // The HTTP clients' idle worker threads would keep the JVM a minute longer.
         System.exit(0);
+    }
+
+    /** One burst's figures: images per second, runs finished and failed, CPU per kind of thread. */
+    private record Burst(double rate, int finished, long failed, Map<String, Double> cpu) {
+    }
+
+    /**
+     * Resize's and blur's rates alone, {resize, blur}: each function called directly for every image by as many
+     * clients as there are cores, twice and four times that, the best of the three; outputs under {@code prefix}.
+     */
+    private static double[] bound(LocalRunner runner, List<String> keys, String prefix, int cores, int count)
+            throws Exception {
+        // Warm both functions (JIT, OpenCV) as the burst will find them after its first images.
+        call(runner.functions().port("resize"), "resize", keys.subList(0, Math.min(20, count)), BOUND_BUCKET,
+                prefix + "-warm", Map.of("width", 256), cores);
+        // Each step at its best: called by as many clients as there are cores, twice and four times that.
+        List<Integer> levels = List.of(cores, 2 * cores, 4 * cores);
+        double resize = 0;
+        for (int clients : levels) {
+            resize = Math.max(resize, call(runner.functions().port("resize"), "resize", keys, BOUND_BUCKET,
+                    prefix + "-" + clients, Map.of("width", 256), clients));
+        }
+        List<String> resized = keys.stream().map(key -> prefix + "-" + cores + "/" + key + "/small.jpg").toList();
+        call(runner.functions().port("filter"), "filter", resized.subList(0, Math.min(20, count)), "processed",
+                prefix + "-warm", Map.of("type", "gaussian", "sigma", 1.5), cores);
+        double filter = 0;
+        for (int clients : levels) {
+            filter = Math.max(filter, call(runner.functions().port("filter"), "filter", resized, "processed",
+                    prefix + "-" + clients, Map.of("type", "gaussian", "sigma", 1.5), clients));
+        }
+        return new double[] {resize, filter};
+    }
+
+    /**
+     * Where the last burst's CPU went per image, beside what the steps alone took per image in the bound: by kind
+     * of thread, the kinds whose difference is largest first (what the runner, its history, progress events and the
+     * drops add, and what the JIT still compiles).
+     */
+    private static void printCpu(Map<String, Double> burst, int images, Map<String, Double> bound,
+            int boundImages) {
+        if (burst.isEmpty()) {
+            return;
+        }
+        System.out.printf("  CPU ms per image, last burst against the steps alone: %.1f against %.1f%n",
+                ThreadCpu.total(burst) / images, ThreadCpu.total(bound) / boundImages);
+        java.util.Set<String> kinds = new java.util.HashSet<>(burst.keySet());
+        kinds.addAll(bound.keySet());
+        kinds.stream().sorted(java.util.Comparator.comparingDouble((String kind) ->
+                        burst.getOrDefault(kind, 0.0) / images - bound.getOrDefault(kind, 0.0) / boundImages)
+                        .reversed())
+                .limit(10)
+                .forEach(kind -> System.out.printf("    %-24s %6.2f %6.2f%n", kind, burst.getOrDefault(kind, 0.0)
+                        / images, bound.getOrDefault(kind, 0.0) / boundImages));
     }
 
     /** Drops {@code count} images under {@code prefix} into the burst's bucket and waits for every run to end. */

@@ -156,8 +156,7 @@ public final class RunnerBench {
         Map<String, Double> cpu = Map.of();
 
         double jitShare() {
-            double all = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
-            return all == 0 ? 0 : cpu.getOrDefault(ThreadCpu.JIT, 0.0) / all;
+            return ThreadCpu.jitShare(cpu);
         }
 
         void print(String title) {
@@ -171,59 +170,13 @@ public final class RunnerBench {
             System.out.printf("      between calls           median %7.1f ms   p90 %7.1f ms   (the runner's own"
                     + " scheduling)%n", median(between), percentile(between, 0.9));
             if (!cpu.isEmpty()) {
-                double all = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+                double all = ThreadCpu.total(cpu);
                 StringBuilder top = new StringBuilder();
                 cpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(6)
                         .forEach(e -> top.append(String.format("%s%s %.0f", top.isEmpty() ? "" : ", ", e.getKey(),
                                 e.getValue() / drops)));
                 System.out.printf("    CPU per drop %.0f ms, of it: %s%n", all / drops, top);
             }
-        }
-    }
-
-    /**
-     * Each thread's CPU time in this process, from {@code /proc/self/task}, summed by kind (the thread's name
-     * without its numbers): where the two cores go while the drops run, the JIT's compilers among them.
-     */
-    private static final class ThreadCpu {
-        static final String JIT = "JIT compilers";
-        private static final Path TASKS = Path.of("/proc/self/task");
-
-        /** CPU clock ticks per thread id and name. */
-        static Map<String, Long> snapshot() {
-            Map<String, Long> ticks = new java.util.HashMap<>();
-            if (!Files.isDirectory(TASKS)) {
-                return ticks;
-            }
-            try (var tasks = Files.list(TASKS)) {
-                for (Path task : tasks.toList()) {
-                    try {
-                        String stat = Files.readString(task.resolve("stat"));
-                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                        // After the name: state is field 3, utime and stime fields 14 and 15.
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks.put(task.getFileName() + " " + name, Long.parseLong(fields[11])
-                                + Long.parseLong(fields[12]));
-                    } catch (java.io.IOException e) {
-                        // the thread ended meanwhile
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return ticks;
-        }
-
-        /** Milliseconds of CPU per kind of thread since {@code before} (Linux counts 100 ticks a second). */
-        static Map<String, Double> since(Map<String, Long> before) {
-            Map<String, Double> millis = new java.util.HashMap<>();
-            snapshot().forEach((thread, ticks) -> {
-                String name = thread.substring(thread.indexOf(' ') + 1);
-                String kind = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? JIT
-                        : name.replaceAll("[0-9]+", "#").replaceAll("[-# ]+$", "");
-                millis.merge(kind, (ticks - before.getOrDefault(thread, 0L)) * 10.0, Double::sum);
-            });
-            return millis;
         }
     }
 

@@ -18,8 +18,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -37,10 +40,10 @@ import java.util.concurrent.locks.LockSupport;
  * how much the runner itself loses; on a cluster each step has pods of its own and the first is the one to meet.
  * The images are dropped {@code BURSTS} times (default 4): the first burst meets a runner just started, whose own
  * code the JIT compiles during it, less with each burst after; the last, the figure the goal is read against, a
- * runner that has been up a while. Each burst's CPU is reported with the JIT's share. The steps' rates are measured
- * before the bursts and again after them (the machine's speed drifts), the higher of the two taken. The drops alone
- * (stored where no pipeline watches) are timed too: storing the images shares the cores with the steps, so the
- * bound with their cost added says what is left to the runner.
+ * runner that has been up a while. Each burst's CPU is reported with the JIT's share. The steps' rates are
+ * measured before the bursts and again after them (by then as warm as the pipeline), the higher of the two taken.
+ * The drops alone (stored where no pipeline watches) are timed too: storing the images shares the cores with the
+ * steps, so the bound with their cost added says what is left to the runner.
  *
  * <p>Usage: {@code BurstBench <model folder> <images> <photo>...} (the photos are scaled to mixed sizes).
  */
@@ -101,8 +104,8 @@ public final class BurstBench {
                         .build());
                 keys.add(key);
             }
-            // Each step at its best, before the bursts and again after them: the machine's speed drifts, and the
-            // ratios are read against the higher of the two.
+            // Each step at its best, before the bursts and again after them, when the functions' code is compiled
+            // (35-45% faster here) and the machine's speed may have drifted: the ratios take the higher of the two.
             double[] before = bound(runner, keys, "bound", cores, count);
             // The drops alone, into a bucket no pipeline watches: storing the images is part of every burst, and
             // on one machine it shares the cores with the steps too.
@@ -202,9 +205,9 @@ public final class BurstBench {
         }
         System.out.printf("  CPU ms per image, last burst against the steps alone: %.1f against %.1f%n",
                 ThreadCpu.total(burst) / images, ThreadCpu.total(bound) / boundImages);
-        java.util.Set<String> kinds = new java.util.HashSet<>(burst.keySet());
+        Set<String> kinds = new HashSet<>(burst.keySet());
         kinds.addAll(bound.keySet());
-        kinds.stream().sorted(java.util.Comparator.comparingDouble((String kind) ->
+        kinds.stream().sorted(Comparator.comparingDouble((String kind) ->
                         burst.getOrDefault(kind, 0.0) / images - bound.getOrDefault(kind, 0.0) / boundImages)
                         .reversed())
                 .limit(10)

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The local runner's own cost, measured on real drops: drop-to-start latency (the upload has returned -> the run
@@ -83,7 +84,8 @@ public final class RunnerBench {
             });
             MinioClient s3 = MinioClient.builder().endpoint(runner.functions().s3Endpoint()).region("us-east-1")
                     .credentials(LocalSettings.DEFAULT_CREDENTIAL, LocalSettings.DEFAULT_CREDENTIAL).build();
-            Drops drops = new Drops(runner, s3, image, started, computeMillis, callNanos, finished);
+            Drops drops = new Drops(runner, s3, image, started, computeMillis, callNanos, finished,
+                    new AtomicInteger());
             drops.run(3, null);
             Window justStarted = new Window();
             drops.run(count, justStarted);
@@ -107,18 +109,12 @@ public final class RunnerBench {
     /** Drops the photo under a new key at a time and waits for its run; measured into a window, or not (null). */
     private record Drops(LocalRunner runner, MinioClient s3, byte[] image, Map<String, Long> started,
             Map<String, Long> computeMillis, Map<String, Long> callNanos,
-            Map<String, CompletableFuture<RunOutcome>> finished, int[] next) {
-
-        Drops(LocalRunner runner, MinioClient s3, byte[] image, Map<String, Long> started,
-                Map<String, Long> computeMillis, Map<String, Long> callNanos,
-                Map<String, CompletableFuture<RunOutcome>> finished) {
-            this(runner, s3, image, started, computeMillis, callNanos, finished, new int[1]);
-        }
+            Map<String, CompletableFuture<RunOutcome>> finished, AtomicInteger next) {
 
         void run(int count, Window window) throws Exception {
             Map<String, Long> cpuBefore = ThreadCpu.snapshot();
             for (int i = 0; i < count; i++) {
-                String key = "bench/" + next[0]++ + ".jpg";
+                String key = "bench/" + next.getAndIncrement() + ".jpg";
                 s3.putObject(PutObjectArgs.builder().bucket("raw").object(key).data(image, image.length)
                         .contentType("image/jpeg").build());
                 long dropped = System.nanoTime();

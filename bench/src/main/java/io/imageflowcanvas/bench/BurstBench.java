@@ -110,7 +110,7 @@ public final class BurstBench {
             }
             // Each step at its best, before the bursts and again after them, when the functions' code is compiled
             // (35-45% faster here) and the machine's speed may have drifted: the ratios take the higher of the two.
-            double[] before = bound(runner, keys, "bound", cores, count);
+            Bound before = bound(runner, keys, "bound", cores);
             // The drops alone, into a bucket no pipeline watches: storing the images is part of every burst, and
             // on one machine it shares the cores with the steps too.
             s3.makeBucket(MakeBucketArgs.builder().bucket(DROPS_BUCKET).build());
@@ -128,10 +128,10 @@ public final class BurstBench {
                         ThreadCpu.since(cpuBefore)));
             }
             Map<String, Long> boundCpuBefore = ThreadCpu.snapshot();
-            double[] after = bound(runner, keys, "again", cores, count);
+            Bound after = bound(runner, keys, "again", cores);
             Map<String, Double> boundCpu = ThreadCpu.since(boundCpuBefore);
-            double resize = Math.max(before[0], after[0]);
-            double filter = Math.max(before[1], after[1]);
+            double resize = Math.max(before.resize(), after.resize());
+            double filter = Math.max(before.filter(), after.filter());
             double bound = Math.min(resize, filter);
             // On one machine the steps share its cores: together they can do no better than this.
             double shared = 1 / (1 / resize + 1 / filter);
@@ -139,8 +139,8 @@ public final class BurstBench {
             System.out.printf("burst of %d images through resize -> blur (%d cores, up to %d runs at once)%n", count,
                     cores, Integer.parseInt(maxRuns));
             System.out.printf("  single-process bound   resize %6.1f images/s   blur %6.1f images/s   (before the"
-                    + " bursts %.1f and %.1f, after %.1f and %.1f)%n", resize, filter, before[0], before[1],
-                    after[0], after[1]);
+                    + " bursts %.1f and %.1f, after %.1f and %.1f)%n", resize, filter, before.resize(),
+                    before.filter(), after.resize(), after.filter());
             System.out.printf("  drops alone            %6.1f images/s (stored, no pipeline watching)%n", drops);
             for (int b = 0; b < done.size(); b++) {
                 Burst burst = done.get(b);
@@ -152,8 +152,7 @@ public final class BurstBench {
             }
             System.out.printf("  steps sharing the cores %5.1f images/s at best (%.1f with the drops)%n", shared,
                     withDrops);
-            // The bound takes each image through both steps once per client count, and its first 20 once more.
-            printCpu(done.getLast().cpu(), count, boundCpu, 3 * count + Math.min(20, count));
+            printCpu(done.getLast().cpu(), count, boundCpu, after.images());
             Burst first = done.getFirst();
             Burst last = done.getLast();
             System.out.printf("P6 burst: %.1f images/s = %.2fx the steps sharing the cores (%.1f images/s;"
@@ -166,19 +165,23 @@ public final class BurstBench {
         System.exit(0);
     }
 
+    /** Each step's best rate alone, and how many images it took through both steps to find them. */
+    private record Bound(double resize, double filter, int images) {
+    }
+
     /** One burst's figures: images per second, runs finished and failed, CPU per kind of thread. */
     private record Burst(double rate, int finished, long failed, Map<String, Double> cpu) {
     }
 
     /**
-     * Resize's and blur's rates alone, {resize, blur}: each function called directly for every image by as many
-     * clients as there are cores, twice and four times that, the best of the three; outputs under {@code prefix}.
+     * Resize's and blur's rates alone: each function called directly for every image by as many clients as there
+     * are cores, twice and four times that, the best of the three; outputs under {@code prefix}.
      */
-    private static double[] bound(LocalRunner runner, List<String> keys, String prefix, int cores, int count)
-            throws Exception {
+    private static Bound bound(LocalRunner runner, List<String> keys, String prefix, int cores) throws Exception {
+        List<String> warm = keys.subList(0, Math.min(20, keys.size()));
         // Warm both functions (JIT, OpenCV) as the burst will find them after its first images.
-        call(runner.functions().port("resize"), "resize", keys.subList(0, Math.min(20, count)), BOUND_BUCKET,
-                prefix + "-warm", Map.of("width", 256), cores);
+        call(runner.functions().port("resize"), "resize", warm, BOUND_BUCKET, prefix + "-warm", Map.of("width", 256),
+                cores);
         // Each step at its best: called by as many clients as there are cores, twice and four times that.
         List<Integer> levels = List.of(cores, 2 * cores, 4 * cores);
         double resize = 0;
@@ -187,14 +190,14 @@ public final class BurstBench {
                     prefix + "-" + clients, Map.of("width", 256), clients));
         }
         List<String> resized = keys.stream().map(key -> prefix + "-" + cores + "/" + key + "/small.jpg").toList();
-        call(runner.functions().port("filter"), "filter", resized.subList(0, Math.min(20, count)), "processed",
+        call(runner.functions().port("filter"), "filter", resized.subList(0, warm.size()), "processed",
                 prefix + "-warm", Map.of("type", "gaussian", "sigma", 1.5), cores);
         double filter = 0;
         for (int clients : levels) {
             filter = Math.max(filter, call(runner.functions().port("filter"), "filter", resized, "processed",
                     prefix + "-" + clients, Map.of("type", "gaussian", "sigma", 1.5), clients));
         }
-        return new double[] {resize, filter};
+        return new Bound(resize, filter, levels.size() * keys.size() + warm.size());
     }
 
     /**

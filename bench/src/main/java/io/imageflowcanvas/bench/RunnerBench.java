@@ -135,7 +135,6 @@ public final class RunnerBench {
                 }
             }
             if (window != null) {
-                window.drops = count;
                 window.cpu = ThreadCpu.since(cpuBefore);
             }
         }
@@ -147,7 +146,6 @@ public final class RunnerBench {
         final List<Double> overheads = new ArrayList<>();
         final List<Double> inCalls = new ArrayList<>();
         final List<Double> between = new ArrayList<>();
-        int drops;
         /** CPU milliseconds per kind of thread in this process over the window (empty where /proc is not). */
         Map<String, Double> cpu = Map.of();
 
@@ -166,6 +164,7 @@ public final class RunnerBench {
             System.out.printf("      between calls           median %7.1f ms   p90 %7.1f ms   (the runner's own"
                     + " scheduling)%n", median(between), percentile(between, 0.9));
             if (!cpu.isEmpty()) {
+                int drops = latencies.size();
                 double all = ThreadCpu.total(cpu);
                 StringBuilder top = new StringBuilder();
                 cpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(6)

@@ -2,11 +2,12 @@
 # Side-by-side benchmark of the resize and blur steps against libvips and ImageMagick: same input files, same run,
 # both cores, every tool handling many files per process. Prints images/s, peak RSS and the ratios to vips.
 # Then the detect step beside DJL's inference call and a raw ONNX Runtime session, the local runner's own cost, the
-# S3 client, the imageflow launcher's short commands and a burst through the runner (bench/README.md). The lines
-# starting P3, P4, P5, P6 and P8 give issue 19's goals beside the figures.
+# S3 client, the imageflow launcher's short commands, imageflow up's start and a burst through the runner
+# (bench/README.md). The lines starting P3, P4, P5, P6 and P8 give issue 19's goals beside the figures.
 # Environment: ROUNDS (passes over the files, default 10), JAVA_OPTS (default: the memory, collector and JIT flags of
 # the function images, the JVM sized as in the 1 GiB pod knative/base gives resize and filter), DETECT_ITERATIONS,
-# RUNNER_DROPS, RUNNER_SETTLE, S3_CALLS, CLI_RUNS, BURST_IMAGES (default 500, the goal's), BURSTS, BACKUP_RUNS.
+# RUNNER_DROPS, RUNNER_SETTLE, S3_CALLS, CLI_RUNS, UP_STARTS, BURST_IMAGES (default 500, the goal's), BURSTS,
+# BACKUP_RUNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/setup >/dev/null
@@ -147,6 +148,8 @@ echo
 "$java_home/bin/java" -cp "$classpath" io.imageflowcanvas.bench.CliBench ./imageflow \
   triggers/pipeline/src/main/resources/io/imageflowcanvas/pipeline/default-pipeline.json .cache/photos/dog.jpg \
   "${CLI_RUNS:-7}" 2>/dev/null | grep -v '^[0-9{]'
+# imageflow up to its banner, with the AOT cache the build trained for it and without (CliBench built the CLI).
+"$java_home/bin/java" -cp "$classpath" io.imageflowcanvas.bench.UpStartBench . "${UP_STARTS:-5}"
 
 # A burst of drops through the local runner beside what the same steps do sharing the cores (bench/hardening.sh
 # prints the same with the fault suites).

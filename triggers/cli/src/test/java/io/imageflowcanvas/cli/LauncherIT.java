@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code imageflow up} as a stranger starts it: the launcher script, run from a folder that is not the project's,
- * with no setting pointing back at it. The default pipeline must find its model there and run to SUCCEEDED.
+ * with no setting pointing back at it. The default pipeline must find its model there and run to SUCCEEDED, on the
+ * AOT cache the build trained for up.
  */
 class LauncherIT {
 
@@ -159,6 +160,9 @@ class LauncherIT {
         for (String port : List.of(LocalSettings.S3_PORT, LocalSettings.FUNCTION_PORTS, "IMAGEFLOW_API_PORT", "IMAGEFLOW_KAFKA_PORT")) {
             env.put(port, "0");
         }
+        // up starts from the AOT cache the build trained for it (UpTraining): with AOTMode=on the JVM stops rather
+        // than start without it, as it would on other flags or another class path.
+        env.put("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on");
         Process up = builder.start();
         StringBuilder output = new StringBuilder();
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
@@ -207,6 +211,10 @@ class LauncherIT {
                     "elsewhere/horses.jpg/filter.jpg");
             // The user's data stays where the user started it.
             assertThat(elsewhere.resolve("imageflow-data/history")).exists();
+            // The JVM's notes on the cache (it warns of the adapters it links anew) are not the user's business.
+            synchronized (output) {
+                assertThat(output.toString()).doesNotContain("[warning][aot", "[error][aot");
+            }
         } finally {
             up.destroy();
             if (!up.waitFor(30, TimeUnit.SECONDS)) {

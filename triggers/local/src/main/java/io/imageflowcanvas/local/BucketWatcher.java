@@ -119,9 +119,9 @@ final class BucketWatcher implements AutoCloseable {
     }
 
     /**
-     * Objects written in the last {@link #SETTLE}: the embedded S3 server shows an upload's temporary file
-     * ({@code <key>-<uuid>}) in listings while it is being written. Fresh objects are the notifications' to report;
-     * a listing takes only objects that have stopped changing.
+     * Objects written in the last {@link #SETTLE}. Fresh objects are the notifications' to report; a listing takes
+     * only objects that have stopped changing. (The embedded S3 server's listings leave out an upload's temporary
+     * file, {@code <key>-<uuid>}, however long the upload takes: NotifyingBlobStore.)
      */
     private static boolean settling(Item item) {
         java.time.ZonedDateTime modified = item.lastModified();

@@ -2,7 +2,6 @@ package io.imageflowcanvas.function.common.web;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.propagation.Propagator;
 import java.util.Map;
 
 /**
@@ -13,24 +12,22 @@ import java.util.Map;
 class RequestSpans {
 
     /** No tracer in the app: spans are neither made nor continued. */
-    static final RequestSpans NONE = new RequestSpans(null, null);
+    static final RequestSpans NONE = new RequestSpans(null);
 
-    private final Tracer tracer;
-    private final Propagator propagator;
+    private final StepTracer tracer;
 
-    RequestSpans(Tracer tracer, Propagator propagator) {
+    RequestSpans(StepTracer tracer) {
         this.tracer = tracer;
-        this.propagator = propagator;
     }
 
     /** Opens the request's span, current on this thread until the scope closes; {@code headers} lower-cased. */
     Scope open(String method, String path, Map<String, Object> headers) {
-        if (tracer == null || propagator == null) {
+        if (tracer == null) {
             return new Scope(null, null);
         }
-        Span span = propagator.extract(headers, RequestSpans::header).name("http " + method.toLowerCase(java.util.Locale.ROOT) + " "
-                + path).kind(Span.Kind.SERVER).start();
-        return new Scope(span, tracer.withSpan(span));
+        Span span = tracer.propagator().extract(headers, RequestSpans::header)
+                .name("http " + method.toLowerCase(java.util.Locale.ROOT) + " " + path).kind(Span.Kind.SERVER).start();
+        return new Scope(span, tracer.tracer().withSpan(span));
     }
 
     private static String header(Map<String, Object> headers, String name) {

@@ -7,8 +7,6 @@ import io.imageflowcanvas.imaging.storage.ObjectStore;
 import io.imageflowcanvas.imaging.storage.S3Client;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.tracing.Tracer;
-import io.micrometer.tracing.propagation.Propagator;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import java.util.Locale;
@@ -103,11 +101,22 @@ public class StepFunctionAutoConfiguration {
         return new StepMetrics(registry);
     }
 
-    /** Phase spans and the answer's trace context, when the app has a tracer (it does, unless excluded). */
+    /**
+     * Spans of each request and its phases, W3C trace context in and out: made on a thread of its own while the
+     * context starts (StepTracer says why), for {@code spring.application.name}, sampling
+     * {@code management.tracing.sampling.probability} of new traces.
+     */
     @Bean
-    StepTracing stepTracing(ObjectProvider<Tracer> tracer) {
-        Tracer available = tracer.getIfAvailable();
-        return available == null ? StepTracing.NONE : new TracerStepTracing(available);
+    StepTracer stepTracer(ConfigurableEnvironment environment, ObjectProvider<OtlpHttpSpanExporter> exporter) {
+        return StepTracer.start(environment.getProperty("spring.application.name", "unknown"),
+                environment.getProperty("management.tracing.sampling.probability", Double.class, 0.1),
+                exporter.getIfAvailable());
+    }
+
+    /** Phase spans and the answer's trace context. */
+    @Bean
+    StepTracing stepTracing(StepTracer tracer) {
+        return new TracerStepTracing(tracer);
     }
 
     @Bean
@@ -151,11 +160,9 @@ public class StepFunctionAutoConfiguration {
     /** POST / and POST /<function> (Spring Cloud Function's catalog), the probes and metrics. */
     @Bean
     StepServer stepServer(ConfigurableEnvironment environment, FunctionCatalog catalog, FunctionProperties functions,
-            ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator, ApplicationAvailability availability,
-            ListableBeanFactory beans, PrometheusMeterRegistry prometheus) {
-        Tracer available = tracer.getIfAvailable();
-        RequestSpans spans = available == null ? RequestSpans.NONE
-                : new RequestSpans(available, propagator.getIfAvailable());
+            StepTracer tracer, ApplicationAvailability availability, ListableBeanFactory beans,
+            PrometheusMeterRegistry prometheus) {
+        RequestSpans spans = new RequestSpans(tracer);
         StepRoute step = new StepRoute(catalog, functions.getDefinition(),
                 environment.getProperty("spring.application.name", "unknown"), spans);
         return new StepServer(environment.getProperty("server.address"),

@@ -2,7 +2,6 @@ package io.imageflowcanvas.function.common.web;
 
 import io.imageflowcanvas.function.common.step.StepTracing;
 import io.micrometer.tracing.Span;
-import io.micrometer.tracing.Tracer;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -13,26 +12,26 @@ import java.util.concurrent.TimeUnit;
  */
 final class TracerStepTracing implements StepTracing {
 
-    private final Tracer tracer;
+    private final StepTracer tracer;
 
-    TracerStepTracing(Tracer tracer) {
+    TracerStepTracing(StepTracer tracer) {
         this.tracer = tracer;
     }
 
     @Override
     public void phase(String name, Instant start, Instant end) {
-        Span parent = tracer.currentSpan();
+        Span parent = tracer.tracer().currentSpan();
         if (parent == null) {
             return;
         }
-        Span span = tracer.spanBuilder().setParent(parent.context()).name(name)
+        Span span = tracer.tracer().spanBuilder().setParent(parent.context()).name(name)
                 .startTimestamp(micros(start), TimeUnit.MICROSECONDS).start();
         span.end(micros(end), TimeUnit.MICROSECONDS);
     }
 
     /** The W3C {@code traceparent} of the current span, if there is one. */
     Optional<String> currentTraceParent() {
-        Span span = tracer.currentSpan();
+        Span span = tracer.tracer().currentSpan();
         if (span == null) {
             return Optional.empty();
         }

@@ -115,7 +115,7 @@ public class StepFunctionAutoConfiguration {
 
     /** Phase spans and the answer's trace context. */
     @Bean
-    StepTracing stepTracing(StepTracer tracer) {
+    TracerStepTracing stepTracing(StepTracer tracer) {
         return new TracerStepTracing(tracer);
     }
 
@@ -174,8 +174,7 @@ public class StepFunctionAutoConfiguration {
     }
 
     @Bean
-    StepFunctions stepFunctions(StepExecutor executor, StepTracing tracing) {
-        return tracing instanceof TracerStepTracing tracer
-                ? new StepFunctions(executor, tracer::currentTraceParent) : new StepFunctions(executor);
+    StepFunctions stepFunctions(StepExecutor executor, TracerStepTracing tracing) {
+        return new StepFunctions(executor, tracing::currentTraceParent);
     }
 }

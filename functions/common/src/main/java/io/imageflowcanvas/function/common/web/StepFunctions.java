@@ -28,10 +28,6 @@ public class StepFunctions {
     private final StepExecutor executor;
     private final Supplier<Optional<String>> traceParent;
 
-    public StepFunctions(StepExecutor executor) {
-        this(executor, Optional::empty);
-    }
-
     /** {@code traceParent}: the current request span's W3C trace context, set on the answer as ce-traceparent. */
     public StepFunctions(StepExecutor executor, Supplier<Optional<String>> traceParent) {
         this.executor = executor;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,7 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
  * (knative/base): the JVM sizes its heap from it, as in the pod, and a small heap collects during the start. For
  * the image as built, the time from the JVM's start to the first answer is also read from the function's own log:
  * P1's goal is for that time, and the rest, from {@code podman run} to the JVM's start, is the container runtime's,
- * printed apart. Medians of {@code rounds} starts, interleaved.
+ * printed apart; and how long its main thread was on a core and waited for one, and its JIT compiler's time, from
+ * the kernel's scheduler statistics: whether the start is short of work or of cores. Medians of {@code rounds}
+ * starts, interleaved.
  *
  * <p>Usage: {@code ColdStartBench <rounds>}, from the repository root after {@code ./mvnw verify}.
  */
@@ -72,8 +75,10 @@ public final class ColdStartBench {
                 String none = JSON.writeValueAsString(without(without(built, JIT_LEVER), AOT_LEVER));
                 Map<Path, String> mounts = function.equals("detect") ? Map.of(models, "/models") : Map.of();
                 List<String> pod = List.of("--memory=" + podMemory(root, function));
-                List<List<Long>> times = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                        new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+                List<List<Long>> times = new ArrayList<>();
+                for (int column = 0; column < 11; column++) {
+                    times.add(new ArrayList<>());
+                }
                 for (int round = 0; round < rounds; round++) {
                     times.get(0).add(jar(target.resolve("imageflow-function-" + function + "-0.1.0-SNAPSHOT-exec.jar"),
                             function, env));
@@ -83,6 +88,9 @@ public final class ColdStartBench {
                     times.get(3).add(levers[0]);
                     times.get(5).add(levers[1]);
                     times.get(6).add(levers[1] < 0 ? -1 : levers[0] - levers[1]);
+                    for (int thread = 0; thread < 4; thread++) {
+                        times.get(7 + thread).add(levers[2 + thread]);
+                    }
                     times.get(4).add(container(image, function, env, mounts, pod, "[\"java\",\"-version\"]", false)[0]);
                 }
                 long[] medians = times.stream().mapToLong(ColdStartBench::median).toArray();
@@ -106,6 +114,12 @@ public final class ColdStartBench {
                     r[2], r[3], r[6], r[5], r[4], (double) r[3] / r[0], (double) r[3] / r[1],
                     (r[5] >= 0 && r[5] <= goal ? "<=" : ">") + goal);
         });
+        System.out.printf("%nWhere the JVM's time went by the first answer (levers, medians): ms on a core or waiting"
+                + " for one%n");
+        System.out.printf("%-8s %10s %12s %14s %13s %13s%n", "function", "in JVM", "main thread",
+                "main waiting", "JIT compiler", "all threads");
+        results.forEach((function, r) -> System.out.printf("%-8s %10d %12d %14d %13d %13d%n", function, r[5], r[7],
+                r[8], r[9], r[10]));
     }
 
     /** {@code entrypoint} without the flags that start with {@code prefix}. */
@@ -137,7 +151,8 @@ public final class ColdStartBench {
 
     /**
      * podman run of an image with {@code entrypoint} and {@code options}: start to first answer (or to its exit),
-     * and for a function the JVM's start to that answer, from its log (-1 when it logged no start).
+     * and for a function the JVM's start to that answer, from its log (-1 when it logged no start), then its
+     * threads' times ({@link #threadTimes}).
      */
     private static long[] container(String image, String function, Map<String, String> env, Map<Path, String> mounts,
             List<String> options, String entrypoint, boolean serves) throws Exception {
@@ -151,8 +166,40 @@ public final class ColdStartBench {
             }
             firstAnswer(container.port(), function, Duration.ofSeconds(120));
             long sinceStart = container.sinceStart().toMillis();
-            return new long[] {sinceStart, inJvm(container.logs())};
+            long[] threads = threadTimes(Long.parseLong(container.inspect("{{.State.Pid}}").strip()));
+            return new long[] {sinceStart, inJvm(container.logs()), threads[0], threads[1], threads[2], threads[3]};
         }
+    }
+
+    /**
+     * Where the container's JVM spent its time up to now, in ms, from the kernel's scheduler statistics of each of
+     * its threads ({@code /proc/<pid>/task/<tid>/schedstat}: time on a core, time waiting for one): its main thread
+     * on a core and waiting for one, the JIT's compiler threads on a core, and all its threads on a core. All -1
+     * where the host does not show them (a rootless runtime).
+     */
+    static long[] threadTimes(long pid) {
+        long mainRun = -1;
+        long mainWait = -1;
+        long compilers = 0;
+        long all = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String name = Files.readString(task.resolve("comm")).strip();
+                String[] schedstat = Files.readString(task.resolve("schedstat")).strip().split(" ");
+                long run = Long.parseLong(schedstat[0]) / 1_000_000;
+                all += run;
+                if (name.contains("CompilerThre")) {
+                    compilers += run;
+                } else if (name.equals("java") && !task.getFileName().toString().equals(Long.toString(pid))) {
+                    // The launcher's thread (the process's own id) starts the JVM's main thread and waits for it.
+                    mainRun = run;
+                    mainWait = Long.parseLong(schedstat[1]) / 1_000_000;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, -1, -1, -1};
+        }
+        return new long[] {mainRun, mainWait, compilers, all};
     }
 
     private static final Pattern STARTED = Pattern.compile(

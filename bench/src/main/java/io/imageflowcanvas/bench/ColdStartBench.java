@@ -196,7 +196,7 @@ public final class ColdStartBench {
                     mainWait = Long.parseLong(schedstat[1]) / 1_000_000;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             return new long[] {-1, -1, -1, -1};
         }
         return new long[] {mainRun, mainWait, compilers, all};

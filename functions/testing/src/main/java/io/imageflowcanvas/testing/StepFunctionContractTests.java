@@ -448,7 +448,7 @@ public abstract class StepFunctionContractTests {
         assertThat(metrics).contains("imageflow_step_executions_total{status=\"succeeded\",step_type=\""
                 + stepType() + "\"}");
         assertThat(metrics).contains("imageflow_step_duration_seconds_bucket");
-        // The JVM's and the process's meters, bound off the main thread (RuntimeMeters).
+        // The JVM's and the process's meters (Spring Boot's JVM, system and Logback metrics), which operators read.
         assertThat(metrics).contains("jvm_memory_used_bytes{", "jvm_gc_overhead", "process_uptime_seconds",
                 "process_files_open_files", "disk_free_bytes{", "logback_events_total{");
     }

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,14 +48,14 @@ class LauncherIT {
     @Test
     void doesNotBuildAgainAfterTheJarAloneWasRebuilt(@TempDir Path elsewhere) throws Exception {
         Path target = Photos.repositoryRoot().resolve("triggers/cli/target");
-        Path jar;
-        try (var jars = Files.list(target)) {
-            jar = jars.filter(p -> p.getFileName().toString().matches("imageflow-cli-.*-SNAPSHOT\\.jar")).findFirst()
-                    .orElseThrow();
-        }
+        Path jar = cliJar(target);
         Path classPath = target.resolve("launcher-classpath.txt");
         java.nio.file.attribute.FileTime jarBuilt = Files.getLastModifiedTime(jar);
         java.nio.file.attribute.FileTime classPathWritten = Files.getLastModifiedTime(classPath);
+        // The launcher makes the short commands' cache again for the jar's new time: the one trained on its real
+        // time is put back with it.
+        Path cache = target.resolve("imageflow-cli.aot");
+        Path kept = Files.copy(cache, elsewhere.resolve("kept.aot"), StandardCopyOption.COPY_ATTRIBUTES);
         try {
             Files.setLastModifiedTime(classPath, jarBuilt);
             Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(jarBuilt.toMillis() + 60_000));
@@ -68,6 +69,7 @@ class LauncherIT {
             // every later command of this build (and for up's test, whichever order the tests run in).
             Files.setLastModifiedTime(jar, jarBuilt);
             Files.setLastModifiedTime(classPath, classPathWritten);
+            Files.copy(kept, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         }
     }
 
@@ -79,11 +81,7 @@ class LauncherIT {
     void aStaleAotCacheNeitherBreaksNorPollutesACommandsOutput(@TempDir Path elsewhere) throws Exception {
         Path target = Photos.repositoryRoot().resolve("triggers/cli/target");
         assertThat(target.resolve("imageflow-cli.aot")).as("made by the build").exists();
-        Path jar;
-        try (var jars = Files.list(target)) {
-            jar = jars.filter(p -> p.getFileName().toString().matches("imageflow-cli-.*-SNAPSHOT\\.jar")).findFirst()
-                    .orElseThrow();
-        }
+        Path jar = cliJar(target);
         java.nio.file.attribute.FileTime built = Files.getLastModifiedTime(jar);
         try {
             Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(built.toMillis() - 5_000));
@@ -123,6 +121,35 @@ class LauncherIT {
     }
 
     /**
+     * A Maven build of some modules rewrites jars the AOT caches were trained on (the README's former first command,
+     * {@code package spring-boot:run}, packaged every module up to the runner's and stopped there, before the CLI's
+     * build retrains them). The JVM then refuses a cache without a word under the launcher's logging flags, and up
+     * started in 10 s instead of 6: the launcher makes each cache again before the command that uses it.
+     */
+    @Test
+    void makesItsAotCachesAgainAfterAJarUnderThemWasRebuilt(@TempDir Path elsewhere) throws Exception {
+        Path target = Photos.repositoryRoot().resolve("triggers/cli/target");
+        Path jar = cliJar(target);
+        // As a build rewrites it: the same classes, a new time. It comes first on both caches' class paths.
+        Files.write(jar, Files.readAllBytes(jar));
+        String pipeline = Photos.repositoryRoot().resolve(
+                "triggers/pipeline/src/main/resources/io/imageflowcanvas/pipeline/default-pipeline.json").toString();
+        // With AOTMode=on the JVM stops rather than start without its cache.
+        Map<String, String> cacheRequired = Map.of("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on");
+        Launched up = launch(elsewhere, cacheRequired, "up", "--help");
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        assertThat(up.output()).contains("imageflow: making the start-up cache of up again", "Usage: imageflow up");
+        Launched validate = launch(elsewhere, cacheRequired, "validate", pipeline);
+        assertThat(validate.exitCode()).as(validate.output()).isZero();
+        assertThat(validate.output()).contains("imageflow: making the start-up cache of the short commands again",
+                "valid: default");
+        // Made once: the next command starts on it at once.
+        Launched again = launch(elsewhere, cacheRequired, "validate", pipeline);
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).doesNotContain("imageflow: making").contains("valid: default");
+    }
+
+    /**
      * The short commands' classes come from the AOT cache the build trained: with {@code -XX:AOTMode=on} the JVM
      * stops rather than start without it.
      */
@@ -146,6 +173,14 @@ class LauncherIT {
     }
 
     private record Launched(int exitCode, String output) {
+    }
+
+    /** The CLI module's jar in its build folder, the first entry on both caches' class paths. */
+    private static Path cliJar(Path target) throws java.io.IOException {
+        try (var jars = Files.list(target)) {
+            return jars.filter(p -> p.getFileName().toString().matches("imageflow-cli-.*-SNAPSHOT\\.jar")).findFirst()
+                    .orElseThrow();
+        }
     }
 
     /** {@code ./imageflow arguments} run in {@code folder} with {@code env} added; its exit code and output. */

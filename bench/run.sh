@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of the resize and blur steps against libvips and ImageMagick: same input files, same run,
 # both cores, every tool handling many files per process. Prints images/s, peak RSS and the ratios to vips.
-# Then the detect step beside DJL's inference call and a raw ONNX Runtime session, the local runner's own cost, the
-# S3 client, the imageflow launcher's short commands, imageflow up's start and a burst through the runner
+# Then the detect step beside DJL's inference call and a raw ONNX Runtime session, the S3 client, the imageflow
+# launcher's short commands, imageflow up's start, the local runner's own cost and a burst through the runner
 # (bench/README.md). The lines starting P3, P4, P5, P6 and P8 give issue 19's goals beside the figures.
 # Environment: ROUNDS (passes over the files, default 10), JAVA_OPTS (default: the memory, collector and JIT flags of
 # the function images, the JVM sized as in the 1 GiB pod knative/base gives resize and filter), DETECT_ITERATIONS,
@@ -131,12 +131,6 @@ echo
 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.DetectRecall \
   .cache/models centernet 2>/dev/null | grep -v '^[0-9{]'
 
-# The local runner: drop-to-start latency and orchestration overhead per step, on real drops, just started and
-# again after RUNNER_SETTLE drops more.
-echo
-"$java_home/bin/java" --enable-native-access=ALL-UNNAMED -cp "$classpath" io.imageflowcanvas.bench.RunnerBench \
-  .cache/models .cache/photos/dog.jpg "${RUNNER_DROPS:-100}" "${RUNNER_SETTLE:-300}" 2>/dev/null | grep -v '^[0-9{]'
-
 # The S3 clients of the runner (MinioClients) and of the functions and the CLI (S3Client), beside the MinIO
 # SDK's default, on one S3 server.
 echo
@@ -150,6 +144,18 @@ echo
   "${CLI_RUNS:-7}" 2>/dev/null | grep -v '^[0-9{]'
 # imageflow up to its banner, with the AOT cache the build trained for it and without (CliBench built the CLI).
 "$java_home/bin/java" -cp "$classpath" io.imageflowcanvas.bench.UpStartBench . "${UP_STARTS:-5}"
+
+# The local runner: drop-to-start latency and orchestration overhead per step, on real drops, just started and
+# again after RUNNER_SETTLE drops more. It runs as imageflow up runs it: on up's class path and the AOT cache the
+# build trained for up (UpStartBench's launcher made it again if a jar had changed), which the JVM must take
+# (AOTMode=on) rather than measure a runner without it; the bench's own classes come after.
+echo
+cli_target=triggers/cli/target
+"$java_home/bin/java" -XX:AOTCache="$cli_target/imageflow-up.aot" -XX:AOTMode=on -Xlog:aot*=off \
+  --enable-native-access=ALL-UNNAMED \
+  -cp "$(cat "$cli_target/launcher-classpath.txt"):$(cat "$cli_target/runner-classpath.txt"):$classpath" \
+  io.imageflowcanvas.bench.RunnerBench .cache/models .cache/photos/dog.jpg "${RUNNER_DROPS:-100}" \
+  "${RUNNER_SETTLE:-300}" 2>/dev/null | grep -v '^[0-9{]'
 
 # A burst of drops through the local runner beside what the same steps do sharing the cores (bench/hardening.sh
 # prints the same with the fault suites).

@@ -31,7 +31,7 @@ if [ -z "$only" ] || [ "$only" = cli ]; then
   fi
   mv -f "$partial.cli.aot" "$target/imageflow-cli.aot"
 fi
-# up: the runner started, three photos through the default pipeline; its output (the functions' logs) kept too.
+# up: the runner started, three photos through the default pipeline 30 times; its output (the functions' logs) kept.
 if [ -z "$only" ] || [ "$only" = up ]; then
   if ! "$java_home/bin/java" -XX:AOTCacheOutput="$partial.up.aot" --enable-native-access=ALL-UNNAMED \
     -cp "$(cat "$target/launcher-classpath.txt"):$(cat "$target/runner-classpath.txt")" \

@@ -42,10 +42,10 @@ public final class UpTraining {
     /** The photos the tests use, when the machine has them (.ci/setup extracts them from Debian packages). */
     private static final List<String> PHOTOS = List.of("dog.jpg", "horses.jpg", "person.jpg");
     /**
-     * Rounds of the photos, each under keys of its own. One round leaves the optimising compiler's profiles of the
-     * drop path nearly empty, and a runner just started compiles it while it serves (P5's "just started"); 30 rounds
-     * (90 drops, about 18 s more of the build) take a runner just started from 8.3-9.7 to 5.5-6.1 ms of its own per
-     * step, and 100 rounds no further (bench/README.md, "Local runner").
+     * Rounds of the photos, each under keys of its own. The next {@code up} compiles at its start what this run
+     * compiled (JEP 515); after one round most of the drop path is left to compile while the runner serves (P5's
+     * "just started"). 30 rounds (90 drops, about 18 s more of the build) take a runner just started from 8.3-9.7 to
+     * 5.5-6.1 ms of its own per step, and 100 rounds no further (bench/README.md, "Local runner").
      */
     private static final int ROUNDS = 30;
     private static final Duration RUNS_TIMEOUT = Duration.ofMinutes(2);

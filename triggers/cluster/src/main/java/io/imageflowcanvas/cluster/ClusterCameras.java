@@ -76,7 +76,7 @@ final class ClusterCameras implements AutoCloseable {
                     CameraIngress ingress = new CameraIngress(bootstrapServers, login, source.topic(),
                             "imageflow-" + source.pipelineId(), store, source.landingBucket(),
                             object -> run(source, object), () -> true, refusals,
-                            CameraIngress.DEFAULT_MAX_POLL_INTERVAL);
+                            CameraIngress.ClientTimeouts.KAFKA_DEFAULTS);
                     ingress.start();
                     readings.put(source.pipelineId(), new Reading(source, ingress));
                     log.info("camera events of pipeline {} read from topic {}", source.pipelineId(), source.topic());

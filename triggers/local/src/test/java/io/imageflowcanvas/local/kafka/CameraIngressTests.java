@@ -35,13 +35,15 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The camera ingress against a real broker and S3 server, under what used to freeze it: a record the S3 SDK refuses
- * to address, run slots full for longer than the group's poll interval, and the broker away for 90 s. Each frame
- * must be submitted (a duplicate is harmless: run ids turn it into no second run), the refused one told, and the
- * ingress must go on.
+ * to address, run slots full for longer than the group's poll interval, and the broker away past the client's
+ * timeouts. Each frame must be submitted (a duplicate is harmless: run ids turn it into no second run), the refused
+ * one told, and the ingress must go on.
  */
 class CameraIngressTests {
 
     private static final String TOPIC = "cams";
+    /** How long the broker is away in {@link #outlivesTheBrokerBeingAwayPastEveryClientTimeout()}. */
+    private static final Duration AWAY = Duration.ofSeconds(20);
     private static final S3TestServer s3 = S3TestServer.start("raw");
 
     @AfterAll
@@ -115,7 +117,8 @@ class CameraIngressTests {
                             LockSupport.parkNanos(pollInterval.multipliedBy(3).toNanos());
                             slotFree.set(true);
                         });
-                    }, slotFree::get, (topic, partition, offset, reason) -> { }, pollInterval);
+                    }, slotFree::get, (topic, partition, offset, reason) -> { },
+                    CameraIngress.ClientTimeouts.KAFKA_DEFAULTS.withMaxPollInterval(pollInterval));
             ingress.start();
             try {
                 for (String id : List.of("a", "b", "c")) {
@@ -135,7 +138,7 @@ class CameraIngressTests {
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void outlivesTheBrokerBeingAwayForNinetySeconds() throws Exception {
+    void outlivesTheBrokerBeingAwayPastEveryClientTimeout() throws Exception {
         Path logs = Files.createTempDirectory("imageflow-ingress-away-");
         int port;
         int controllerPort;
@@ -147,21 +150,26 @@ class CameraIngressTests {
         String bootstrap = broker[0].bootstrapServers();
         Submitted submitted = new Submitted();
         // The first frame's submit takes the broker away, so the commit after it meets no broker: past the
-        // client's 60 s timeout that threw out of the consumer's thread, and the ingress was gone for good.
+        // client's API timeout (60 s by default) that threw out of the consumer's thread, and the ingress was gone
+        // for good. The client's timeouts are scaled down (5 s, the group's session 6 s, the broker's least) so that
+        // the outage outlasts each of them several times over in a fraction of the time.
+        Duration pollInterval = CameraIngress.ClientTimeouts.KAFKA_DEFAULTS.maxPollInterval();
+        CameraIngress.ClientTimeouts timeouts = new CameraIngress.ClientTimeouts(pollInterval, AWAY.dividedBy(4),
+                Duration.ofSeconds(6));
         CameraIngress ingress = new CameraIngress(bootstrap, TOPIC, "away", s3.client(), "raw", object -> {
             submitted.add(object);
             if (submitted.byKey.size() == 1 && broker[0] != null) {
                 broker[0].close();
                 broker[0] = null;
             }
-        }, () -> true, (topic, partition, offset, reason) -> { });
+        }, () -> true, (topic, partition, offset, reason) -> { }, timeouts);
         ingress.start();
         try {
             try (KafkaProducer<String, byte[]> cameras = producer(bootstrap)) {
                 cameras.send(frame("before")).get();
             }
             TestRunners.await("the first frame", Duration.ofSeconds(60), () -> broker[0] == null);
-            LockSupport.parkNanos(Duration.ofSeconds(90).toNanos());
+            LockSupport.parkNanos(AWAY.toNanos());
             broker[0] = EmbeddedKafka.start(logs, "127.0.0.1", port, controllerPort);
             try (KafkaProducer<String, byte[]> cameras = producer(bootstrap)) {
                 cameras.send(frame("after")).get(60, TimeUnit.SECONDS);
@@ -170,7 +178,8 @@ class CameraIngressTests {
                     () -> submitted.keys().contains("cameras/cameras_gate/after.jpg"));
             assertThat(submitted.keys()).containsExactlyInAnyOrder("cameras/cameras_gate/before.jpg",
                     "cameras/cameras_gate/after.jpg");
-            System.out.printf("fault: the broker away 90 s: the ingress outlived it, 2 frames submitted, lost 0%n");
+            System.out.printf("fault: the broker away %d s (4x the client's API timeout): the ingress outlived it,"
+                    + " 2 frames submitted, lost 0%n", AWAY.toSeconds());
         } finally {
             ingress.close();
             if (broker[0] != null) {

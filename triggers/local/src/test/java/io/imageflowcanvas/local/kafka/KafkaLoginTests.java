@@ -82,7 +82,7 @@ class KafkaLoginTests {
             List<ObjectRef> submitted = new CopyOnWriteArrayList<>();
             CameraIngress ingress = new CameraIngress(bootstrap, LOGIN, "cams", "ingress", s3.client(), "raw",
                     submitted::add, () -> true, (topic, partition, offset, reason) -> { },
-                    CameraIngress.DEFAULT_MAX_POLL_INTERVAL);
+                    CameraIngress.ClientTimeouts.KAFKA_DEFAULTS);
             ingress.start();
             Properties producerConfig = KafkaLogin.apply(LOGIN, new Properties());
             producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

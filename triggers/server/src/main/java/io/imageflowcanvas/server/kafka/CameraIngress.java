@@ -57,8 +57,6 @@ public final class CameraIngress implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration LAST_RETRY_PAUSE = Duration.ofSeconds(30);
-    /** Kafka's own default: a consumer that does not poll for this long is taken out of its group. */
-    public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final MinioClient store;
@@ -69,6 +67,34 @@ public final class CameraIngress implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
     private Duration retryPause = FIRST_RETRY_PAUSE;
+
+    /**
+     * The consumer's timeouts: how long the group waits between polls before it gives this consumer's partitions
+     * away ({@code max.poll.interval.ms}), how long a call to the broker such as a commit may block before it fails
+     * ({@code default.api.timeout.ms}; each request within it at most 30 s, {@code request.timeout.ms}), and how long
+     * the group keeps a member it does not hear from ({@code session.timeout.ms}, within the broker's bounds: 6 s to
+     * 30 min by default).
+     */
+    public record ClientTimeouts(Duration maxPollInterval, Duration api, Duration session) {
+
+        /** Kafka's own defaults. */
+        public static final ClientTimeouts KAFKA_DEFAULTS = new ClientTimeouts(Duration.ofMinutes(5),
+                Duration.ofSeconds(60), Duration.ofSeconds(45));
+
+        private static final Duration KAFKA_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+        public ClientTimeouts withMaxPollInterval(Duration interval) {
+            return new ClientTimeouts(interval, api, session);
+        }
+
+        void applyTo(Properties config) {
+            config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(maxPollInterval.toMillis()));
+            config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(api.toMillis()));
+            Duration request = api.compareTo(KAFKA_REQUEST_TIMEOUT) < 0 ? api : KAFKA_REQUEST_TIMEOUT;
+            config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(request.toMillis()));
+            config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(session.toMillis()));
+        }
+    }
 
     /** Where refused events are told (the progress topic and the canvas's live stream). */
     @FunctionalInterface
@@ -82,21 +108,22 @@ public final class CameraIngress implements AutoCloseable {
      */
     public CameraIngress(String bootstrapServers, String topic, String groupId, MinioClient store, String bucket,
             Consumer<ObjectRef> submit, BooleanSupplier capacity, Refusals refusals) {
-        this(bootstrapServers, topic, groupId, store, bucket, submit, capacity, refusals, DEFAULT_MAX_POLL_INTERVAL);
+        this(bootstrapServers, topic, groupId, store, bucket, submit, capacity, refusals,
+                ClientTimeouts.KAFKA_DEFAULTS);
     }
 
-    /** As above, with the longest the group waits between polls before it gives this consumer's partitions away. */
+    /** As above, with the consumer's timeouts. */
     public CameraIngress(String bootstrapServers, String topic, String groupId, MinioClient store, String bucket,
-            Consumer<ObjectRef> submit, BooleanSupplier capacity, Refusals refusals, Duration maxPollInterval) {
-        this(bootstrapServers, null, topic, groupId, store, bucket, submit, capacity, refusals, maxPollInterval);
+            Consumer<ObjectRef> submit, BooleanSupplier capacity, Refusals refusals, ClientTimeouts timeouts) {
+        this(bootstrapServers, null, topic, groupId, store, bucket, submit, capacity, refusals, timeouts);
     }
 
     /** As above, logging in with {@code login} where the broker asks for it (null: no login). */
     public CameraIngress(String bootstrapServers, KafkaLogin login, String topic, String groupId, MinioClient store,
             String bucket, Consumer<ObjectRef> submit, BooleanSupplier capacity, Refusals refusals,
-            Duration maxPollInterval) {
+            ClientTimeouts timeouts) {
         Properties config = KafkaLogin.apply(login, new Properties());
-        config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(maxPollInterval.toMillis()));
+        timeouts.applyTo(config);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -20,7 +20,8 @@ import java.util.zip.ZipFile;
  * Runtime for detect) from the jars on its class path into one folder, which the image carries as /app/native.
  * Otherwise every container start unpacks them again (about 100 MB) into its empty /tmp before the first request
  * can be answered; with the folder, the JVM maps them where they lie (java.library.path with JavaCPP's pathsFirst,
- * onnxruntime.native.path).
+ * onnxruntime.native.path). The CLI's build unpacks ONNX Runtime's for {@code imageflow up} the same way
+ * (triggers/cli/src/build/aot-cache.sh).
  *
  * <pre>java functions/image/NativeLibraries.java OUTPUT_DIR CLASS_PATH "ENTRY_GLOB..." "COPY..."</pre>
  *

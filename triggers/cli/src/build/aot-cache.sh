@@ -32,8 +32,25 @@ if [ -z "$only" ] || [ "$only" = cli ]; then
   mv -f "$partial.cli.aot" "$target/imageflow-cli.aot"
 fi
 # up: the runner started, three photos through the default pipeline 30 times; its output (the functions' logs) kept.
+# First ONNX Runtime's native libraries for this machine, unpacked from its jar into target/native/onnxruntime, where
+# the launcher points up at them (onnxruntime.native.path): otherwise every start copies them (20 MB) into a new
+# folder under /tmp, 0.12 s of the start, and loads them from there; a killed process leaves the copy behind.
 if [ -z "$only" ] || [ "$only" = up ]; then
-  if ! "$java_home/bin/java" -XX:AOTCacheOutput="$partial.up.aot" --enable-native-access=ALL-UNNAMED \
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) platform=linux-x64 ;;
+    Linux-aarch64) platform=linux-aarch64 ;;
+    Darwin-arm64) platform=osx-aarch64 ;;
+    Darwin-x86_64) platform=osx-x64 ;;
+    *) platform= ;;
+  esac
+  ort=()
+  if [ -n "$platform" ]; then
+    "$java_home/bin/java" "$root/functions/image/NativeLibraries.java" "$target/native/onnxruntime" \
+      "$(cat "$target/runner-classpath.txt")" "ai/onnxruntime/native/$platform/*" "" > /dev/null
+    ort=(-Donnxruntime.native.path="$target/native/onnxruntime")
+  fi
+  if ! "$java_home/bin/java" -XX:AOTCacheOutput="$partial.up.aot" ${ort[@]+"${ort[@]}"} \
+    --enable-native-access=ALL-UNNAMED \
     -cp "$(cat "$target/launcher-classpath.txt"):$(cat "$target/runner-classpath.txt")" \
     io.imageflowcanvas.cli.UpTraining "$root" > "$target/up-cache.log" 2>&1; then
     tail -n 60 "$target/up-cache.log" >&2

@@ -205,8 +205,10 @@ class LauncherIT {
             env.put(port, "0");
         }
         // up starts from the AOT cache the build trained for it (UpTraining): with AOTMode=on the JVM stops rather
-        // than start without it, as it would on other flags or another class path.
-        env.put("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on");
+        // than start without it, as it would on other flags or another class path. Its temporary files go to a
+        // folder of the test's own, where nothing else writes.
+        Path temporary = Files.createDirectories(elsewhere.resolve("tmp"));
+        env.put("JAVA_TOOL_OPTIONS", "-XX:AOTMode=on -Djava.io.tmpdir=" + temporary);
         Process up = builder.start();
         StringBuilder output = new StringBuilder();
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
@@ -255,6 +257,12 @@ class LauncherIT {
                     "elsewhere/horses.jpg/filter.jpg");
             // The user's data stays where the user started it.
             assertThat(elsewhere.resolve("imageflow-data/history")).exists();
+            // Detect ran on ONNX Runtime's libraries where the build unpacked them (aot-cache.sh), not on a copy
+            // unpacked into a temporary folder at every start (ONNX Runtime still makes that folder, empty).
+            try (var temporaryFiles = Files.walk(temporary)) {
+                assertThat(temporaryFiles.filter(Files::isRegularFile).map(file -> file.getFileName().toString()))
+                        .noneMatch(name -> name.contains("onnxruntime"));
+            }
             // The JVM's notes on the cache (it warns of the adapters it links anew) are not the user's business.
             synchronized (output) {
                 assertThat(output.toString()).doesNotContain("[warning][aot", "[error][aot");

@@ -19,13 +19,9 @@ echo "burst and hostile input"
 grep -a '^burst: \|^hostile input: ' "$log" | sed 's/^/  /'
 echo
 
-# The burst runs as imageflow up runs: on up's class path and the AOT cache the CLI's build trains for it (about a
-# minute more to build), which the JVM must take (AOTMode=on) rather than measure a runner without it.
+# The burst runs as imageflow up runs (bench/as-up.sh), so the CLI is built too (about a minute more).
 ./mvnw -q -pl bench,triggers/cli -am package -DskipTests >/dev/null 2>&1
 classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
-cli_target=triggers/cli/target
-"$JAVA_HOME/bin/java" -XX:AOTCache="$cli_target/imageflow-up.aot" -XX:AOTMode=on -Xlog:aot*=off \
-  -Donnxruntime.native.path="$cli_target/native/onnxruntime" --enable-native-access=ALL-UNNAMED \
-  -cp "$(cat "$cli_target/launcher-classpath.txt"):$(cat "$cli_target/runner-classpath.txt"):$classpath" \
-  io.imageflowcanvas.bench.BurstBench .cache/models "${BURST_IMAGES:-300}" .cache/photos/dog.jpg \
-  .cache/photos/horses.jpg .cache/photos/person.jpg .cache/photos/scream.jpg 2>/dev/null | grep -v '^[0-9{]'
+bench/as-up.sh "$JAVA_HOME" "$classpath" io.imageflowcanvas.bench.BurstBench .cache/models "${BURST_IMAGES:-300}" \
+  .cache/photos/dog.jpg .cache/photos/horses.jpg .cache/photos/person.jpg .cache/photos/scream.jpg 2>/dev/null \
+  | grep -v '^[0-9{]'

@@ -146,26 +146,18 @@ echo
 "$java_home/bin/java" -cp "$classpath" io.imageflowcanvas.bench.UpStartBench . "${UP_STARTS:-5}"
 
 # The local runner: drop-to-start latency and orchestration overhead per step, on real drops, just started and
-# again after RUNNER_SETTLE drops more. It runs as imageflow up runs it: on up's class path, with the ONNX Runtime
-# libraries the build unpacked and the AOT cache the build trained for up (UpStartBench's launcher made it again if a
-# jar had changed), which the JVM must take (AOTMode=on) rather than measure a runner without it; the bench's own
-# classes come after.
+# again after RUNNER_SETTLE drops more. It runs as imageflow up runs it (bench/as-up.sh: up's class path, AOT cache
+# and ONNX Runtime libraries; UpStartBench's launcher made the cache again if a jar had changed).
 echo
-cli_target=triggers/cli/target
-"$java_home/bin/java" -XX:AOTCache="$cli_target/imageflow-up.aot" -XX:AOTMode=on -Xlog:aot*=off \
-  -Donnxruntime.native.path="$cli_target/native/onnxruntime" --enable-native-access=ALL-UNNAMED \
-  -cp "$(cat "$cli_target/launcher-classpath.txt"):$(cat "$cli_target/runner-classpath.txt"):$classpath" \
-  io.imageflowcanvas.bench.RunnerBench .cache/models .cache/photos/dog.jpg "${RUNNER_DROPS:-100}" \
-  "${RUNNER_SETTLE:-300}" 2>/dev/null | grep -v '^[0-9{]'
+bench/as-up.sh "$java_home" "$classpath" io.imageflowcanvas.bench.RunnerBench .cache/models .cache/photos/dog.jpg \
+  "${RUNNER_DROPS:-100}" "${RUNNER_SETTLE:-300}" 2>/dev/null | grep -v '^[0-9{]'
 
 # A burst of drops through the local runner beside what the same steps do sharing the cores (bench/hardening.sh
 # prints the same with the fault suites), as imageflow up runs, like RunnerBench above.
 echo
-"$java_home/bin/java" -XX:AOTCache="$cli_target/imageflow-up.aot" -XX:AOTMode=on -Xlog:aot*=off \
-  -Donnxruntime.native.path="$cli_target/native/onnxruntime" --enable-native-access=ALL-UNNAMED \
-  -cp "$(cat "$cli_target/launcher-classpath.txt"):$(cat "$cli_target/runner-classpath.txt"):$classpath" \
-  io.imageflowcanvas.bench.BurstBench .cache/models "${BURST_IMAGES:-500}" .cache/photos/dog.jpg \
-  .cache/photos/horses.jpg .cache/photos/person.jpg .cache/photos/scream.jpg 2>/dev/null | grep -v '^[0-9{]'
+bench/as-up.sh "$java_home" "$classpath" io.imageflowcanvas.bench.BurstBench .cache/models "${BURST_IMAGES:-500}" \
+  .cache/photos/dog.jpg .cache/photos/horses.jpg .cache/photos/person.jpg .cache/photos/scream.jpg 2>/dev/null \
+  | grep -v '^[0-9{]'
 
 # Backup and restore of the local runner (docs/backup.md): a data folder of BACKUP_RUNS runs and twice as many
 # objects backed up, wiped, restored and started again, beside a plain copy of it.
